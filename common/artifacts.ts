@@ -1,0 +1,200 @@
+// Schemas of every JSON artifact in runs/<run_id>/ (the run directory contract).
+import { z } from 'zod';
+import { Evidence, ReproAnswer } from './agentAnswers';
+
+export const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+export const WORKER_ID_PATTERN = /^(manager|w[1-9][0-9]?)$/;
+
+export const RunId = z
+  .string()
+  .regex(RUN_ID_PATTERN, 'run id: letters, digits, ".", "_" and "-" only (1-128 characters)')
+  .refine((s) => s !== '.' && s !== '..' && !s.startsWith('.'), 'run id may not start with "."');
+export const WorkerId = z.string().regex(WORKER_ID_PATTERN, 'worker id: "manager" or w1, w2, ...');
+
+export const IssueSignals = z.object({
+  exception_types: z.array(z.string()),
+  messages: z.array(z.string()),
+  assertion_failures: z.array(z.string()),
+  exit_codes: z.array(z.number().int()),
+});
+export type IssueSignals = z.infer<typeof IssueSignals>;
+
+export const IssueSpec = z.object({
+  source: z.enum(['github', 'file', 'text']),
+  issue_url: z.string().nullable(),
+  repo: z.object({ owner: z.string(), name: z.string() }).nullable(),
+  number: z.number().int().nullable(),
+  title: z.string(),
+  body: z.string(),
+  labels: z.array(z.string()),
+  signals: IssueSignals,
+  /** Flat list of every expected failure signal, in the order they matter. */
+  expected_failure_signals: z.array(z.string()),
+  constraints: z.array(z.string()),
+  target_paths: z.array(z.string()),
+  status: z.enum(['ok', 'needs-human']),
+  reason: z.string().nullable(),
+  fetched_at: z.string(),
+});
+export type IssueSpec = z.infer<typeof IssueSpec>;
+
+export const WorkerStatus = z.enum(['pending', 'running', 'finished', 'failed', 'timeout', 'stopped']);
+export type WorkerStatus = z.infer<typeof WorkerStatus>;
+
+export const WorkerRecord = z.object({
+  worker_id: z.string(),
+  role: z.enum(['REPRO_BUILDER', 'TRIAGER']),
+  phase: z.enum(['repro', 'triage']),
+  status: WorkerStatus,
+  session_name: z.string(),
+  worktree_path: z.string(),
+  output_path: z.string(),
+  script_path: z.string(),
+  invocation: z.string(),
+  attempts: z.number().int(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  exit_code: z.number().int().nullable(),
+  detail: z.string().nullable(),
+});
+export type WorkerRecord = z.infer<typeof WorkerRecord>;
+
+export const SessionsFile = z.object({
+  run_id: z.string(),
+  tmux_socket: z.string().nullable(),
+  manager: z.object({
+    session_name: z.string(),
+    issue_url: z.string().nullable(),
+    pid: z.number().int().nullable(),
+  }),
+  workers: z.array(WorkerRecord),
+  updated_at: z.string(),
+});
+export type SessionsFile = z.infer<typeof SessionsFile>;
+
+export const ValidationRun = z.object({
+  exit_code: z.number().int().nullable(),
+  timed_out: z.boolean(),
+  duration_ms: z.number(),
+  matched: z.boolean(),
+  failure_line: z.string().nullable(),
+  reason: z.string(),
+  repo_frames: z.array(z.string()),
+  output_tail: z.string(),
+});
+export type ValidationRun = z.infer<typeof ValidationRun>;
+
+export const CandidateValidation = z.object({
+  total_runs: z.number().int(),
+  matches: z.number().int(),
+  matched_signature: z.string().nullable(),
+  passed: z.boolean(),
+  setup_ok: z.boolean().optional(),
+  runs: z.array(ValidationRun).optional(),
+  repo_frames: z.array(z.string()).optional(),
+});
+export type CandidateValidation = z.infer<typeof CandidateValidation>;
+
+export const CandidateFile = ReproAnswer.extend({
+  worker_id: z.string(),
+  validation: CandidateValidation,
+  score: z.number(),
+  score_parts: z.record(z.string(), z.number()).optional(),
+  eligible: z.boolean().optional(),
+  rejection_reason: z.string().nullable().optional(),
+});
+export type CandidateFile = z.infer<typeof CandidateFile>;
+
+export const RankedHypothesis = z.object({
+  hypothesis_id: z.string(),
+  worker_id: z.string(),
+  mechanism: z.string(),
+  evidence: z.array(Evidence),
+  invalid_evidence: z.array(Evidence.extend({ reason: z.string() })),
+  confidence: z.number(),
+  disconfirming_checks: z.array(z.string()),
+  score: z.number(),
+  score_parts: z.record(z.string(), z.number()),
+  agreeing_workers: z.array(z.string()),
+});
+export type RankedHypothesis = z.infer<typeof RankedHypothesis>;
+
+export const HypothesesFile = z.object({
+  ranked: z.array(RankedHypothesis),
+  top: z.array(RankedHypothesis),
+  dropped: z.array(z.object({ worker_id: z.string(), hypothesis_id: z.string(), reason: z.string() })),
+  created_at: z.string(),
+});
+export type HypothesesFile = z.infer<typeof HypothesesFile>;
+
+export const Usage = z.object({
+  input_tokens: z.number().int(),
+  cached_input_tokens: z.number().int(),
+  output_tokens: z.number().int(),
+  turns: z.number().int(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const ReductionMetrics = z.object({
+  lines_before_llm: z.number().int(),
+  lines_after_llm: z.number().int(),
+  lines_final: z.number().int(),
+  llm_accepted: z.boolean(),
+  oracle_runs: z.number().int(),
+  cache_hits: z.number().int(),
+  seconds: z.number(),
+});
+
+export const PreflightCheck = z.object({ name: z.string(), ok: z.boolean(), details: z.string() });
+export type PreflightCheck = z.infer<typeof PreflightCheck>;
+
+export const DecisionStatus = z.enum(['ok', 'needs-human', 'stopped', 'failed']);
+export type DecisionStatus = z.infer<typeof DecisionStatus>;
+
+export const Decision = z.object({
+  status: DecisionStatus,
+  selected_repro_candidate_id: z.string().nullable(),
+  rationale: z.string(),
+  top_hypotheses: z.array(RankedHypothesis),
+  next_fix_targets: z.array(z.string()),
+  diagnostics: z.array(z.string()),
+  created_at: z.string(),
+  preflight: z.object({ ok: z.boolean(), checks: z.array(PreflightCheck) }),
+  repro: z
+    .object({
+      path: z.string().nullable(),
+      oracle_command: z.string().nullable(),
+      claimed_failure_signature: z.string().nullable(),
+      validation: CandidateValidation.nullable(),
+    })
+    .nullable(),
+  metrics: z.object({
+    timing_sec: z.record(z.string(), z.number()),
+    tokens: z.object({
+      workers: Usage,
+      manager: Usage,
+      total: Usage,
+      by_source: z.record(z.string(), Usage),
+    }),
+    model_routing: z.object({ worker_model: z.string(), manager_model: z.string() }),
+    reduction: ReductionMetrics.optional(),
+  }),
+});
+export type Decision = z.infer<typeof Decision>;
+
+export const RunDone = z.object({
+  run_id: z.string(),
+  status: DecisionStatus,
+  decision_path: z.string(),
+  final_report_path: z.string().nullable(),
+  finished_at: z.string(),
+});
+export type RunDone = z.infer<typeof RunDone>;
+
+export const RunEvent = z
+  .object({
+    ts: z.string(),
+    type: z.string(),
+  })
+  .passthrough();
+export type RunEvent = z.infer<typeof RunEvent> & Record<string, unknown>;
