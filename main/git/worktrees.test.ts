@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GitError, repoTopLevel, resolveCommit, Worktrees } from './worktrees';
+
+let dir: string;
+let repo: string;
+let first: string;
+let second: string;
+
+async function g(...args: string[]) {
+  return (await execa('git', ['-C', repo, ...args])).stdout;
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mm-wt-'));
+  repo = join(dir, 'repo');
+  await mkdir(repo);
+  await g('init', '-q');
+  await g('config', 'user.email', 't@example.com');
+  await g('config', 'user.name', 'T');
+  await writeFile(join(repo, 'a.txt'), 'one\n');
+  await g('add', '.');
+  await g('commit', '-qm', 'one');
+  first = (await g('rev-parse', 'HEAD')).trim();
+  await writeFile(join(repo, 'a.txt'), 'two\n');
+  await g('commit', '-qam', 'two');
+  second = (await g('rev-parse', 'HEAD')).trim();
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Worktrees', () => {
+  it('creates detached worktrees at HEAD or a commit, lists and removes them', async () => {
+    const wts = await Worktrees.open(repo, join(dir, 'wt'));
+    const head = await wts.create('r1-w1');
+    const old = await wts.create('r1-w2', first);
+    expect(head.commit).toBe(second);
+    expect(await readFile(join(head.path, 'a.txt'), 'utf8')).toBe('two\n');
+    expect(await readFile(join(old.path, 'a.txt'), 'utf8')).toBe('one\n');
+    expect((await wts.list()).map((w) => w.path).sort()).toEqual([head.path, old.path].sort());
+    // The user's checkout is untouched.
+    expect(await g('status', '--porcelain')).toBe('');
+    await wts.remove(head.path);
+    await wts.remove(old.path);
+    expect(existsSync(head.path)).toBe(false);
+    expect(await wts.list()).toEqual([]);
+    await wts.remove(old.path); // already gone: quiet
+  });
+
+  it('diffs changes against HEAD including new files', async () => {
+    const wts = await Worktrees.open(repo, join(dir, 'wt'));
+    const w = await wts.create('d');
+    await writeFile(join(w.path, 'a.txt'), 'changed\n');
+    await writeFile(join(w.path, 'new.txt'), 'fresh\n');
+    const patch = await wts.diff(w.path);
+    expect(patch).toContain('+changed');
+    expect(patch).toContain('new.txt');
+    await wts.remove(w.path);
+  });
+
+  it('replaces a leftover folder from a crashed run', async () => {
+    const wts = await Worktrees.open(repo, join(dir, 'wt'));
+    await mkdir(join(dir, 'wt', 'mminions-again'), { recursive: true });
+    await writeFile(join(dir, 'wt', 'mminions-again', 'junk'), 'x');
+    const w = await wts.create('again');
+    expect(existsSync(join(w.path, 'junk'))).toBe(false);
+    await wts.remove(w.path);
+  });
+
+  it('refuses paths that are not git work trees, with a clear error', async () => {
+    await mkdir(join(dir, 'plain'));
+    await expect(Worktrees.open(join(dir, 'plain'), dir)).rejects.toThrow(/not a git work tree/);
+    await expect(Worktrees.open(join(dir, 'missing'), dir)).rejects.toThrow(/does not exist/);
+    await expect(Worktrees.open('relative/path', dir)).rejects.toThrow(/must be absolute/);
+    await writeFile(join(dir, 'file'), 'x');
+    await expect(repoTopLevel(join(dir, 'file'))).rejects.toBeInstanceOf(GitError);
+  });
+
+  it('refuses unknown or option-like revisions', async () => {
+    await expect(resolveCommit(repo, 'deadbeef')).rejects.toThrow(/unknown commit/);
+    await expect(resolveCommit(repo, '--output=/tmp/x')).rejects.toThrow(/invalid revision/);
+    const wts = await Worktrees.open(repo, join(dir, 'wt'));
+    await expect(wts.create('../x')).rejects.toThrow(/invalid worktree name/);
+  });
+});

@@ -1,0 +1,106 @@
+// Git worktrees: one detached checkout per worker or validation, never the user's own checkout.
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { execa } from 'execa';
+
+export class GitError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'not-a-repo' | 'bad-commit' | 'git-failed',
+    readonly stderr = '',
+  ) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+async function git(cwd: string, args: string[], timeoutMs = 60_000) {
+  const res = await execa('git', ['-C', cwd, ...args], { reject: false, timeout: timeoutMs, stdin: 'ignore', env: { GIT_TERMINAL_PROMPT: '0' } });
+  if (res.failed) {
+    const stderr = String(res.stderr ?? '').trim();
+    throw new GitError(`git ${args[0]} failed in ${cwd}: ${res.timedOut ? 'timed out' : stderr || `exit ${res.exitCode}`}`, 'git-failed', stderr);
+  }
+  return String(res.stdout);
+}
+
+/** The top of the git work tree containing `path`; a clear error when it is not one. */
+export async function repoTopLevel(path: string): Promise<string> {
+  if (!isAbsolute(path)) throw new GitError(`repository path must be absolute: ${path}`, 'not-a-repo');
+  try {
+    if (!(await stat(path)).isDirectory()) throw new GitError(`repository path is not a directory: ${path}`, 'not-a-repo');
+  } catch (err) {
+    if (err instanceof GitError) throw err;
+    throw new GitError(`repository path does not exist: ${path}`, 'not-a-repo');
+  }
+  const res = await execa('git', ['-C', path, 'rev-parse', '--show-toplevel'], { reject: false, timeout: 15_000, stdin: 'ignore' });
+  if (res.exitCode !== 0) throw new GitError(`not a git work tree: ${path} (run \`git init\` there or choose the repository's folder)`, 'not-a-repo', String(res.stderr));
+  return String(res.stdout).trim();
+}
+
+export async function resolveCommit(repo: string, rev = 'HEAD'): Promise<string> {
+  if (!/^[A-Za-z0-9_./~^@{}-]{1,200}$/.test(rev) || rev.startsWith('-')) throw new GitError(`invalid revision: ${JSON.stringify(rev)}`, 'bad-commit');
+  try {
+    return (await git(repo, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).trim();
+  } catch (err) {
+    throw new GitError(`unknown commit ${JSON.stringify(rev)} in ${repo}`, 'bad-commit', (err as GitError).stderr);
+  }
+}
+
+export interface Worktree {
+  path: string;
+  commit: string;
+  repo: string;
+}
+
+export class Worktrees {
+  private constructor(
+    readonly repo: string,
+    readonly root: string,
+  ) {}
+
+  /** Refuses a path that is not a git work tree. */
+  static async open(repoPath: string, worktreeRoot: string): Promise<Worktrees> {
+    return new Worktrees(await repoTopLevel(repoPath), resolve(worktreeRoot));
+  }
+
+  /** A detached worktree at `commit` (default HEAD) named `mminions-<name>` under the root. */
+  async create(name: string, commit = 'HEAD'): Promise<Worktree> {
+    if (!/^[A-Za-z0-9._-]{1,200}$/.test(name)) throw new GitError(`invalid worktree name: ${JSON.stringify(name)}`, 'git-failed');
+    const sha = await resolveCommit(this.repo, commit);
+    await mkdir(this.root, { recursive: true });
+    const path = join(this.root, `mminions-${name}`);
+    // A leftover from a crashed run would block `worktree add`: clear it first.
+    await this.remove(path);
+    await git(this.repo, ['worktree', 'add', '--detach', '--force', path, sha], 120_000);
+    return { path, commit: sha, repo: this.repo };
+  }
+
+  /** Removes a worktree (forced) and its folder; quiet when it is already gone. */
+  async remove(path: string): Promise<void> {
+    await execa('git', ['-C', this.repo, 'worktree', 'remove', '--force', '--force', path], { reject: false, timeout: 60_000, stdin: 'ignore' });
+    await rm(path, { recursive: true, force: true });
+    await this.prune();
+  }
+
+  async prune(): Promise<void> {
+    await execa('git', ['-C', this.repo, 'worktree', 'prune'], { reject: false, timeout: 30_000, stdin: 'ignore' });
+  }
+
+  /** Worktrees of the repository other than the main one. */
+  async list(): Promise<Array<{ path: string; commit: string | null }>> {
+    const out = await git(this.repo, ['worktree', 'list', '--porcelain']);
+    const items: Array<{ path: string; commit: string | null }> = [];
+    for (const block of out.split('\n\n')) {
+      const path = /^worktree (.+)$/m.exec(block)?.[1];
+      if (!path) continue;
+      items.push({ path, commit: /^HEAD ([0-9a-f]+)$/m.exec(block)?.[1] ?? null });
+    }
+    return items.filter((w) => resolve(w.path) !== resolve(this.repo));
+  }
+
+  /** The worktree's changes against its HEAD, new files included (as a patch). */
+  async diff(path: string): Promise<string> {
+    await git(path, ['add', '--intent-to-add', '--all']);
+    return git(path, ['diff', 'HEAD', '--binary']);
+  }
+}

@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { privateTmux } from '../../testkit/tmux';
+import { sessionName, TmuxError } from './tmux';
+
+const tmux = privateTmux();
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mm-tmux-'));
+});
+afterAll(async () => {
+  await tmux.killServer();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function waitFor(check: () => Promise<boolean>, ms = 5000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not met in time');
+}
+
+describe('Tmux', () => {
+  it('names sessions codorch-<run>-<worker>', () => {
+    expect(sessionName('run-20260101000000', 'w1')).toBe('codorch-run-20260101000000-w1');
+  });
+
+  it('lists nothing when its server is not running', async () => {
+    expect((await tmux.listSessions()).size).toBe(0);
+    expect(await tmux.hasSession('nope')).toBe(false);
+  });
+
+  it('creates a session with cwd and env, lists, captures, kills', async () => {
+    await tmux.newSession({ name: 's-one', cwd: dir, command: 'echo "dir=$(pwd) v=$MM_V"; sleep 30', env: { MM_V: 'forty two' } });
+    expect(await tmux.hasSession('s-one')).toBe(true);
+    expect(await tmux.listSessions()).toEqual(new Set(['s-one']));
+    await waitFor(async () => (await tmux.capturePane('s-one', 20)).includes('v=forty two'));
+    expect(await tmux.capturePane('s-one', 20)).toContain(`dir=${dir}`);
+    expect(await tmux.paneDead('s-one')).toBe(false);
+    expect(await tmux.killSession('s-one')).toBe(true);
+    expect(await tmux.hasSession('s-one')).toBe(false);
+    expect(await tmux.killSession('s-one')).toBe(false);
+  });
+
+  it('does not confuse a session with another whose name starts the same', async () => {
+    await tmux.newSession({ name: 'abc-10', cwd: dir, command: 'sleep 30' });
+    expect(await tmux.hasSession('abc-1')).toBe(false);
+    await tmux.killSession('abc-10');
+  });
+
+  it('sends text literally, with Enter as a separate key', async () => {
+    await tmux.newSession({ name: 's-send', cwd: dir, command: 'cat' });
+    await tmux.sendText('s-send', 'C-c $HOME "quoted" ; Enter');
+    await waitFor(async () => (await tmux.capturePane('s-send', 50)).split('\n').filter((l) => l.includes('C-c $HOME')).length >= 2);
+    expect(await tmux.hasSession('s-send')).toBe(true); // C-c was typed, not sent as a key
+    await tmux.killSession('s-send');
+  });
+
+  it('keeps a dead pane readable and reports it dead', async () => {
+    await tmux.newSession({ name: 's-dead', cwd: dir, command: 'echo bye-now' });
+    await waitFor(async () => (await tmux.paneDead('s-dead')) === true);
+    expect(await tmux.capturePane('s-dead', 10)).toContain('bye-now');
+    await tmux.killSession('s-dead');
+  });
+
+  it('captures the last N lines, with escapes when asked', async () => {
+    await tmux.newSession({ name: 's-cap', cwd: dir, command: "for i in $(seq 1 30); do echo line$i; done; printf '\\033[31mred\\033[0m\\n'; sleep 30" });
+    await waitFor(async () => (await tmux.capturePane('s-cap', 5)).includes('red'));
+    const tail = await tmux.capturePane('s-cap', 3);
+    expect(tail.split('\n').length).toBeLessThanOrEqual(3);
+    expect(await tmux.capturePane('s-cap', 5, true)).toContain('\u001b[31m');
+    await tmux.killSession('s-cap');
+  });
+
+  it('rejects bad session names and reports tmux stderr on failure', async () => {
+    await expect(tmux.newSession({ name: 'bad name;rm', cwd: dir })).rejects.toBeInstanceOf(TmuxError);
+    await tmux.newSession({ name: 'dup', cwd: dir, command: 'sleep 30' });
+    const err = await tmux.newSession({ name: 'dup', cwd: dir, command: 'sleep 30' }).catch((e) => e);
+    expect(err).toBeInstanceOf(TmuxError);
+    expect((err as TmuxError).stderr).toMatch(/duplicate session/);
+    await expect(tmux.capturePane('missing-session')).rejects.toThrow(/can't find/);
+    await tmux.killSession('dup');
+  });
+});

@@ -1,0 +1,127 @@
+// The tmux client: sessions for the manager and workers, always on the configured socket.
+import { execa } from 'execa';
+
+export class TmuxError extends Error {
+  constructor(
+    message: string,
+    readonly stderr: string,
+    readonly args: string[],
+  ) {
+    super(message);
+    this.name = 'TmuxError';
+  }
+}
+
+export interface NewSessionOptions {
+  name: string;
+  cwd: string;
+  /** A shell command line run by tmux (through the default shell). */
+  command?: string;
+  env?: Record<string, string>;
+  width?: number;
+  height?: number;
+}
+
+const SESSION_NAME = /^[A-Za-z0-9._-]{1,200}$/;
+
+/** Session names of a run: codorch-<run_id>-<worker>. */
+export function sessionName(runId: string, worker: string): string {
+  return `codorch-${runId}-${worker}`;
+}
+
+export class Tmux {
+  /** @param socket a tmux `-L` socket name; null for tmux's default server. */
+  constructor(
+    readonly socket: string | null,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  /** The argv prefix that reaches this server (also used by node-pty attach and by scripts). */
+  baseArgs(): string[] {
+    return this.socket ? ['-L', this.socket] : [];
+  }
+
+  private async run(args: string[], opts: { input?: string; reject?: boolean } = {}) {
+    const full = [...this.baseArgs(), ...args];
+    const env = { ...process.env };
+    delete env.TMUX; // never nest into the caller's tmux client
+    const res = await execa('tmux', full, {
+      reject: false,
+      timeout: this.timeoutMs,
+      env,
+      extendEnv: false,
+      input: opts.input,
+      stdin: opts.input === undefined ? 'ignore' : 'pipe',
+      stripFinalNewline: false,
+    });
+    if (res.failed && opts.reject !== false) {
+      const stderr = String(res.stderr ?? '').trim();
+      const what = res.timedOut ? `timed out after ${this.timeoutMs} ms` : stderr || `exit code ${res.exitCode}`;
+      throw new TmuxError(`tmux ${args[0]} failed: ${what}`, stderr, full);
+    }
+    return res;
+  }
+
+  async newSession(o: NewSessionOptions): Promise<void> {
+    if (!SESSION_NAME.test(o.name)) throw new TmuxError(`invalid tmux session name: ${JSON.stringify(o.name)}`, '', []);
+    const args = ['new-session', '-d', '-s', o.name, '-c', o.cwd, '-x', String(o.width ?? 200), '-y', String(o.height ?? 50)];
+    for (const [k, v] of Object.entries(o.env ?? {})) args.push('-e', `${k}=${v}`);
+    if (o.command) args.push(o.command);
+    // Keep the pane after the command exits so its last output stays readable. Chained in the
+    // same tmux command so it is set before the server can notice a fast command's exit.
+    args.push(';', 'set-option', '-w', '-t', `=${o.name}:`, 'remain-on-exit', 'on');
+    await this.run(args);
+  }
+
+  async hasSession(name: string): Promise<boolean> {
+    const res = await this.run(['has-session', '-t', `=${name}`], { reject: false });
+    return res.exitCode === 0;
+  }
+
+  /** Every session on this server in one call (empty when no server runs). */
+  async listSessions(): Promise<Set<string>> {
+    const res = await this.run(['list-sessions', '-F', '#{session_name}'], { reject: false });
+    if (res.exitCode !== 0) {
+      const err = String(res.stderr ?? '');
+      if (/no server running|error connecting|No such file/i.test(err)) return new Set();
+      throw new TmuxError(`tmux list-sessions failed: ${err.trim()}`, err, []);
+    }
+    return new Set(String(res.stdout).split('\n').filter(Boolean));
+  }
+
+  /** Whether the pane's command has exited (remain-on-exit keeps the pane). */
+  async paneDead(name: string): Promise<boolean | null> {
+    const res = await this.run(['display-message', '-p', '-t', `=${name}:`, '#{pane_dead}'], { reject: false });
+    if (res.exitCode !== 0) return null;
+    return String(res.stdout).trim() === '1';
+  }
+
+  async killSession(name: string): Promise<boolean> {
+    const res = await this.run(['kill-session', '-t', `=${name}`], { reject: false });
+    return res.exitCode === 0;
+  }
+
+  /** Types `text` literally (no key-name interpretation), then Enter as a separate key. */
+  async sendText(name: string, text: string, enter = true): Promise<void> {
+    if (text.length > 0) await this.run(['send-keys', '-t', `=${name}:`, '-l', '--', text]);
+    if (enter) await this.run(['send-keys', '-t', `=${name}:`, 'Enter']);
+  }
+
+  /** The last `lines` lines of the session's pane; `escapes` keeps colour sequences. */
+  async capturePane(name: string, lines = 120, escapes = false): Promise<string> {
+    const n = Math.max(1, Math.floor(lines));
+    const args = ['capture-pane', '-p', '-J', '-t', `=${name}:`, '-S', `-${n}`];
+    if (escapes) args.push('-e');
+    const res = await this.run(args);
+    // The screen below the last output is blank (a dead pane prints its status at the bottom):
+    // collapse blank runs so the tail holds output, not padding.
+    const out = String(res.stdout)
+      .replace(/\s+$/, '')
+      .replace(/\n(?:[ \t]*\n){2,}/g, '\n\n');
+    return out.split('\n').slice(-n).join('\n');
+  }
+
+  async killServer(): Promise<void> {
+    await this.run(['kill-server'], { reject: false });
+  }
+}
