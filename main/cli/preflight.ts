@@ -1,0 +1,4 @@
+// `mminions preflight` (lands with issue 2).
+import { notYet } from './notYet';
+
+export const run = notYet('preflight', 2);
