@@ -1,0 +1,160 @@
+// Preflight: the checks a run needs before it starts (codex, tmux, git, the repository, codex login).
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
+import type { PreflightCheck } from '../../common/artifacts';
+import type { Config } from '../config/config';
+import { findExecutable } from './findExecutable';
+import { runBounded, type BoundedResult } from './runBounded';
+
+export interface PreflightResult {
+  ok: boolean;
+  checks: PreflightCheck[];
+}
+
+export interface PreflightOptions {
+  config: Config;
+  repoPath: string;
+  env?: NodeJS.ProcessEnv;
+  /** Bound on each probe command; codex never gets longer than this. */
+  timeoutMs?: number;
+}
+
+const check = (name: string, ok: boolean, details: string): PreflightCheck => ({ name, ok, details });
+
+/** First non-empty line of a command's output that is not one of codex's startup warnings. */
+function firstLine(r: BoundedResult): string {
+  const lines = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim());
+  return lines.find((l) => l && !l.startsWith('WARNING:')) ?? '';
+}
+
+function failureOf(r: BoundedResult, what: string, timeoutMs: number): string {
+  if (r.error) return `${what} could not start: ${r.error}`;
+  if (r.timedOut) return `${what} did not finish within ${timeoutMs / 1000} s (killed)`;
+  const out = firstLine(r);
+  return `${what} exited ${r.exitCode ?? r.signal}${out ? `: ${out}` : ''}`;
+}
+
+/** Checks that a tool is present and answers its version flag. */
+async function toolCheck(name: string, command: string, versionArgs: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<PreflightCheck> {
+  const path = findExecutable(command, env);
+  if (!path) return check(name, false, `${JSON.stringify(command)} not found${command.includes('/') ? ' or not executable' : ' on PATH'}`);
+  const r = await runBounded(path, versionArgs, { env, timeoutMs });
+  if (r.exitCode !== 0 || r.timedOut) return check(name, false, `${path}: ${failureOf(r, `${command} ${versionArgs.join(' ')}`, timeoutMs)}`);
+  return check(name, true, `${path}: ${firstLine(r) || 'version unknown'}`);
+}
+
+async function repoPathCheck(repoPath: string): Promise<PreflightCheck> {
+  if (!repoPath) return check('repo_path', false, 'no repository path given');
+  if (!isAbsolute(repoPath)) return check('repo_path', false, `${repoPath} is not an absolute path`);
+  try {
+    const st = await stat(repoPath);
+    if (!st.isDirectory()) return check('repo_path', false, `${repoPath} is not a directory`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return check('repo_path', false, code === 'ENOENT' ? `${repoPath} does not exist` : `${repoPath}: ${(err as Error).message}`);
+  }
+  return check('repo_path', true, repoPath);
+}
+
+async function worktreeCheck(repoPath: string, gitEnv: NodeJS.ProcessEnv, timeoutMs: number): Promise<PreflightCheck> {
+  const git = findExecutable('git', gitEnv);
+  if (!git) return check('git_worktree', false, 'skipped: git not found on PATH');
+  const inside = await runBounded(git, ['-C', repoPath, 'rev-parse', '--is-inside-work-tree', '--show-toplevel'], { env: gitEnv, timeoutMs });
+  const [flag, top] = inside.stdout.trim().split('\n');
+  if (inside.exitCode !== 0 || flag !== 'true') {
+    return check('git_worktree', false, `${repoPath} is not inside a git work tree (${failureOf(inside, 'git rev-parse', timeoutMs)})`);
+  }
+  const head = await runBounded(git, ['-C', repoPath, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { env: gitEnv, timeoutMs });
+  const commit = head.stdout.trim();
+  if (head.exitCode !== 0 || !commit) return check('git_worktree', false, `${repoPath} is a git work tree (${top}) but has no commits yet; worktrees need a commit`);
+  return check('git_worktree', true, `work tree ${top}, HEAD ${commit}`);
+}
+
+/** A non-OpenAI model provider (e.g. a local or scripted server) needs no codex login. */
+export function nonOpenaiProvider(config: Config): string | null {
+  const p = config.codex.config.model_provider;
+  return typeof p === 'string' && p.trim() && p.trim() !== 'openai' ? p.trim() : null;
+}
+
+async function codexAuthCheck(config: Config, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<PreflightCheck> {
+  const provider = nonOpenaiProvider(config);
+  if (provider) return check('codex_auth', true, `model provider ${JSON.stringify(provider)} (not openai): no codex login needed`);
+  const codex = findExecutable(config.codex.command, env);
+  if (!codex) return check('codex_auth', false, `cannot check: codex command ${JSON.stringify(config.codex.command)} not found`);
+  const r = await runBounded(codex, ['login', 'status'], { env, timeoutMs });
+  const home = env.CODEX_HOME ? ` (CODEX_HOME=${env.CODEX_HOME})` : '';
+  if (r.exitCode === 0 && !r.timedOut) return check('codex_auth', true, `${firstLine(r) || 'logged in'}${home}`);
+  return check('codex_auth', false, `${failureOf(r, 'codex login status', timeoutMs)}${home}`);
+}
+
+// Inherited GIT_DIR and friends (e.g. when run from a git hook) would make git ignore -C.
+function withoutGitOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const k of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR']) delete out[k];
+  return out;
+}
+
+export async function runPreflight(opts: PreflightOptions): Promise<PreflightResult> {
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  const baseEnv = opts.env ?? process.env;
+  const codexEnv = opts.config.codex.home ? { ...baseEnv, CODEX_HOME: opts.config.codex.home } : baseEnv;
+  const gitEnv = withoutGitOverrides(baseEnv);
+
+  const repoChecks = (async (): Promise<[PreflightCheck, PreflightCheck]> => {
+    const repo = await repoPathCheck(opts.repoPath);
+    const worktree = repo.ok
+      ? await worktreeCheck(opts.repoPath, gitEnv, timeoutMs)
+      : check('git_worktree', false, 'skipped: the repository path is not usable');
+    return [repo, worktree];
+  })();
+  const [codex, tmux, git, [repo, worktree], auth] = await Promise.all([
+    toolCheck('codex', opts.config.codex.command, ['--version'], codexEnv, timeoutMs),
+    toolCheck('tmux', 'tmux', ['-V'], baseEnv, timeoutMs),
+    toolCheck('git', 'git', ['--version'], gitEnv, timeoutMs),
+    repoChecks,
+    codexAuthCheck(opts.config, codexEnv, timeoutMs),
+  ]);
+  const checks = [codex, tmux, git, repo, worktree, auth];
+  return { ok: checks.every((c) => c.ok), checks };
+}
+
+/** What a person should do about a failed check. Pure. */
+export function preflightHint(c: PreflightCheck): string {
+  switch (c.name) {
+    case 'codex':
+      return 'install the Codex CLI (npm install -g @openai/codex) or set codex.command in mminions.toml to its path';
+    case 'tmux':
+      return 'install tmux (e.g. apt install tmux / brew install tmux)';
+    case 'git':
+      return 'install git and make sure it is on PATH';
+    case 'repo_path':
+      return 'pass --repo-path with the absolute path of an existing checkout (or set manager.repo_path)';
+    case 'git_worktree':
+      return c.details.includes('no commits')
+        ? 'commit at least once in the repository (workers start from HEAD)'
+        : 'point --repo-path at a git checkout (git clone <url>), not a plain folder';
+    case 'codex_auth':
+      return 'run `codex login` (with the same CODEX_HOME), or set codex.config.model_provider to a provider that needs no login';
+    default:
+      return 'see the details above';
+  }
+}
+
+/** One line per check, ✓ or ✗, with a hint under each failure. */
+export function formatPreflight(result: PreflightResult): string {
+  const width = Math.max(...result.checks.map((c) => c.name.length), 4);
+  const lines = result.checks.flatMap((c) => {
+    const line = `${c.ok ? '✓' : '✗'} ${c.name.padEnd(width)}  ${c.details}`;
+    return c.ok ? [line] : [line, `  ${' '.repeat(width)}  fix: ${preflightHint(c)}`];
+  });
+  const failed = result.checks.filter((c) => !c.ok).length;
+  lines.push(failed ? `preflight failed: ${failed} of ${result.checks.length} checks failed` : `preflight ok: all ${result.checks.length} checks passed`);
+  return lines.join('\n');
+}
+
+/** The failed checks as one sentence for decision.json's rationale. */
+export function preflightFailureReason(result: PreflightResult): string | null {
+  const failed = result.checks.filter((c) => !c.ok);
+  if (!failed.length) return null;
+  return `preflight failed: ${failed.map((c) => `${c.name}: ${c.details} (fix: ${preflightHint(c)})`).join('; ')}`;
+}
