@@ -1,0 +1,41 @@
+// Starts the scripted model for a test and gives the codex settings that point at it.
+import { codexConfigArgs } from '../main/config/config';
+import type { Scenario, ScenarioInput } from '../main/agents/scenario';
+import { startScriptedModel, type ScriptedModel, type ScriptedModelOptions } from '../main/agents/scriptedModel';
+
+export const SCRIPTED_PROVIDER = 'scripted';
+
+export interface TestModel extends ScriptedModel {
+  /** The [codex.config] table (Config.codex.config) selecting this server as the model provider. */
+  codexConfig: Record<string, unknown>;
+  /** The same as `-c key=value` arguments for codex. */
+  codexArgs: string[];
+}
+
+/** The [codex.config] table for a scripted model at `url` (…/v1). */
+export function scriptedCodexConfig(url: string): Record<string, unknown> {
+  return {
+    model_provider: SCRIPTED_PROVIDER,
+    model_providers: { [SCRIPTED_PROVIDER]: { name: SCRIPTED_PROVIDER, base_url: url, wire_api: 'responses' } },
+  };
+}
+
+export async function startTestModel(
+  scenario: Scenario | ScenarioInput,
+  opts: Pick<ScriptedModelOptions, 'verbose' | 'onRequest'> = {},
+): Promise<TestModel> {
+  const model = await startScriptedModel({ scenario, ...opts });
+  const codexConfig = scriptedCodexConfig(model.url);
+  const codexArgs = codexConfigArgs(codexConfig).flatMap((kv) => ['-c', kv]);
+  return Object.assign(model, { codexConfig, codexArgs });
+}
+
+/** Runs `fn` with a scripted model that is closed afterwards, whatever happens. */
+export async function withScriptedModel<T>(scenario: Scenario | ScenarioInput, fn: (m: TestModel) => Promise<T>): Promise<T> {
+  const model = await startTestModel(scenario);
+  try {
+    return await fn(model);
+  } finally {
+    await model.close();
+  }
+}
