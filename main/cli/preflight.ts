@@ -1,4 +1,17 @@
-// `mminions preflight` (lands with issue 2).
-import { notYet } from './notYet';
+// `mminions preflight`: check codex, tmux, git and the repository; non-zero exit when a check fails.
+import { loadConfig } from '../config/config';
+import { formatPreflight, runPreflight } from '../preflight/preflight';
+import { parseFlags } from './args';
 
-export const run = notYet('preflight', 2);
+const USAGE = 'Usage: mminions preflight [--repo-path DIR] [--config FILE] [--json]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, { 'repo-path': { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+  if (values.help) return console.log(USAGE), 0;
+  const config = loadConfig({ configFile: values.config, overrides: { repo_path: values['repo-path'] } });
+  // The check itself must see what the user typed: a relative path is a failure, not resolved away.
+  const repoPath = values['repo-path'] ?? config.manager.repo_path;
+  const result = await runPreflight({ config, repoPath });
+  console.log(values.json ? JSON.stringify(result, null, 2) : formatPreflight(result));
+  return result.ok ? 0 : 1;
+}

@@ -1,4 +1,6 @@
-// `mminions scripted-model` (lands with issue 3).
-import { notYet } from './notYet';
+// `mminions scripted-model`: serve a scenario's scripted answers on loopback (tests, benchmarks, demo).
+import { runScriptedModelCli } from '../agents/scriptedModel';
 
-export const run = notYet('scripted-model', 3);
+export function run(argv: string[]): Promise<number> {
+  return runScriptedModelCli(argv);
+}
