@@ -1,0 +1,37 @@
+// The `codex exec` command line of one agent invocation (pure: config in, argv + env out).
+import { codexConfigArgs, type Config, type SandboxMode } from '../config/config';
+
+export interface CodexCommand {
+  command: string;
+  args: string[];
+  /** Variables to add to the inherited environment. */
+  env: Record<string, string>;
+}
+
+export interface CodexArgsOptions {
+  config: Config;
+  model: string;
+  worktree: string;
+  /** `-o`: where codex writes the final agent message. */
+  outputFile: string;
+  /** `--output-schema`: the JSON Schema the final message must follow. */
+  schemaFile?: string;
+  /** Defaults to `config.codex.sandbox`. */
+  sandbox?: SandboxMode;
+  /** `--json`: JSONL events on stdout (default true). */
+  json?: boolean;
+}
+
+/** `codex exec -` reads the prompt from stdin; the caller must connect stdin to the prompt file. */
+export function buildCodexArgs(o: CodexArgsOptions): CodexCommand {
+  const args = ['exec', '-'];
+  if (o.json ?? true) args.push('--json');
+  args.push('-o', o.outputFile);
+  if (o.schemaFile) args.push('--output-schema', o.schemaFile);
+  args.push('--skip-git-repo-check', '-s', o.sandbox ?? o.config.codex.sandbox, '-m', o.model, '-C', o.worktree);
+  args.push('-c', 'approval_policy="never"');
+  for (const kv of codexConfigArgs(o.config.codex.config)) args.push('-c', kv);
+  const env: Record<string, string> = {};
+  if (o.config.codex.home) env.CODEX_HOME = o.config.codex.home;
+  return { command: o.config.codex.command, args, env };
+}
