@@ -1,0 +1,299 @@
+// Validates repro candidates by executing them k times in an isolated worktree and judging each failure.
+import { createHash } from 'node:crypto';
+import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { ReproAnswer } from '../../common/agentAnswers';
+import type { CandidateValidation, IssueSignals, ValidationRun } from '../../common/artifacts';
+import { extractFailure, matchFailure, repoFrameDetails, repoFrames, type RepoFrame } from './failure';
+import { runCommand, type CommandResult } from './oracle';
+
+export interface ValidateOptions {
+  answer: ReproAnswer;
+  /** An isolated validation worktree, never the user's own checkout. */
+  worktree: string;
+  runs: number;
+  minMatches: number;
+  /** Per oracle run. */
+  timeoutMs: number;
+  /** Per setup command (default: the larger of timeoutMs and two minutes). */
+  setupTimeoutMs?: number;
+  /** Interpreter for `{python}` (its folder also goes first on PATH, as in an activated venv). */
+  python: string;
+  signals: IssueSignals;
+  /** For repository frames; defaults to the worktree. */
+  repoRoot?: string;
+  /** Where the script is written; defaults to `<worktree>/.mminions`. */
+  scriptDir?: string;
+  /** The user's checkout: validating there is refused. */
+  userRepo?: string;
+  maxOutputBytes?: number;
+  /** Skip the setup commands (they already ran in this worktree, e.g. for minimization probes). */
+  skipSetup?: boolean;
+  /** Called after each oracle run (for events). */
+  onRun?: (run: JudgedRun, index: number) => void;
+}
+
+/** A judged oracle run, with its repository frames' lines kept beside the function-level identities. */
+export type JudgedRun = ValidationRun & { repo_frame_details: RepoFrame[] };
+
+export interface ValidationResult extends CandidateValidation {
+  runs: JudgedRun[];
+  repo_frames: string[];
+  setup_ok: boolean;
+  /** What went wrong in setup (null when it went fine). */
+  setup_error: string | null;
+  repro_path: string;
+  /** One line a person can read: why the candidate passed or not. */
+  reason: string;
+}
+export type CandidateValidationResult = ValidationResult;
+
+const OUTPUT_TAIL_LINES = 60;
+const OUTPUT_TAIL_CHARS = 8_000;
+
+// ---------- pure helpers ----------
+
+/** Letters and digits only, at most 8 characters; `txt` when nothing is left. */
+export function sanitizeExtension(ext: string): string {
+  return ext.replace(/[^A-Za-z0-9]/g, '').slice(0, 8) || 'txt';
+}
+
+/** A file-name-safe form of a candidate id. */
+export function sanitizeCandidateId(id: string): string {
+  return id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'candidate';
+}
+
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Replaces `{repro_file}` and `{python}` (already quoted by the agent or not) with shell-quoted values. */
+export function fillPlaceholders(cmd: string, values: { reproFile: string; python: string }): string {
+  return cmd
+    .replace(/(["']?)\{repro_file\}\1/g, () => shellQuote(values.reproFile))
+    .replace(/(["']?)\{python\}\1/g, () => shellQuote(values.python));
+}
+
+export function outputTail(output: string): string {
+  const lines = output.replace(/\s+$/, '').split('\n');
+  const tail = lines.slice(-OUTPUT_TAIL_LINES).join('\n');
+  return tail.length > OUTPUT_TAIL_CHARS ? tail.slice(-OUTPUT_TAIL_CHARS) : tail;
+}
+
+/** One oracle run judged: did its failure show the claimed signature or an expected signal? */
+export function judgeRun(
+  result: CommandResult,
+  ctx: { claimedSignature: string; signals: IssueSignals; repoRoot: string; reproFile: string; timeoutMs: number },
+): { run: JudgedRun; matchedSignature: string | null } {
+  const base = { exit_code: result.exitCode, timed_out: result.timedOut, duration_ms: result.durationMs, output_tail: outputTail(result.output) };
+  if (result.timedOut) {
+    return { run: { ...base, matched: false, failure_line: null, reason: `timed out after ${ctx.timeoutMs} ms; its process group was killed`, repo_frames: [], repo_frame_details: [] }, matchedSignature: null };
+  }
+  if (result.spawnError) {
+    return { run: { ...base, matched: false, failure_line: null, reason: `could not start the oracle: ${result.spawnError}`, repo_frames: [], repo_frame_details: [] }, matchedSignature: null };
+  }
+  const failure = extractFailure(result.output, result.exitCode, ctx.repoRoot);
+  const m = matchFailure(failure, { claimedSignature: ctx.claimedSignature, signals: ctx.signals });
+  return {
+    run: {
+      ...base,
+      matched: m.matched,
+      failure_line: failure.failureLine,
+      reason: m.reason,
+      repo_frames: repoFrames(failure, ctx.repoRoot, ctx.reproFile),
+      repo_frame_details: repoFrameDetails(failure, ctx.repoRoot, ctx.reproFile),
+    },
+    matchedSignature: m.matchedSignature,
+  };
+}
+
+/** The signature most runs matched (the first seen on a tie). */
+export function mostCommon(signatures: Array<string | null>): string | null {
+  const counts = new Map<string, number>();
+  for (const s of signatures) if (s !== null) counts.set(s, (counts.get(s) ?? 0) + 1);
+  let best: string | null = null;
+  let bestCount = 0;
+  for (const [s, c] of counts) {
+    if (c > bestCount) {
+      best = s;
+      bestCount = c;
+    }
+  }
+  return best;
+}
+
+/** Variables an untrusted script must not read (tokens, keys, passwords). */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH/i;
+
+/**
+ * The environment an oracle runs in: repository importable, chosen Python first on PATH, no colors,
+ * and none of the manager's secrets (the script comes from an agent).
+ */
+export function oracleEnv(worktree: string, python: string, base: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+  const prepend = (name: string, value: string) => (base[name] ? `${value}${delimiter}${base[name]}` : value);
+  const env: Record<string, string | undefined> = {};
+  for (const name of Object.keys(base)) if (SECRET_NAME.test(name)) env[name] = undefined;
+  Object.assign(env, {
+    PYTHONPATH: prepend('PYTHONPATH', worktree),
+    NODE_PATH: prepend('NODE_PATH', worktree),
+    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONUNBUFFERED: '1',
+    NO_COLOR: '1',
+  });
+  if (isAbsolute(python)) env.PATH = prepend('PATH', dirname(python));
+  return env;
+}
+
+// ---------- I/O ----------
+
+async function sameDirectory(a: string, b: string): Promise<boolean> {
+  try {
+    return (await realpath(a)) === (await realpath(b));
+  } catch {
+    return resolve(a) === resolve(b);
+  }
+}
+
+/** Sets up and runs one candidate `runs` times (sequentially) and judges every run. */
+export async function validateCandidate(opts: ValidateOptions): Promise<ValidationResult> {
+  const { answer, runs, minMatches } = opts;
+  const worktree = resolve(opts.worktree);
+  if (opts.userRepo && (await sameDirectory(worktree, opts.userRepo))) {
+    throw new Error(`refusing to validate candidate ${answer.candidate_id} in the user's own checkout (${worktree}); use a validation worktree`);
+  }
+  const repoRoot = opts.repoRoot ?? worktree;
+  const scriptDir = opts.scriptDir ?? join(worktree, '.mminions');
+  const reproPath = join(scriptDir, `repro_${sanitizeCandidateId(answer.candidate_id)}.${sanitizeExtension(answer.file_extension)}`);
+  await mkdir(scriptDir, { recursive: true });
+  await writeFile(reproPath, answer.script);
+  const values = { reproFile: reproPath, python: opts.python };
+  const env = oracleEnv(worktree, opts.python);
+  const maxOutputBytes = opts.maxOutputBytes ?? 1_000_000;
+  const result = (over: Partial<ValidationResult> & Pick<ValidationResult, 'reason'>): ValidationResult => ({
+    total_runs: 0,
+    matches: 0,
+    matched_signature: null,
+    passed: false,
+    runs: [],
+    repo_frames: [],
+    setup_ok: true,
+    setup_error: null,
+    repro_path: reproPath,
+    ...over,
+  });
+
+  const setupTimeoutMs = opts.setupTimeoutMs ?? Math.max(opts.timeoutMs, 120_000);
+  for (const raw of opts.skipSetup ? [] : answer.setup_commands) {
+    if (raw.trim() === '') continue;
+    const cmd = fillPlaceholders(raw, values);
+    const r = await runCommand(cmd, { cwd: worktree, timeoutMs: setupTimeoutMs, env, maxOutputBytes });
+    if (r.timedOut || r.exitCode !== 0) {
+      const why = r.timedOut ? `timed out after ${setupTimeoutMs} ms` : r.spawnError ? `could not start: ${r.spawnError}` : `exit code ${r.exitCode}`;
+      const tail = outputTail(r.output);
+      const setupError = `setup command ${JSON.stringify(raw)} failed (${why})${tail ? `: ${tail.split('\n').slice(-3).join(' | ')}` : ''}`;
+      return result({ setup_ok: false, setup_error: setupError, reason: setupError });
+    }
+  }
+
+  const judged: JudgedRun[] = [];
+  const signatures: Array<string | null> = [];
+  const oracle = fillPlaceholders(answer.oracle_command, values);
+  const ctx = { claimedSignature: answer.claimed_failure_signature, signals: opts.signals, repoRoot, reproFile: reproPath, timeoutMs: opts.timeoutMs };
+  for (let i = 0; i < runs; i++) {
+    const r = await runCommand(oracle, { cwd: worktree, timeoutMs: opts.timeoutMs, env, maxOutputBytes });
+    const { run, matchedSignature } = judgeRun(r, ctx);
+    judged.push(run);
+    signatures.push(matchedSignature);
+    opts.onRun?.(run, i);
+    const matchesSoFar = judged.filter((x) => x.matched).length;
+    // A hang costs a full timeout per run: stop once passing has become impossible.
+    if (run.timed_out && matchesSoFar + (runs - i - 1) < minMatches) break;
+  }
+  const matches = judged.filter((x) => x.matched).length;
+  const passed = matches >= minMatches;
+  const matchedSignature = mostCommon(signatures);
+  const firstMatch = judged.find((x) => x.matched);
+  const firstMiss = judged.find((x) => !x.matched);
+  const reason = passed
+    ? `${matches}/${judged.length} runs matched ${JSON.stringify(matchedSignature)} (need ${minMatches})`
+    : `${matches}/${judged.length} runs matched (need ${minMatches})${firstMiss ? `: ${firstMiss.reason}` : ''}`;
+  return result({
+    total_runs: judged.length,
+    matches,
+    matched_signature: matchedSignature,
+    passed,
+    runs: judged,
+    repo_frames: firstMatch?.repo_frames ?? [],
+    reason,
+  });
+}
+
+/** Validates candidates with at most `concurrency` at a time; results in input order, errors as failed results. */
+export async function validateCandidates(items: ValidateOptions[], opts: { concurrency?: number } = {}): Promise<ValidationResult[]> {
+  const concurrency = Math.max(1, opts.concurrency ?? 2);
+  const results: ValidationResult[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      const item = items[i] as ValidateOptions;
+      try {
+        results[i] = await validateCandidate(item);
+      } catch (err) {
+        const reason = `validation failed: ${(err as Error).message}`;
+        results[i] = { total_runs: 0, matches: 0, matched_signature: null, passed: false, runs: [], repo_frames: [], setup_ok: false, setup_error: reason, repro_path: '', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+// ---------- the predicate minimization uses ----------
+
+export interface ReproducesCheckOptions {
+  answer: Pick<ReproAnswer, 'candidate_id' | 'oracle_command' | 'claimed_failure_signature' | 'file_extension'>;
+  worktree: string;
+  python: string;
+  signals: IssueSignals;
+  timeoutMs: number;
+  /** The original candidate's repository frames: a reduction must still pass through all of them. */
+  requiredFrames: string[];
+  repoRoot?: string;
+  scriptDir?: string;
+  /** Called with each probe's judged run (for events and diagnostics). */
+  onProbe?: (run: JudgedRun) => void;
+}
+
+/**
+ * `script => reproduces?` for minimization: one oracle run of the script (written under a content-named
+ * file, so parallel probes do not collide) that must match and keep the original repository frames.
+ */
+export function makeReproducesCheck(opts: ReproducesCheckOptions): (script: string) => Promise<boolean> {
+  const worktree = resolve(opts.worktree);
+  const repoRoot = opts.repoRoot ?? worktree;
+  const scriptDir = opts.scriptDir ?? join(worktree, '.mminions');
+  const env = oracleEnv(worktree, opts.python);
+  const ext = sanitizeExtension(opts.answer.file_extension);
+  const id = sanitizeCandidateId(opts.answer.candidate_id);
+  let probes = 0;
+  return async (script: string) => {
+    const hash = createHash('sha256').update(script).digest('hex').slice(0, 12);
+    const reproFile = join(scriptDir, `repro_${id}_${hash}_${++probes}.${ext}`);
+    await mkdir(scriptDir, { recursive: true });
+    await writeFile(reproFile, script);
+    try {
+      const r = await runCommand(fillPlaceholders(opts.answer.oracle_command, { reproFile, python: opts.python }), { cwd: worktree, timeoutMs: opts.timeoutMs, env });
+      const { run } = judgeRun(r, { claimedSignature: opts.answer.claimed_failure_signature, signals: opts.signals, repoRoot, reproFile, timeoutMs: opts.timeoutMs });
+      const missing = opts.requiredFrames.filter((f) => !run.repo_frames.includes(f));
+      if (run.matched && missing.length > 0) {
+        run.matched = false;
+        run.reason = `${run.reason}, but not through the repository code of the original (missing ${missing.join(', ')})`;
+      }
+      opts.onProbe?.(run);
+      return run.matched;
+    } finally {
+      await rm(reproFile, { force: true });
+    }
+  };
+}
