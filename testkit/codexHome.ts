@@ -1,34 +1,13 @@
 // A private CODEX_HOME for tests, and a bounded way to run the real codex CLI in it.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { makeOfflineCodexHome } from '../main/agents/offline';
 
 /** The codex binary the project pins (node_modules/.bin/codex). */
 export const CODEX_BIN = fileURLToPath(new URL('../node_modules/.bin/codex', import.meta.url));
 
-/**
- * Keeps codex 0.169.0 off the network beyond the model provider: with these off it makes no DNS
- * lookups at all (otherwise it looks up api.github.com, chatgpt.com and ab.chatgpt.com).
- * No shell snapshots either: codex writes them in the background, into CODEX_HOME.
- */
-export const OFFLINE_CODEX_CONFIG = `# written by mminions testkit: keep codex off the network
-check_for_update_on_startup = false
-
-[analytics]
-enabled = false
-
-[feedback]
-enabled = false
-
-[features]
-plugins = false
-remote_plugin = false
-plugin_sharing = false
-apps = false
-shell_snapshot = false
-`;
+export { OFFLINE_CODEX_CONFIG } from '../main/agents/offline';
 
 export interface CodexHome {
   dir: string;
@@ -38,8 +17,7 @@ export interface CodexHome {
 }
 
 export async function makeCodexHome(): Promise<CodexHome> {
-  const dir = await mkdtemp(join(tmpdir(), 'mm-codex-home-'));
-  await writeFile(join(dir, 'config.toml'), OFFLINE_CODEX_CONFIG);
+  const dir = await makeOfflineCodexHome();
   const env: NodeJS.ProcessEnv = { ...process.env, CODEX_HOME: dir };
   delete env.OPENAI_API_KEY;
   delete env.CODEX_API_KEY;

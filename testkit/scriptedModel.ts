@@ -1,23 +1,16 @@
 // Starts the scripted model for a test and gives the codex settings that point at it.
 import { codexConfigArgs } from '../main/config/config';
+import { scriptedCodexConfig } from '../main/agents/offline';
 import type { Scenario, ScenarioInput } from '../main/agents/scenario';
 import { startScriptedModel, type ScriptedModel, type ScriptedModelOptions } from '../main/agents/scriptedModel';
 
-export const SCRIPTED_PROVIDER = 'scripted';
+export { SCRIPTED_PROVIDER, scriptedCodexConfig } from '../main/agents/offline';
 
 export interface TestModel extends ScriptedModel {
   /** The [codex.config] table (Config.codex.config) selecting this server as the model provider. */
   codexConfig: Record<string, unknown>;
   /** The same as `-c key=value` arguments for codex. */
   codexArgs: string[];
-}
-
-/** The [codex.config] table for a scripted model at `url` (…/v1). */
-export function scriptedCodexConfig(url: string): Record<string, unknown> {
-  return {
-    model_provider: SCRIPTED_PROVIDER,
-    model_providers: { [SCRIPTED_PROVIDER]: { name: SCRIPTED_PROVIDER, base_url: url, wire_api: 'responses' } },
-  };
 }
 
 export async function startTestModel(

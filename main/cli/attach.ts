@@ -1,4 +1,27 @@
-// `mminions attach` (lands with issue 4).
-import { notYet } from './notYet';
+// `mminions attach`: attach this terminal to a worker's or the manager's tmux session.
+import { spawnSync } from 'node:child_process';
+import { workerSession } from '../manager/control';
+import { parseFlags } from './args';
+import { CONTROL_FLAGS, controlContext } from './context';
 
-export const run = notYet('attach', 4);
+const USAGE = 'Usage: mminions attach --run-id ID [--worker manager|wN] [--read-only] [--runs-root DIR] [--config FILE]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, CONTROL_FLAGS, USAGE);
+  if (values.help) return console.log(USAGE), 0;
+  const ctx = controlContext(values, USAGE);
+  const name = await workerSession(ctx.store, ctx.runId, values.worker ?? 'manager');
+  const args = [...ctx.tmux.baseArgs(), 'attach-session', ...(values['read-only'] ? ['-r'] : []), '-t', `=${name}`];
+  if (!(await ctx.tmux.hasSession(name))) {
+    console.error(`session ${name} is not running (the worker has ended); its output is in the run's agents/ and telemetry/ folders.`);
+    return 1;
+  }
+  if (!process.stdin.isTTY) {
+    console.error(`attach needs a terminal. From a terminal run: tmux ${args.join(' ')}`);
+    return 1;
+  }
+  const env = { ...process.env };
+  delete env.TMUX;
+  const res = spawnSync('tmux', args, { stdio: 'inherit', env });
+  return res.status ?? 1;
+}

@@ -1,4 +1,14 @@
-// `mminions stop` (lands with issue 4).
-import { notYet } from './notYet';
+// `mminions stop`: end the manager and every worker session, remove worktrees, record `stopped`.
+import { stopRun } from '../manager/control';
+import { parseFlags } from './args';
+import { CONTROL_FLAGS, controlContext } from './context';
 
-export const run = notYet('stop', 4);
+const USAGE = 'Usage: mminions stop --run-id ID [--runs-root DIR] [--config FILE]';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, CONTROL_FLAGS, USAGE);
+  if (values.help) return console.log(USAGE), 0;
+  const ctx = controlContext(values, USAGE);
+  console.log(JSON.stringify(await stopRun(ctx.store, ctx.tmux, ctx.runId)));
+  return 0;
+}

@@ -1,0 +1,97 @@
+// Controlling a run from outside its manager: stop it, type into a worker, find its sessions.
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { SessionsFile } from '../../common/artifacts';
+import { Worktrees } from '../git/worktrees';
+import { readJson, RunStore, RunStoreError } from '../runs/runStore';
+import { sessionName, type Tmux } from '../tmux/tmux';
+import { emptyDecision, metaPath, RunMeta, writeDecision } from './decision';
+
+export class RunControlError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'not-found' | 'no-session' | 'bad-worker',
+  ) {
+    super(message);
+    this.name = 'RunControlError';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function pidAlive(pid: number | null | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function requireRun(store: RunStore, runId: string) {
+  if (!(await store.exists(runId))) throw new RunControlError(`no run ${runId} in ${store.root}`, 'not-found');
+  return store.paths(runId);
+}
+
+/** The tmux session of `worker` ("manager" or a worker id) in this run. */
+export async function workerSession(store: RunStore, runId: string, worker: string): Promise<string> {
+  const paths = await requireRun(store, runId);
+  if (worker === 'manager') return sessionName(runId, 'manager');
+  const sessions = await readJson(paths.sessions, SessionsFile).catch(() => null);
+  const rec = sessions?.workers.find((w) => w.worker_id === worker);
+  if (!rec) {
+    const known = sessions?.workers.map((w) => w.worker_id).join(', ') || 'none yet';
+    throw new RunControlError(`run ${runId} has no worker ${JSON.stringify(worker)} (workers: ${known}; or "manager")`, 'bad-worker');
+  }
+  return rec.session_name;
+}
+
+export async function sendToWorker(store: RunStore, tmux: Tmux, runId: string, worker: string, text: string): Promise<void> {
+  const name = await workerSession(store, runId, worker);
+  if (!(await tmux.hasSession(name))) throw new RunControlError(`session ${name} is not running (the worker has ended)`, 'no-session');
+  await tmux.sendText(name, text);
+}
+
+/**
+ * Stops a run: asks its manager to stop (SIGTERM) and waits for it to record `stopped`, then makes
+ * sure every session of the run is gone and every worktree removed, and records `stopped` itself
+ * if the manager could not.
+ */
+export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: { graceMs?: number } = {}): Promise<{ run_id: string; status: 'stopped' }> {
+  const paths = await requireRun(store, runId);
+  const alreadyDone = existsSync(paths.runDone);
+  await writeFile(`${paths.metaDir}/stop_requested`, new Date().toISOString()).catch(() => undefined);
+  const sessions = await readJson(paths.sessions, SessionsFile).catch(() => null);
+  const meta = await readJson(metaPath(paths), RunMeta).catch(() => null);
+  const pid = meta?.pid ?? sessions?.manager.pid ?? null;
+  if (!alreadyDone && pidAlive(pid)) {
+    process.kill(pid!, 'SIGTERM');
+    const end = Date.now() + (opts.graceMs ?? 20_000);
+    while (Date.now() < end && pidAlive(pid)) await sleep(100);
+    if (pidAlive(pid)) process.kill(pid!, 'SIGKILL');
+  }
+  const prefix = `codorch-${runId}-`;
+  const live = await tmux.listSessions();
+  await Promise.all([...live].filter((s) => s.startsWith(prefix) && s.slice(prefix.length).length > 0).map((s) => tmux.killSession(s)));
+  if (meta) {
+    try {
+      const wts = await Worktrees.open(meta.repo_path, meta.worktree_root);
+      const ours = (await wts.list()).filter((w) => w.path.includes(`mminions-${runId}-`));
+      for (const w of ours) await wts.remove(w.path);
+      await wts.prune();
+    } catch {
+      // The repository may be gone; nothing left to clean there.
+    }
+  }
+  if (!existsSync(paths.runDone)) {
+    const d = emptyDecision('stopped', 'Stopped by request before the run finished.', {
+      worker_model: meta?.worker_model ?? 'unknown',
+      manager_model: meta?.manager_model ?? 'unknown',
+    });
+    await writeDecision(runId, paths, d, null);
+  }
+  return { run_id: runId, status: 'stopped' };
+}
+
+export { RunStoreError };

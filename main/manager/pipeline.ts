@@ -1,0 +1,330 @@
+// The manager: preflight → issue → repro workers → validation → minimization → triage → decision.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { AgentRole } from '../../common/agentAnswers';
+import type { CandidateFile, Decision, HypothesesFile, IssueSpec, PreflightCheck } from '../../common/artifacts';
+import { writeOutputSchema } from '../agents/outputSchemas';
+import { reproPrompt, triagePrompt } from '../agents/prompts';
+import { selfCommand } from '../cli/self';
+import type { Config } from '../config/config';
+import { resolveCommit, Worktrees, type Worktree } from '../git/worktrees';
+import { intakeIssue } from '../issue/intake';
+import { runPreflight } from '../preflight/preflight';
+import { appendEvent } from '../runs/events';
+import { RunStore, writeJsonAtomic, type RunPaths } from '../runs/runStore';
+import { sessionName, Tmux } from '../tmux/tmux';
+import { emptyDecision, metaPath, writeDecision, type RunMeta } from './decision';
+import { PhaseTimer, TokenLedger } from './metrics';
+import { minimizeRepro, type MinimizeOutcome } from './minimizePhase';
+import { renderFinalReport, renderSummary } from './report';
+import { validateAndChoose, type ReproOutcome } from './reproPhase';
+import { SessionsLog } from './sessionsLog';
+import { triageHypotheses } from './triagePhase';
+import { runWorkerPhase, type PhaseContext, type WorkerOutcome } from './workerPhase';
+
+export interface ManagerRunOptions {
+  config: Config;
+  issue: { url?: string; file?: string; text?: string };
+  /** Reuse this id (the launcher creates the folder first) or make a new one. */
+  runId?: string;
+  /** Progress lines (stdout of `mminions manager`). */
+  out?: (line: string) => void;
+  signal?: AbortSignal;
+  /** argv prefix that runs `mminions` (for render-events in worker panes). */
+  selfCommand?: string[];
+}
+
+export interface ManagerRunResult {
+  runId: string;
+  paths: RunPaths;
+  decision: Decision;
+  summary: string;
+}
+
+export class StopRequested extends Error {
+  constructor() {
+    super('the run was stopped');
+    this.name = 'StopRequested';
+  }
+}
+
+/** Opens the launcher's folder for `runId` when it is still empty of results, else creates one. */
+async function openRun(store: RunStore, runId: string | undefined) {
+  if (runId && (await store.exists(runId))) {
+    const paths = store.paths(runId);
+    if (existsSync(paths.runDone)) throw new Error(`run ${runId} has already finished; choose another --run-id`);
+    const { mkdir, writeFile } = await import('node:fs/promises');
+    for (const d of [paths.candidatesDir, paths.triageDir, paths.promptsDir, paths.scriptsDir, paths.agentsDir, paths.telemetryDir, paths.metaDir]) {
+      await mkdir(d, { recursive: true });
+    }
+    await writeFile(paths.events, '', { flag: 'a' });
+    return { runId, paths };
+  }
+  return store.create(runId);
+}
+
+export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult> {
+  const { config } = o;
+  const out = (line: string) => {
+    try {
+      o.out?.(line);
+    } catch {
+      // stdout may be gone (the manager's tmux session was killed); the run goes on.
+    }
+  };
+  const signal = o.signal ?? new AbortController().signal;
+  const store = new RunStore(config.manager.runs_root);
+  const { runId, paths } = await openRun(store, o.runId);
+  const tmux = new Tmux(config.tmux.socket);
+  const timer = new PhaseTimer();
+  const ledger = new TokenLedger();
+  const diagnostics: string[] = [...config.meta.warnings.map((w) => `config: ${w}`)];
+  const models = { worker_model: config.manager.worker_model, manager_model: config.manager.manager_model };
+  const sessions = new SessionsLog(paths.sessions, {
+    runId,
+    socket: config.tmux.socket,
+    managerSession: sessionName(runId, 'manager'),
+    issueUrl: o.issue.url ?? null,
+    pid: process.pid,
+  });
+  await sessions.flush();
+  const emit = async (type: string, data: Record<string, unknown>, line?: string) => {
+    await appendEvent(paths.events, { type, ...data });
+    if (line) out(line);
+  };
+  const meta: RunMeta = {
+    run_id: runId,
+    repo_path: config.manager.repo_path,
+    worktree_root: config.manager.worktree_root,
+    commit: null,
+    pid: process.pid,
+    started_at: new Date().toISOString(),
+    ...models,
+  };
+  await writeJsonAtomic(metaPath(paths), meta);
+  await emit('run_started', { run_id: runId, repo_path: config.manager.repo_path, workers: config.manager.workers, issue: o.issue }, `mminions run ${runId} — artifacts in ${paths.dir}`);
+
+  const created: Worktree[] = [];
+  let worktrees: Worktrees | null = null;
+  let issue: IssueSpec | null = null;
+  let preflight: { ok: boolean; checks: PreflightCheck[] } = { ok: false, checks: [] };
+  let repro: ReproOutcome | null = null;
+  let minimized: MinimizeOutcome | null = null;
+  let hypotheses: HypothesesFile | null = null;
+  let decision: Decision;
+
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    if (signal.aborted) throw new StopRequested();
+    timer.start(name);
+    await emit('phase_started', { phase: name }, `== ${name}`);
+    try {
+      return await fn();
+    } finally {
+      const sec = timer.stop(name);
+      await emit('phase_finished', { phase: name, seconds: sec });
+      if (signal.aborted) throw new StopRequested();
+    }
+  };
+  const finish = (status: Decision['status'], rationale: string, extra: Partial<Decision> = {}): Decision => ({
+    ...emptyDecision(status, rationale, models),
+    preflight,
+    diagnostics,
+    ...extra,
+  });
+  const countTokens = (outcomes: WorkerOutcome[]) => {
+    for (const w of outcomes) if (w.result) ledger.add(w.result.invocation, w.result.usage);
+  };
+
+  try {
+    preflight = await phase('preflight', async () => {
+      const res = await runPreflight({ config, repoPath: config.manager.repo_path });
+      for (const c of res.checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.details}`);
+      return res;
+    });
+    if (!preflight.ok) {
+      const failed = preflight.checks.filter((c) => !c.ok);
+      decision = finish('needs-human', `Preflight failed: ${failed.map((c) => `${c.name} (${c.details})`).join('; ')}.`);
+      return await conclude();
+    }
+
+    issue = await phase('issue', async () => {
+      const spec = await intakeIssue({ issueUrl: o.issue.url, issueFile: o.issue.file, issueText: o.issue.text, config });
+      await writeJsonAtomic(paths.issue, spec);
+      await sessions.setIssueUrl(spec.issue_url);
+      out(`  "${spec.title}" — signals: ${spec.expected_failure_signals.slice(0, 5).join(' | ') || 'none'}`);
+      return spec;
+    }).catch(async (err) => {
+      if (err instanceof StopRequested) throw err;
+      diagnostics.push(`issue intake: ${(err as Error).message}`);
+      return null;
+    });
+    if (!issue) {
+      decision = finish('needs-human', `Could not read the issue: ${diagnostics[diagnostics.length - 1]?.replace(/^issue intake: /, '')}`);
+      return await conclude();
+    }
+    if (issue.status !== 'ok') {
+      decision = finish('needs-human', `The issue cannot be reproduced automatically: ${issue.reason ?? 'no failure signal'}.`);
+      return await conclude();
+    }
+
+    worktrees = await Worktrees.open(config.manager.repo_path, config.manager.worktree_root);
+    const commit = await resolveCommit(worktrees.repo, 'HEAD');
+    meta.commit = commit;
+    await writeJsonAtomic(metaPath(paths), meta);
+    const wts = worktrees;
+    const schemaCache = new Map<AgentRole, Promise<string>>();
+    const ctx: PhaseContext = {
+      runId,
+      config,
+      paths,
+      tmux,
+      sessions,
+      renderCommand: [...(o.selfCommand ?? selfCommand()), 'render-events'],
+      schemaFile: (role) => {
+        if (!schemaCache.has(role)) schemaCache.set(role, writeOutputSchema(role, paths.metaDir));
+        return schemaCache.get(role)!;
+      },
+      createWorktree: async (name) => {
+        const w = await wts.create(name, commit);
+        created.push(w);
+        return w;
+      },
+      emit,
+      signal,
+    };
+    const removeWorktree = async (w: Worktree) => {
+      await wts.remove(w.path);
+      const i = created.indexOf(w);
+      if (i >= 0) created.splice(i, 1);
+    };
+    const n = config.manager.workers;
+
+    const reproWorkers = await phase('repro', async () => {
+      const specs = Array.from({ length: n }, (_, i) => ({
+        workerId: `w${i + 1}`,
+        role: 'REPRO_BUILDER' as const,
+        phase: 'repro' as const,
+        prompt: reproPrompt({ workerId: `w${i + 1}`, issue: issue!, repoPath: config.manager.repo_path }),
+        outputPath: paths.candidate(`w${i + 1}`),
+      }));
+      const outcomes = await runWorkerPhase(ctx, specs, config.manager.timeout_sec);
+      countTokens(outcomes);
+      await cleanupPhase(outcomes.map((w) => w.spec.workerId));
+      return outcomes;
+    });
+
+    repro = await phase('validation', () => validateAndChoose({ ctx, issue: issue!, workers: reproWorkers, removeWorktree, diagnostics }));
+    if (!repro.chosen) {
+      decision = finish('needs-human', `No deterministic reproducer: ${repro.summary}`, { diagnostics });
+      return await conclude();
+    }
+
+    minimized = await phase('minimize', () => minimizeRepro({ ctx, issue: issue!, chosen: repro!.chosen!, python: repro!.python, removeWorktree, ledger, diagnostics }));
+
+    hypotheses = await phase('triage', async () => {
+      const specs = Array.from({ length: n }, (_, i) => {
+        const workerId = `w${n + i + 1}`;
+        return {
+          workerId,
+          role: 'TRIAGER' as const,
+          phase: 'triage' as const,
+          prompt: triagePrompt({
+            workerId,
+            issue: issue!,
+            minimalRepro: {
+              script: minimized!.script,
+              oracle_command: minimized!.candidate.oracle_command,
+              claimed_failure_signature: minimized!.candidate.claimed_failure_signature,
+              failure_output_tail: minimized!.failureTail,
+              repo_frames: minimized!.repoFrames.map((f) => `${f.file}:${f.line} in ${f.func ?? '?'}`),
+            },
+          }),
+          outputPath: `${paths.triageDir}/${workerId}.json`,
+        };
+      });
+      const outcomes = await runWorkerPhase(ctx, specs, config.manager.timeout_sec);
+      countTokens(outcomes);
+      await cleanupPhase(outcomes.map((w) => w.spec.workerId));
+      return triageHypotheses({ ctx, issue: issue!, workers: outcomes, repoPath: wts.repo, commit, reproFrames: minimized!.repoFrames, diagnostics });
+    });
+
+    const top = hypotheses.top;
+    const reproBlock = {
+      path: minimized.path,
+      oracle_command: minimized.candidate.oracle_command,
+      claimed_failure_signature: minimized.candidate.claimed_failure_signature,
+      validation: minimized.validation,
+    };
+    if (top.length === 0) {
+      decision = finish('needs-human', `Reproduced the failure (${repro.chosen.worker_id}), but no hypothesis had valid evidence in the code.`, {
+        selected_repro_candidate_id: repro.chosen.candidate_id,
+        repro: reproBlock,
+      });
+    } else {
+      const h = top[0]!;
+      const { nextFixTargets } = await import('./ranking');
+      decision = finish(
+        'ok',
+        `Reproduced deterministically (${minimized.validation.matches}/${minimized.validation.total_runs} runs) with ${repro.chosen.worker_id}'s candidate, minimized to ${minimized.reduction.lines_final} lines; the top hypothesis (${h.worker_id}, score ${h.score.toFixed(2)}) points at ${h.evidence[0] ? `${h.evidence[0].file}:${h.evidence[0].line}` : 'the code'}.`,
+        {
+          selected_repro_candidate_id: repro.chosen.candidate_id,
+          repro: reproBlock,
+          top_hypotheses: top,
+          next_fix_targets: nextFixTargets(top, minimized.repoFrames),
+        },
+      );
+    }
+    return await conclude();
+  } catch (err) {
+    if (err instanceof StopRequested || signal.aborted) {
+      decision = finish('stopped', 'Stopped by request before the run finished.');
+    } else {
+      diagnostics.push(`manager error: ${(err as Error).stack ?? (err as Error).message}`);
+      decision = finish('failed', `The manager failed: ${(err as Error).message}`);
+    }
+    return await conclude();
+  } finally {
+    await cleanupAll();
+  }
+
+  async function cleanupPhase(workerIds: string[]) {
+    await Promise.all(workerIds.map((w) => tmux.killSession(sessionName(runId, w))));
+    const mine = created.filter((w) => workerIds.some((id) => w.path.endsWith(`mminions-${runId}-${id}`)));
+    for (const w of mine) {
+      await worktrees?.remove(w.path).catch(() => undefined);
+      created.splice(created.indexOf(w), 1);
+    }
+  }
+
+  async function cleanupAll() {
+    const live = await tmux.listSessions().catch(() => new Set<string>());
+    const prefix = `codorch-${runId}-`;
+    await Promise.all([...live].filter((s) => s.startsWith(prefix) && s !== sessionName(runId, 'manager')).map((s) => tmux.killSession(s)));
+    for (const w of [...created]) await worktrees?.remove(w.path).catch(() => undefined);
+    created.length = 0;
+    await worktrees?.prune().catch(() => undefined);
+    for (const w of sessions.snapshot.workers) {
+      if (w.status === 'running' || w.status === 'pending') await sessions.updateWorker(w.worker_id, { status: 'stopped', finished_at: new Date().toISOString() });
+    }
+  }
+
+  async function conclude(): Promise<ManagerRunResult> {
+    await cleanupAll();
+    decision.metrics = {
+      ...decision.metrics,
+      timing_sec: timer.finish(),
+      tokens: ledger.totals(),
+      model_routing: models,
+      ...(minimized ? { reduction: minimized.reduction } : {}),
+    };
+    decision.diagnostics = diagnostics;
+    decision.created_at = new Date().toISOString();
+    const candidates: CandidateFile[] = repro?.candidates ?? [];
+    const minimalScript = minimized ? await readFile(minimized.path, 'utf8').catch(() => minimized!.script) : null;
+    const report = renderFinalReport({ runId, runDir: paths.dir, decision, issue, candidates, minimalScript, hypotheses });
+    await writeDecision(runId, paths, decision, report);
+    const summary = renderSummary(paths.dir, decision);
+    out(summary);
+    return { runId, paths, decision, summary };
+  }
+}

@@ -1,0 +1,148 @@
+// What a person reads at the end of a run: final.md and the manager's closing stdout summary.
+import type { CandidateFile, Decision, HypothesesFile, IssueSpec, RankedHypothesis, Usage } from '../../common/artifacts';
+
+export interface ReportInput {
+  runId: string;
+  runDir: string;
+  decision: Decision;
+  issue: IssueSpec | null;
+  candidates: CandidateFile[];
+  minimalScript: string | null;
+  hypotheses: HypothesesFile | null;
+}
+
+const fence = (text: string, lang = '') => {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const f = '`'.repeat(longest + 1);
+  return `${f}${lang}\n${text.replace(/\n$/, '')}\n${f}`;
+};
+
+function inlineCode(text: string): string {
+  const ticks = text.includes('`') ? '``' : '`';
+  return `${ticks}${ticks.length > 1 ? ' ' : ''}${text}${ticks.length > 1 ? ' ' : ''}${ticks}`;
+}
+
+function usageLine(u: Usage): string {
+  return `${u.input_tokens} input (${u.cached_input_tokens} cached), ${u.output_tokens} output, ${u.turns} turns`;
+}
+
+function hypothesisMd(h: RankedHypothesis, i: number): string {
+  const parts = Object.entries(h.score_parts)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(', ');
+  const ev = h.evidence.map((e) => `- \`${e.file}:${e.line}\`: ${inlineCode(e.snippet.trim().split('\n')[0]!.slice(0, 200))}`);
+  return [
+    `### ${i + 1}. ${h.mechanism.split('\n')[0]!.slice(0, 160)}`,
+    '',
+    `Worker ${h.worker_id} (${h.hypothesis_id}); score ${h.score.toFixed(3)} (${parts}); confidence ${h.confidence}; agreeing workers: ${h.agreeing_workers.length ? h.agreeing_workers.join(', ') : 'none'}.`,
+    '',
+    h.mechanism,
+    '',
+    '**Evidence**',
+    '',
+    ...ev,
+    ...(h.disconfirming_checks.length ? ['', '**Disconfirming checks**', '', ...h.disconfirming_checks.map((c) => `- ${c}`)] : []),
+  ].join('\n');
+}
+
+export function renderFinalReport(r: ReportInput): string {
+  const d = r.decision;
+  const lang = d.repro?.path?.split('.').pop() ?? '';
+  const lines: string[] = [
+    `# mminions run ${r.runId}`,
+    '',
+    `**Status: ${d.status}**`,
+    '',
+    d.rationale,
+    '',
+    '## Issue',
+    '',
+    r.issue ? `${r.issue.title}${r.issue.issue_url ? ` — ${r.issue.issue_url}` : ''}` : '(issue not read)',
+    '',
+  ];
+  if (r.issue?.expected_failure_signals.length) {
+    lines.push('Expected failure signals: ' + r.issue.expected_failure_signals.map((s) => `\`${s}\``).join(', '), '');
+  }
+  lines.push('## Reproduction', '');
+  if (d.repro?.path && r.minimalScript !== null) {
+    const v = d.repro.validation;
+    lines.push(
+      `Selected candidate: \`${d.selected_repro_candidate_id}\`. Minimal repro: \`${d.repro.path}\``,
+      '',
+      fence(r.minimalScript, lang === 'py' ? 'python' : lang),
+      '',
+      `Oracle: \`${d.repro.oracle_command}\``,
+      '',
+      `Failure: \`${d.repro.claimed_failure_signature}\`${v ? ` — matched ${v.matches} of ${v.total_runs} runs` : ''}.`,
+      '',
+    );
+    const red = d.metrics.reduction;
+    if (red) {
+      lines.push(
+        `Minimization: ${red.lines_before_llm} → ${red.lines_after_llm} (LLM${red.llm_accepted ? '' : ', not kept'}) → ${red.lines_final} lines; ${red.oracle_runs} oracle runs, ${red.cache_hits} cache hits, ${red.seconds.toFixed(1)} s.`,
+        '',
+      );
+    }
+  } else {
+    lines.push('No validated reproduction.', '');
+  }
+  if (r.candidates.length) {
+    lines.push('| worker | candidate | matches | score | verdict |', '|---|---|---|---|---|');
+    for (const c of r.candidates) {
+      const verdict = c.eligible ? 'eligible' : `rejected: ${c.rejection_reason ?? 'not validated'}`;
+      lines.push(`| ${c.worker_id} | ${c.candidate_id.replace(/\|/g, '\\|')} | ${c.validation.matches}/${c.validation.total_runs} | ${c.score.toFixed(3)} | ${verdict.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+    }
+    lines.push('');
+  }
+  lines.push('## Hypotheses', '');
+  if (d.top_hypotheses.length) lines.push(...d.top_hypotheses.map((h, i) => hypothesisMd(h, i) + '\n'));
+  else lines.push('No hypothesis with valid evidence.', '');
+  if (r.hypotheses?.dropped.length) {
+    lines.push('Dropped (no valid evidence):', '', ...r.hypotheses.dropped.map((x) => `- ${x.worker_id}/${x.hypothesis_id}: ${x.reason}`), '');
+  }
+  lines.push('## Next fix targets', '', ...(d.next_fix_targets.length ? d.next_fix_targets.map((t) => `- ${t}`) : ['None identified.']), '');
+  const t = d.metrics.tokens;
+  lines.push(
+    '## Metrics',
+    '',
+    `- Time: ${Object.entries(d.metrics.timing_sec)
+      .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+      .join(', ')}`,
+    `- Tokens, workers: ${usageLine(t.workers)}`,
+    `- Tokens, manager: ${usageLine(t.manager)}`,
+    `- Tokens, total: ${usageLine(t.total)}`,
+    `- Models: workers ${d.metrics.model_routing.worker_model}, manager ${d.metrics.model_routing.manager_model}`,
+    '',
+  );
+  if (d.diagnostics.length) lines.push('## Diagnostics', '', ...d.diagnostics.map((x) => `- ${x}`), '');
+  lines.push(`Artifacts: \`${r.runDir}\``, '');
+  return lines.join('\n');
+}
+
+/** The closing summary the manager prints to stdout. */
+export function renderSummary(runDir: string, d: Decision): string {
+  const t = d.metrics.tokens.total;
+  const out = [
+    '',
+    '================ mminions summary ================',
+    `status:     ${d.status}`,
+    `rationale:  ${d.rationale}`,
+  ];
+  if (d.repro?.path) out.push(`repro:      ${d.repro.path}`, `oracle:     ${d.repro.oracle_command}`);
+  out.push('top hypotheses:');
+  if (!d.top_hypotheses.length) out.push('  (none)');
+  d.top_hypotheses.forEach((h, i) => {
+    const ev = h.evidence[0];
+    out.push(`  ${i + 1}. [${h.score.toFixed(2)}] ${h.mechanism.split('\n')[0]!.slice(0, 110)}${ev ? ` (${ev.file}:${ev.line})` : ''}`);
+  });
+  out.push('next fix targets:', ...(d.next_fix_targets.length ? d.next_fix_targets.map((x) => `  - ${x}`) : ['  (none)']));
+  out.push(
+    `tokens:     ${t.input_tokens} input / ${t.cached_input_tokens} cached / ${t.output_tokens} output (workers ${d.metrics.tokens.workers.input_tokens + d.metrics.tokens.workers.output_tokens}, manager ${d.metrics.tokens.manager.input_tokens + d.metrics.tokens.manager.output_tokens})`,
+    `timing:     ${Object.entries(d.metrics.timing_sec)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}s`)
+      .join(', ')}`,
+  );
+  if (d.diagnostics.length) out.push('diagnostics:', ...d.diagnostics.slice(0, 10).map((x) => `  - ${x}`));
+  out.push(`artifacts:  ${runDir}`, '==================================================');
+  return out.join('\n');
+}
