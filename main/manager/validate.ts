@@ -1,5 +1,6 @@
 // Validates repro candidates by executing them k times in an isolated worktree and judging each failure.
 import { createHash } from 'node:crypto';
+import { shellQuote } from '../agents/shellQuote';
 import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ReproAnswer } from '../../common/agentAnswers';
@@ -61,10 +62,6 @@ export function sanitizeExtension(ext: string): string {
 /** A file-name-safe form of a candidate id. */
 export function sanitizeCandidateId(id: string): string {
   return id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'candidate';
-}
-
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Replaces `{repro_file}` and `{python}` (already quoted by the agent or not) with shell-quoted values. */
