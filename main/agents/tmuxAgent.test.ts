@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODEX_BIN, makeCodexHome, type CodexHome } from '../../testkit/codexHome';
 import { startTestModel, type TestModel } from '../../testkit/scriptedModel';
 import { privateTmux } from '../../testkit/tmux';
+import { selfCommand } from '../cli/self';
 import { buildConfig, type Config } from '../config/config';
 import { RunStore, type RunPaths } from '../runs/runStore';
 import { sessionName } from '../tmux/tmux';
@@ -19,8 +20,8 @@ import { collectTmuxAgent, startTmuxAgent, stopTmuxAgent, waitForExitFile } from
 const TRIAGE_USAGE = { input_tokens: 900, cached_input_tokens: 100, output_tokens: 120 };
 const HYPOTHESES = { hypotheses: [{ hypothesis_id: 'w1-h1', mechanism: 'median indexes an empty list', evidence: [{ file: 'README.md', line: 1, snippet: 'sample' }], confidence: 0.8, disconfirming_checks: ['call median([1])'] }] };
 
-// The CLI has no render-events command yet, so the pane renders with `cat` (the raw JSONL lines).
-const RENDER = ['cat'];
+// The pane renders events with the built CLI's `mminions render-events` (npm test builds first).
+const RENDER = [...selfCommand(), 'render-events'];
 
 const tmux = privateTmux();
 let home: CodexHome;
@@ -90,7 +91,8 @@ describe('startTmuxAgent / collectTmuxAgent', () => {
 
     const pane = await paneUntil(session, '[mminions] codex exited with 0');
     expect(pane).toContain('[mminions] codex exited with 0');
-    expect(pane).toContain('"type":"turn.completed"'); // the event stream reached the pane
+    expect(pane).toMatch(/turn completed: \d+ input tokens/); // events reached the pane, rendered
+    expect(pane).not.toContain('"type":"turn.completed"');
 
     const r = await collectTmuxAgent(handle);
     expect(r.status, r.diagnostics.join('\n')).toBe('finished');
