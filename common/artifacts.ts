@@ -68,6 +68,7 @@ export const SessionsFile = z.object({
     pid: z.number().int().nullable(),
   }),
   workers: z.array(WorkerRecord),
+  started_at: z.string(),
   updated_at: z.string(),
 });
 export type SessionsFile = z.infer<typeof SessionsFile>;

@@ -1,0 +1,178 @@
+// The seed's run status object (CLI `status` and GET /api/runs/<id>/status) built from disk and tmux.
+import { z } from 'zod';
+import { Decision, IssueSpec, RunDone, SessionsFile, type WorkerRecord } from '../../common/artifacts';
+import { sessionName, type Tmux } from '../tmux/tmux';
+import { ArtifactCache } from './artifactCache';
+import { RunStore, RunStoreError } from './runStore';
+
+export type RunState = 'running' | 'done' | 'stopped' | 'unknown';
+
+export interface WorkerStatusView {
+  worker_id: string;
+  role: string;
+  status: string;
+  session_name: string;
+  session_exists: boolean;
+  worktree_path: string;
+  output_path: string;
+  script_path: string;
+  pane_tail: string;
+  phase: string;
+  invocation: string;
+  attempts: number;
+  started_at: string | null;
+  finished_at: string | null;
+  detail: string | null;
+}
+
+export interface RunStatusView {
+  run_id: string;
+  run_state: RunState;
+  manager: { session_name: string; session_exists: boolean; pane_tail: string; issue_url: string | null };
+  workers: WorkerStatusView[];
+  summary: { total: number; active: number; finished: number; failed: number; timeout: number; unknown: number };
+  decision: Record<string, unknown> & { status: string };
+  run_done: Record<string, unknown>;
+}
+
+export interface RunListItem {
+  run_id: string;
+  run_state: RunState;
+  issue_title: string | null;
+  issue_url: string | null;
+  started_at: string | null;
+  decision_status: string;
+}
+
+export function clampLines(n: unknown, fallback = 120): number {
+  const v = typeof n === 'string' && /^\d+$/.test(n) ? Number(n) : typeof n === 'number' ? n : fallback;
+  return Math.min(500, Math.max(10, Math.floor(Number.isFinite(v) ? v : fallback)));
+}
+
+function pidAlive(pid: number | null | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function summarize(workers: Array<Pick<WorkerRecord, 'status'>>): RunStatusView['summary'] {
+  const s = { total: workers.length, active: 0, finished: 0, failed: 0, timeout: 0, unknown: 0 };
+  for (const w of workers) {
+    if (w.status === 'running' || w.status === 'pending') s.active++;
+    else if (w.status === 'finished') s.finished++;
+    else if (w.status === 'failed') s.failed++;
+    else if (w.status === 'timeout') s.timeout++;
+    else s.unknown++;
+  }
+  return s;
+}
+
+export class RunStatusReader {
+  readonly cache = new ArtifactCache();
+
+  constructor(
+    readonly store: RunStore,
+    readonly tmux: Tmux,
+  ) {}
+
+  private async artifacts(runId: string) {
+    const p = this.store.paths(runId);
+    const safe = async <S extends z.ZodType>(path: string, schema: S) => {
+      try {
+        return await this.cache.read(path, schema);
+      } catch (err) {
+        if (err instanceof RunStoreError) return null; // a damaged artifact must not hide the run
+        throw err;
+      }
+    };
+    const [sessions, decision, runDone, issue] = await Promise.all([
+      safe(p.sessions, SessionsFile),
+      safe(p.decision, Decision.partial().passthrough()),
+      safe(p.runDone, RunDone.partial().passthrough()),
+      safe(p.issue, IssueSpec.partial().passthrough()),
+    ]);
+    return { sessions, decision, runDone, issue };
+  }
+
+  private state(a: Awaited<ReturnType<RunStatusReader['artifacts']>>, managerExists: boolean): RunState {
+    if (a.runDone) return a.runDone.status === 'stopped' ? 'stopped' : 'done';
+    if (managerExists || pidAlive(a.sessions?.manager.pid)) return 'running';
+    return 'unknown';
+  }
+
+  async status(runId: string, lines = 120, live?: Set<string>): Promise<RunStatusView> {
+    if (!(await this.store.exists(runId))) throw new RunStoreError(`no run ${runId} in ${this.store.root}`, 'not-found');
+    const a = await this.artifacts(runId);
+    const sessions = live ?? (await this.tmux.listSessions());
+    const managerName = a.sessions?.manager.session_name ?? sessionName(runId, 'manager');
+    const managerExists = sessions.has(managerName);
+    const capture = async (name: string, exists: boolean) => {
+      if (!exists || lines <= 0) return '';
+      try {
+        return await this.tmux.capturePane(name, lines);
+      } catch {
+        return ''; // the session ended between the listing and the capture
+      }
+    };
+    const workers = a.sessions?.workers ?? [];
+    const [managerTail, ...workerTails] = await Promise.all([
+      capture(managerName, managerExists),
+      ...workers.map((w) => capture(w.session_name, sessions.has(w.session_name))),
+    ]);
+    return {
+      run_id: runId,
+      run_state: this.state(a, managerExists),
+      manager: {
+        session_name: managerName,
+        session_exists: managerExists,
+        pane_tail: managerTail ?? '',
+        issue_url: a.sessions?.manager.issue_url ?? a.issue?.issue_url ?? null,
+      },
+      workers: workers.map((w, i) => ({
+        worker_id: w.worker_id,
+        role: w.role,
+        status: w.status,
+        session_name: w.session_name,
+        session_exists: sessions.has(w.session_name),
+        worktree_path: w.worktree_path,
+        output_path: w.output_path,
+        script_path: w.script_path,
+        pane_tail: workerTails[i] ?? '',
+        phase: w.phase,
+        invocation: w.invocation,
+        attempts: w.attempts,
+        started_at: w.started_at,
+        finished_at: w.finished_at,
+        detail: w.detail,
+      })),
+      summary: summarize(workers),
+      decision: (a.decision as RunStatusView['decision'] | null) ?? { status: 'running' },
+      run_done: (a.runDone as Record<string, unknown> | null) ?? {},
+    };
+  }
+
+  /** One line per run for lists (newest first), with one tmux call for all runs. */
+  async list(): Promise<RunListItem[]> {
+    const ids = await this.store.list();
+    const sessions = await this.tmux.listSessions();
+    const items = await Promise.all(
+      ids.map(async (id) => {
+        const a = await this.artifacts(id);
+        const managerName = a.sessions?.manager.session_name ?? sessionName(id, 'manager');
+        return {
+          run_id: id,
+          run_state: this.state(a, sessions.has(managerName)),
+          issue_title: a.issue?.title ?? null,
+          issue_url: a.issue?.issue_url ?? a.sessions?.manager.issue_url ?? null,
+          started_at: a.sessions?.started_at ?? null,
+          decision_status: a.decision?.status ?? (a.runDone ? String(a.runDone.status) : 'running'),
+        } satisfies RunListItem;
+      }),
+    );
+    return items.reverse();
+  }
+}
