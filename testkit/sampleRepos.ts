@@ -1,7 +1,9 @@
 // Small git repositories with real bugs (Python and Node.js), for tests, evals and the demo.
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 export type SampleKind = 'python-convolve' | 'node-textkit';
@@ -29,36 +31,20 @@ interface SampleSpec {
 }
 
 // ---------- python-convolve ----------
+// The same repository and issue as the bundled demo (examples/statsmini), so the two never drift.
 
-const CORE_PY_HEAD = `"""Small statistics helpers: mean, median and a direct convolution."""
+const EXAMPLE = fileURLToPath(new URL('../examples/statsmini/', import.meta.url));
 
+function readTree(root: string, rel = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) Object.assign(out, readTree(root, r));
+    else out[r] = readFileSync(join(root, r), 'utf8');
+  }
+  return out;
+}
 
-def _as_list(values, name):
-    if values is None:
-        raise TypeError(f"{name} must be a sequence, not None")
-    return list(values)
-
-
-def mean(values):
-    data = _as_list(values, "values")
-    if not data:
-        raise ValueError("mean of empty data")
-    return sum(data) / len(data)
-
-
-def median(values):
-    data = sorted(_as_list(values, "values"))
-    mid = len(data) // 2
-    if len(data) % 2:
-        return data[mid]
-    return (data[mid - 1] + data[mid]) / 2
-
-
-def convolve(signal, kernel):
-    """Full discrete convolution of signal with kernel."""
-    signal = _as_list(signal, "signal")
-    kernel = _as_list(kernel, "kernel")
-`;
 const CONVOLVE_SWAP = `    # Convolution is commutative: loop over the shorter sequence.
     if len(kernel) > len(signal):
         signal, kernel = kernel, signal
@@ -68,97 +54,22 @@ const CONVOLVE_CHECKS = `    if not signal:
     if not kernel:
         raise ValueError("kernel cannot be empty")
 `;
-const CORE_PY_TAIL = `    out = [0] * (len(signal) + len(kernel) - 1)
-    for i, s in enumerate(signal):
-        for j, k in enumerate(kernel):
-            out[i + j] += s * k
-    return out
-`;
 
-const pythonConvolve: SampleSpec = {
-  files: {
-    'statsmini/__init__.py': `"""statsmini: tiny statistics helpers."""
-from .core import convolve, mean, median
-
-__all__ = ["convolve", "mean", "median"]
-__version__ = "0.3.1"
-`,
-    'statsmini/core.py': CORE_PY_HEAD + CONVOLVE_SWAP + CONVOLVE_CHECKS + CORE_PY_TAIL,
-    'tests/__init__.py': '',
-    'tests/test_core.py': `import unittest
-
-import statsmini
-
-
-class CoreTest(unittest.TestCase):
-    def test_mean(self):
-        self.assertEqual(statsmini.mean([1, 2, 3]), 2)
-
-    def test_median_odd(self):
-        self.assertEqual(statsmini.median([3, 1, 2]), 2)
-
-    def test_convolve(self):
-        self.assertEqual(statsmini.convolve([1, 2, 3], [0, 1]), [0, 1, 2, 3])
-
-    def test_convolve_empty_kernel(self):
-        with self.assertRaisesRegex(ValueError, "kernel cannot be empty"):
-            statsmini.convolve([1, 2], [])
-
-
-if __name__ == "__main__":
-    unittest.main()
-`,
-    'README.md': `# statsmini
-
-Tiny statistics helpers in pure Python: \`mean\`, \`median\` and \`convolve\`.
-
-\`\`\`python
-import statsmini
-statsmini.convolve([1, 2, 3], [0, 1])  # [0, 1, 2, 3]
-\`\`\`
-
-Run the tests with \`python3 -m unittest discover -s tests\`.
-`,
-  },
-  buggyFile: 'statsmini/core.py',
-  fixedContent: CORE_PY_HEAD + CONVOLVE_CHECKS + CONVOLVE_SWAP + CORE_PY_TAIL,
-  bugLineText: '    if len(kernel) > len(signal):',
-  bugFunc: 'convolve',
-  issue: (lineOf) => `# convolve reports the wrong argument as empty
-
-### Describe the issue
-
-When the *signal* is empty and the kernel is not, \`statsmini.convolve\` says that the **kernel** is
-empty. The message points users at the wrong argument.
-
-### Reproduce the code example
-
-\`\`\`python
-import statsmini
-
-statsmini.convolve([], [1, 2])
-\`\`\`
-
-### Error message
-
-\`\`\`
-Traceback (most recent call last):
-  File "<stdin>", line 3, in <module>
-  File "/home/me/statsmini/statsmini/core.py", line ${lineOf('        raise ValueError("kernel cannot be empty")')}, in convolve
-    raise ValueError("kernel cannot be empty")
-ValueError: kernel cannot be empty
-\`\`\`
-
-### Expected behaviour
-
-\`ValueError: signal cannot be empty\`, since the signal is the empty argument. \`convolve([1, 2], [])\`
-correctly says the kernel is empty.
-
-### Version information
-
-statsmini 0.3.1, Python 3.11 on Linux.
-`,
-};
+function pythonConvolveSpec(): SampleSpec {
+  const files = readTree(join(EXAMPLE, 'repo'));
+  const core = files['statsmini/core.py'] ?? '';
+  if (!core.includes(CONVOLVE_SWAP + CONVOLVE_CHECKS)) throw new Error('examples/statsmini/repo/statsmini/core.py no longer has the convolve bug the sample expects');
+  const issue = readFileSync(join(EXAMPLE, 'issue.md'), 'utf8');
+  return {
+    files,
+    buggyFile: 'statsmini/core.py',
+    // The fix: check the arguments before reordering them.
+    fixedContent: core.replace(CONVOLVE_SWAP + CONVOLVE_CHECKS, CONVOLVE_CHECKS + CONVOLVE_SWAP),
+    bugLineText: '    if len(kernel) > len(signal):',
+    bugFunc: 'convolve',
+    issue: (lineOf) => issue.replace(/core\.py", line \d+, in convolve/, `core.py", line ${lineOf('        raise ValueError("kernel cannot be empty")')}, in convolve`),
+  };
+}
 
 // ---------- node-textkit ----------
 
@@ -254,7 +165,7 @@ Expected: \`TypeError: text must be a string\`. textkit 1.2.0.
 `,
 };
 
-const SPECS: Record<SampleKind, SampleSpec> = { 'python-convolve': pythonConvolve, 'node-textkit': nodeTextkit };
+const SPECS: Record<SampleKind, SampleSpec> = { 'python-convolve': pythonConvolveSpec(), 'node-textkit': nodeTextkit };
 
 // ---------- creation ----------
 

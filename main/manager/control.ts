@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { SessionsFile } from '../../common/artifacts';
 import { Worktrees } from '../git/worktrees';
+import { pidAlive } from '../runs/pid';
 import { readJson, RunStore, RunStoreError } from '../runs/runStore';
 import { sessionName, type Tmux } from '../tmux/tmux';
 import { emptyDecision, metaPath, RunMeta, writeDecision } from './decision';
@@ -19,15 +20,6 @@ export class RunControlError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function pidAlive(pid: number | null | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function requireRun(store: RunStore, runId: string) {
   if (!(await store.exists(runId))) throw new RunControlError(`no run ${runId} in ${store.root}`, 'not-found');

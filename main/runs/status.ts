@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Decision, IssueSpec, RunDone, SessionsFile, type WorkerRecord } from '../../common/artifacts';
 import { sessionName, type Tmux } from '../tmux/tmux';
 import { ArtifactCache } from './artifactCache';
+import { pidAlive } from './pid';
 import { RunStore, RunStoreError } from './runStore';
 
 export type RunState = 'running' | 'done' | 'stopped' | 'unknown';
@@ -49,15 +50,6 @@ export function clampLines(n: unknown, fallback = 120): number {
   return Math.min(500, Math.max(10, Math.floor(Number.isFinite(v) ? v : fallback)));
 }
 
-function pidAlive(pid: number | null | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function summarize(workers: Array<Pick<WorkerRecord, 'status'>>): RunStatusView['summary'] {
   const s = { total: workers.length, active: 0, finished: 0, failed: 0, timeout: 0, unknown: 0 };
