@@ -1,4 +1,4 @@
-// Build of the three Electron parts: main (also the mminions CLI), preload and the renderer.
+// Build of the three Electron parts: main (also the mminions CLI), the preload (CommonJS: sandboxed preloads cannot be ES modules) and the renderer.
 import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import react from '@vitejs/plugin-react';
@@ -20,7 +20,10 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       outDir: 'out/preload',
-      rollupOptions: { input: { index: resolve(__dirname, 'preload/index.ts') } },
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
     },
   },
   renderer: {
@@ -28,6 +31,9 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      minify: true,
+      sourcemap: true,
+      chunkSizeWarningLimit: 1200,
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } },
     },
   },

@@ -34,6 +34,11 @@ if (electron) {
   console.log('[mminions] opening the desktop app...');
   forward(spawn(electron, [root, ...extra.filter((a) => a !== '--no-build')], { cwd: root, stdio: 'inherit' }));
 } else {
-  console.log('[mminions] No Electron binary is installed here (it could not be downloaded), so the dashboard is served for your browser instead: open the URL printed below.');
+  console.log(
+    process.env.MMINIONS_BROWSER
+      ? '[mminions] MMINIONS_BROWSER is set: serving the dashboard for your browser.'
+      : '[mminions] Electron is not installed on this machine, so the desktop window cannot open.',
+  );
+  console.log('[mminions] Open the URL printed below in your browser (it carries your access token). Stop with Ctrl+C; runs keep going.');
   forward(spawn(process.execPath, [join(root, 'out', 'main', 'cli.js'), 'server', ...extra.filter((a) => a !== '--no-build')], { cwd: root, stdio: 'inherit' }));
 }

@@ -11,7 +11,8 @@ import { summarizeTelemetry, type TelemetrySummary } from './telemetry';
 export interface AgentInvocation {
   /** File-name-safe id of this invocation, e.g. repro-w1, repro-w1-r2, triage-w2, reducer. */
   invocation: string;
-  role: AgentRole;
+  /** An answer-producing role, or FIXER: the bug-fix eval's agent, whose result is the worktree diff, not an answer. */
+  role: AgentRole | 'FIXER';
   workerId: string;
   prompt: string;
   worktree: string;

@@ -1,4 +1,2 @@
-// `mminions eval` (lands with issue 7).
-import { notYet } from './notYet';
-
-export const run = notYet('eval', 7);
+// `mminions eval`: the bug-fix evaluation harness (main/eval/; see docs/eval.md).
+export { run } from '../eval/cli';

@@ -1,4 +1,51 @@
-// `mminions server` (lands with issue 5).
-import { notYet } from './notYet';
+// `mminions server`: serve the local API and the dashboard until SIGINT/SIGTERM.
+import { startStatusServer } from '../server/server';
+import { intFlag, parseFlags } from './args';
 
-export const run = notYet('server', 5);
+const USAGE = `Usage: mminions server [--runs-root DIR] [--host 127.0.0.1] [--port 8088] [--capture-lines 120] [--quiet]
+       [--token T] [--allow-remote] [--config FILE] [--tmux-socket NAME]
+
+Serves the local API (docs/api.md) and the dashboard. Every /api/* call needs the token printed
+below (kept in <runs_root>/.mminions/token). --port 0 picks a free port. Binding anything but a
+loopback address needs --allow-remote.`;
+
+const FLAGS = {
+  'runs-root': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'capture-lines': { type: 'string' },
+  quiet: { type: 'boolean' },
+  token: { type: 'string' },
+  'allow-remote': { type: 'boolean' },
+  config: { type: 'string' },
+  'tmux-socket': { type: 'string' },
+} as const;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags(argv, FLAGS, USAGE);
+  if (values.help) return console.log(USAGE), 0;
+  const server = await startStatusServer({
+    runsRoot: values['runs-root'],
+    host: values.host,
+    port: intFlag('port', values.port),
+    captureLines: intFlag('capture-lines', values['capture-lines']),
+    quiet: values.quiet,
+    token: values.token,
+    allowRemote: values['allow-remote'],
+    configFile: values.config,
+    tmuxSocket: values['tmux-socket'],
+  });
+  console.log(`mminions server: ${server.pageUrl}`);
+  if (!values.quiet) {
+    console.log(`  runs root: ${server.services.store.root}`);
+    console.log(`  token file: ${server.tokenPath ?? '(none: --token given)'}`);
+    console.log('  Ctrl-C stops the server (runs keep going in tmux).');
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  if (!values.quiet) console.log(`\nmminions server: ${signal}, closing terminals and connections...`);
+  await server.close();
+  return 0;
+}

@@ -65,8 +65,10 @@ export async function launchManager(o: {
   const session = sessionName(runId, 'manager');
   const argv = [...o.selfCommand, ...managerArgs(o.config, runId, { url: o.issue.url, file })];
   // Exit codes 0 and 2 are decisions (recorded in the run); anything else is a crash, whose
-  // message stays readable in the pane for a while.
-  const command = `${shellJoin(argv)}; code=$?; echo "[mminions] manager exited with $code"; if [ $code -gt 2 ]; then sleep 600; fi`;
+  // message stays readable in the pane for a while. Then the session ends: newSession sets
+  // remain-on-exit, which would otherwise keep a dead manager pane forever. (`tmux` in a pane
+  // reaches its own server through $TMUX.)
+  const command = `${shellJoin(argv)}; code=$?; echo "[mminions] manager exited with $code"; if [ $code -gt 2 ]; then sleep 600; fi; tmux kill-session -t ${shellJoin([`=${session}`])} 2>/dev/null`;
   const env: Record<string, string> = {};
   for (const k of FORWARDED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
   await o.tmux.newSession({ name: session, cwd: o.cwd ?? process.cwd(), command, env, width: 200, height: 50 });

@@ -1,0 +1,107 @@
+// Full runs from the dashboard: the real server, manager, codex (scripted model), tmux and git, watched in Chromium.
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closePages, launchChromium, openPage, screenshot, terminalText, unexpectedErrors } from './support/dashboard';
+import { ISSUE_URL, startFullRunSetup, type FullRunSetup } from './support/fullRunSetup';
+
+let s: FullRunSetup;
+let browser: Browser;
+
+beforeAll(async () => {
+  s = await startFullRunSetup({ replyDelayMs: 8000, tmuxSocket: `mme2efull-${process.pid}-${randomBytes(3).toString('hex')}` });
+  browser = await launchChromium();
+}, 90_000);
+afterEach(() => closePages());
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+const tab = (page: Page, name: string) => page.getByRole('tab', { name, exact: true });
+const runIdOf = (page: Page) => /#\/runs\/([^/]+)\//.exec(page.url())?.[1] ?? null;
+
+async function startFromForm(page: Page): Promise<string> {
+  await page.goto(s.server.pageUrl);
+  await page.getByRole('heading', { name: 'Bug reproduction and triage' }).waitFor();
+  await page.keyboard.press('n');
+  await page.getByRole('textbox', { name: 'Issue URL' }).fill(ISSUE_URL);
+  await page.getByRole('textbox', { name: 'Repository path' }).fill(s.repo);
+  await page.getByRole('spinbutton', { name: 'Workers' }).fill('2');
+  await page.getByRole('button', { name: 'Start run' }).click();
+  await expect.poll(() => runIdOf(page), { timeout: 15_000 }).toMatch(/^run-/);
+  return runIdOf(page)!;
+}
+
+describe('full runs', () => {
+  it('starts a run from the form and follows it to ranked hypotheses and metrics', async () => {
+    const { page, errors } = await openPage(browser);
+    const runId = await startFromForm(page);
+    await expect.poll(() => page.getByRole('list', { name: 'Runs' }).innerText(), { timeout: 15_000 }).toContain('convolve reports the wrong argument as empty');
+    await expect.poll(() => page.getByRole('list', { name: 'Phases' }).innerText(), { timeout: 30_000 }).toMatch(/Repro\s*in progress/);
+    await screenshot(page, 'full-run-overview-running');
+
+    // Workers appear, their terminals attach and show live output; typing is echoed by the pane.
+    await tab(page, 'Workers').click();
+    const w1 = page.getByRole('article', { name: 'Worker w1' });
+    await w1.getByText('running').waitFor({ timeout: 30_000 });
+    const term = page.getByRole('region', { name: 'Terminal w1' });
+    await term.getByText(/^attached/).waitFor({ timeout: 15_000 });
+    // The worker's codex prints its steps as they happen; after a command it waits for the (slowed) model,
+    // so what is typed now is echoed without interleaved output.
+    await expect.poll(() => terminalText(page, 'w1'), { timeout: 20_000 }).toMatch(/\$ .*grep -rn 'cannot be empty' statsmini.* → exit 0/);
+    await term.locator('.xterm').click();
+    await page.keyboard.type('typed-into-w1');
+    await expect.poll(() => terminalText(page, 'w1'), { timeout: 10_000 }).toContain('typed-into-w1');
+    await page.getByRole('region', { name: 'Terminal w2' }).getByText(/^attached/).waitFor();
+    await screenshot(page, 'full-run-workers');
+
+    // The run ends by itself.
+    await expect.poll(() => page.locator('.run-header .badge').innerText(), { timeout: 150_000, interval: 500 }).toBe('done');
+    await tab(page, 'Overview').click();
+    await expect.poll(() => page.getByRole('list', { name: 'Phases' }).innerText()).toMatch(/Decision\s*ok/);
+    await screenshot(page, 'full-run-overview-done');
+
+    await tab(page, 'Repro').click();
+    const chosen = page.locator('article.candidate.is-chosen');
+    await expect.poll(() => chosen.count()).toBe(1);
+    expect(await chosen.innerText()).toMatch(/chosen[\s\S]*3 of 3 runs[\s\S]*Accepted/);
+    expect(await page.getByLabel('Minimal repro script').innerText()).toContain('convolve');
+    await screenshot(page, 'full-run-repro');
+
+    await tab(page, 'Hypotheses').click();
+    await expect.poll(() => page.getByRole('article', { name: /^Hypothesis \d+$/ }).count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByRole('article', { name: 'Hypothesis 1' }).innerText()).toMatch(/statsmini\/core\.py:\d+/);
+    await screenshot(page, 'full-run-hypotheses');
+
+    await tab(page, 'Metrics').click();
+    const byWorker = page.getByRole('table', { name: 'Tokens by worker' });
+    await expect.poll(() => byWorker.getByRole('row').count()).toBe(6); // header, manager (reducer), w1..w4
+    await page.getByRole('img', { name: /^Reduction from \d+ to \d+ lines$/ }).waitFor();
+    expect(await page.getByRole('img', { name: 'Timeline of workers across phases' }).locator('rect.seg-finished').count()).toBe(4);
+    await screenshot(page, 'full-run-metrics');
+
+    await tab(page, 'Report').click();
+    await page.getByRole('article', { name: 'Final report' }).getByRole('heading').first().waitFor();
+    await screenshot(page, 'full-run-report');
+    expect((await s.server.services.status.status(runId)).run_state).toBe('done');
+    expect(unexpectedErrors(errors)).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('stops a second run from the dashboard', async () => {
+    const { page, errors } = await openPage(browser);
+    const runId = await startFromForm(page);
+    await tab(page, 'Workers').click();
+    await page.getByRole('article', { name: 'Worker w1' }).getByText('running').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Stop run', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Stop this run?' }).getByRole('button', { name: 'Stop the run' }).click();
+    await expect.poll(() => page.locator('.run-header .badge').innerText(), { timeout: 30_000 }).toBe('stopped');
+    const left = [...(await s.tmux.listSessions())].filter((x) => x.includes(runId));
+    expect(left).toEqual([]);
+    await expect.poll(() => page.getByRole('list', { name: 'Runs' }).getByRole('listitem').first().innerText()).toMatch(/stopped/);
+    await screenshot(page, 'full-run-stopped');
+    expect(unexpectedErrors(errors)).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

@@ -1,0 +1,30 @@
+// Desktop notifications for the renderer's notify(): bounded text, a click brings the window back.
+import type { BrowserWindow, Notification as NotificationType } from 'electron';
+
+export const MAX_TITLE = 120;
+export const MAX_BODY = 400;
+
+export function clip(s: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+export interface NotifierDeps {
+  Notification: typeof NotificationType;
+  getWindow: () => BrowserWindow | null;
+}
+
+export function makeNotifier(deps: NotifierDeps): (title: string, body: string) => void {
+  return (title, body) => {
+    if (!deps.Notification.isSupported()) return;
+    const n = new deps.Notification({ title: clip(title, MAX_TITLE) || 'mminions', body: clip(body, MAX_BODY) });
+    n.on('click', () => {
+      const win = deps.getWindow();
+      if (!win) return;
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    });
+    n.show();
+  };
+}

@@ -1,0 +1,53 @@
+// GET /api/runs (the seed's ids plus one line per run) and POST /api/runs (start a run through the launcher).
+import { stat } from 'node:fs/promises';
+import { StartRunRequest, type RunsResponse, type StartRunResponse } from '../../../common/api';
+import { allowedHostsForApi, parseIssueUrl } from '../../issue/githubUrl';
+import { launchManager } from '../../manager/launcher';
+import { readJsonBody } from '../body';
+import type { RequestContext } from '../context';
+import { HttpError, sendJson, type Route } from '../http';
+import { issueSource, runConfig } from '../runRequest';
+import { parseInput } from '../validate';
+
+async function requireKind(path: string, field: string, kind: 'dir' | 'file'): Promise<void> {
+  const st = await stat(path).catch(() => null);
+  if (!st) throw new HttpError(400, `${field}: ${path} does not exist`);
+  if (kind === 'dir' && !st.isDirectory()) throw new HttpError(400, `${field}: ${path} is not a folder (give the repository's folder)`);
+  if (kind === 'file' && !st.isFile()) throw new HttpError(400, `${field}: ${path} is not a file`);
+}
+
+export const runsRoutes: Route<RequestContext>[] = [
+  {
+    method: 'GET',
+    pattern: '/api/runs',
+    handler: async ({ res, services }) => {
+      const items = await services.status.list();
+      const body: RunsResponse = { runs: items.map((i) => i.run_id), count: items.length, items };
+      sendJson(res, 200, body);
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/api/runs',
+    handler: async ({ req, res, services }) => {
+      const body = parseInput(StartRunRequest, await readJsonBody(req), 'body');
+      if (body.issue_url !== undefined) {
+        try {
+          parseIssueUrl(body.issue_url, { allowedHosts: allowedHostsForApi(services.config.github.api_url) });
+        } catch (err) {
+          throw new HttpError(400, `issue_url: ${(err as Error).message}`);
+        }
+      }
+      await requireKind(body.repo_path, 'repo_path', 'dir');
+      if (body.issue_file !== undefined) await requireKind(body.issue_file, 'issue_file', 'file');
+      const launched = await launchManager({
+        config: runConfig(services.config, body),
+        tmux: services.tmux,
+        issue: issueSource(body),
+        selfCommand: services.selfCommand(),
+      });
+      const out: StartRunResponse = { run_id: launched.run_id, run_done: launched.run_done, manager_session: launched.manager_session };
+      sendJson(res, 201, out);
+    },
+  },
+];

@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StartRunResponse, StopResponse } from '../../common/api';
+import { buildConfig } from '../config/config';
+import { SessionsLog } from '../manager/sessionsLog';
+import { sessionName } from '../tmux/tmux';
+import { issueSource, runConfig } from './runRequest';
+import { startTestServer, waitFor, type TestServer } from './testServer';
+
+let t: TestServer;
+let repo: string;
+let issueFile: string;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  repo = join(t.dir, 'not-a-git-repo');
+  await mkdir(repo);
+  issueFile = join(t.dir, 'issue.md');
+  await writeFile(issueFile, '# Division crashes\n\n`divide(1, 0)` raises ZeroDivisionError instead of returning inf.\n');
+});
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+const post = (body: unknown) => t.api('/api/runs', { method: 'POST', body: JSON.stringify(body) });
+
+describe('runConfig / issueSource', () => {
+  it("takes the request's choices over the server's configuration, keeping its runs root and socket", () => {
+    const base = buildConfig({}, { file: null, env: {}, cwd: '/srv', overrides: { runs_root: '/srv/runs', tmux_socket: 'sock' } });
+    const c = runConfig(base, { issue_text: 'x', repo_path: '/repo', workers: 4, timeout_sec: 90, worker_model: 'm1' });
+    expect(c.manager).toMatchObject({ repo_path: '/repo', workers: 4, timeout_sec: 90, worker_model: 'm1', manager_model: 'gpt-5', runs_root: '/srv/runs' });
+    expect(c.tmux.socket).toBe('sock');
+    expect(base.manager.repo_path).toBe('/srv'); // not mutated
+    expect(issueSource({ issue_url: 'https://github.com/o/r/issues/1', repo_path: '/r' })).toEqual({ url: 'https://github.com/o/r/issues/1' });
+    expect(issueSource({ issue_file: '/i.md', repo_path: '/r' })).toEqual({ file: '/i.md' });
+    expect(issueSource({ issue_text: 'boom', repo_path: '/r' })).toEqual({ text: 'boom' });
+  });
+});
+
+describe('POST /api/runs validation', () => {
+  it.each([
+    ['no issue source', { repo_path: '/tmp' }, /exactly one issue source.*none/],
+    ['two issue sources', { issue_url: 'https://github.com/o/r/issues/1', issue_text: 'x', repo_path: '/tmp' }, /exactly one issue source.*issue_url and issue_text/],
+    ['a relative repo_path', { issue_text: 'x', repo_path: 'some/repo' }, /repo_path: expected an absolute path/],
+    ['no repo_path', { issue_text: 'x' }, /repo_path/],
+    ['workers 0', { issue_text: 'x', repo_path: '/tmp', workers: 0 }, /workers: expected an integer 1\.\.6/],
+    ['workers 7', { issue_text: 'x', repo_path: '/tmp', workers: 7 }, /workers: expected an integer 1\.\.6/],
+    ['workers 1.5', { issue_text: 'x', repo_path: '/tmp', workers: 1.5 }, /workers/],
+    ['timeout_sec 10', { issue_text: 'x', repo_path: '/tmp', timeout_sec: 10 }, /timeout_sec: expected an integer of at least 60/],
+    ['an issue_url that is not a URL', { issue_url: 'javascript:alert(1)', repo_path: '/tmp' }, /issue_url/],
+    ['a URL that is not a GitHub issue', { issue_url: 'https://gitlab.com/o/r/issues/1', repo_path: '/tmp' }, /issue_url: not a GitHub issue URL/],
+    ['a pull request URL', { issue_url: 'https://github.com/o/r/pull/1', repo_path: '/tmp' }, /pull request/],
+    ['a relative issue_file', { issue_file: 'issue.md', repo_path: '/tmp' }, /issue_file: expected an absolute path/],
+    ['a model name with shell characters', { issue_text: 'x', repo_path: '/tmp', worker_model: 'gpt; rm -rf ~' }, /worker_model/],
+    ['an unknown field', { issue_text: 'x', repo_path: '/tmp', wrkers: 2 }, /wrkers/],
+    ['a repo_path that does not exist', { issue_text: 'x', repo_path: '/nonexistent/mminions-repo' }, /repo_path: \/nonexistent\/mminions-repo does not exist/],
+    ['an issue_file that does not exist', { issue_file: '/nonexistent/issue.md', repo_path: '/tmp' }, /issue_file: .* does not exist/],
+  ])('refuses %s with 400', async (_name, body, message) => {
+    const before = await t.store.list();
+    const r = await post(body);
+    expect(r.status).toBe(400);
+    expect(r.json().error).toMatch(message);
+    expect(await t.store.list()).toEqual(before); // nothing was created
+  });
+});
+
+describe('starting and stopping runs through the API', () => {
+  it('starts a real manager in tmux (201), which ends as needs-human for a folder that is not a git repository; then stops it', async () => {
+    const r = await post({ issue_file: issueFile, repo_path: repo, workers: 1, timeout_sec: 60 });
+    expect(r.status).toBe(201);
+    const body = StartRunResponse.strict().parse(r.json());
+    expect(body.run_id).toMatch(/^run-\d{14}(-\d+)?$/);
+    expect(body.manager_session).toBe(`codorch-${body.run_id}-manager`);
+    expect(body.run_done).toBe(join(t.root, body.run_id, 'run_done.json'));
+    expect((await t.api('/api/runs')).json().runs).toContain(body.run_id);
+    await waitFor(() => existsSync(body.run_done), 'run_done.json', 30_000);
+    const status = (await t.api(`/api/runs/${body.run_id}/status`)).json();
+    expect(status.run_state).toBe('done');
+    expect(status.decision.status).toBe('needs-human');
+    expect(status.decision.rationale).toMatch(/not inside a git work tree/);
+    expect(status.manager.session_name).toBe(body.manager_session);
+    const decision = (await t.api(`/api/runs/${body.run_id}/artifacts/decision`)).json();
+    expect(decision.metrics.model_routing.worker_model).toBe('gpt-5.2-codex');
+    expect((await t.api(`/api/runs/${body.run_id}/artifacts/final`)).text).toMatch(/needs-human/);
+    expect((await t.api(`/api/runs/${body.run_id}/artifacts/run_done`)).json()).toMatchObject({ run_id: body.run_id, status: 'needs-human' });
+
+    const stop = await t.api(`/api/runs/${body.run_id}/stop`, { method: 'POST' });
+    expect(stop.status).toBe(200);
+    expect(StopResponse.strict().parse(stop.json())).toEqual({ run_id: body.run_id, status: 'stopped' });
+    expect(await t.tmux.hasSession(body.manager_session)).toBe(false);
+    expect((await t.api(`/api/runs/${body.run_id}/artifacts/decision`)).json().status).toBe('needs-human'); // a finished run keeps its decision
+  });
+
+  it('starts a run from pasted issue text', async () => {
+    const r = await post({ issue_text: '# Pasted bug\n\nIt crashes.', repo_path: repo });
+    expect(r.status).toBe(201);
+    const { run_id, run_done } = r.json();
+    expect(await readFile(join(t.root, run_id, 'meta', 'issue.md'), 'utf8')).toBe('# Pasted bug\n\nIt crashes.');
+    await waitFor(() => existsSync(run_done), 'run_done.json', 30_000);
+    expect((await t.api(`/api/runs/${run_id}/status`)).json().decision.status).toBe('needs-human');
+  });
+
+  it('stops a live run: its sessions end and it is recorded as stopped', async () => {
+    const { runId, paths } = await t.store.create('run-20260601000000');
+    const log = new SessionsLog(paths.sessions, { runId, socket: t.tmux.socket, managerSession: sessionName(runId, 'manager'), issueUrl: null, pid: null });
+    await log.flush();
+    await t.tmux.newSession({ name: sessionName(runId, 'manager'), cwd: t.dir, command: 'sleep 300' });
+    await t.tmux.newSession({ name: sessionName(runId, 'w1'), cwd: t.dir, command: 'sleep 300' });
+    expect((await t.api(`/api/runs/${runId}/status`)).json().run_state).toBe('running');
+    const stop = await t.api(`/api/runs/${runId}/stop`, { method: 'POST', body: '{}' });
+    expect(stop.status).toBe(200);
+    expect(stop.json()).toEqual({ run_id: runId, status: 'stopped' });
+    expect(await t.tmux.hasSession(sessionName(runId, 'manager'))).toBe(false);
+    expect(await t.tmux.hasSession(sessionName(runId, 'w1'))).toBe(false);
+    const status = (await t.api(`/api/runs/${runId}/status`)).json();
+    expect(status.run_state).toBe('stopped');
+    expect(status.decision.status).toBe('stopped');
+    expect((await t.api(`/api/runs/${runId}/stop`, { method: 'POST' })).status).toBe(200); // stopping twice is fine
+    expect((await t.api('/api/runs/run-20990101000000/stop', { method: 'POST' })).status).toBe(404);
+  });
+
+  it('sends a line of text into a live session', async () => {
+    const { runId, paths } = await t.store.create('run-20260601000001');
+    await new SessionsLog(paths.sessions, { runId, socket: t.tmux.socket, managerSession: sessionName(runId, 'manager'), issueUrl: null, pid: null }).flush();
+    await t.tmux.newSession({ name: sessionName(runId, 'manager'), cwd: t.dir, command: 'cat' });
+    const r = await t.api(`/api/runs/${runId}/send`, { method: 'POST', body: JSON.stringify({ worker: 'manager', text: 'status please\twith tab' }) });
+    expect(r.status).toBe(200);
+    expect(r.json()).toEqual({ run_id: runId, worker: 'manager', sent: true });
+    await waitFor(async () => (await t.tmux.capturePane(sessionName(runId, 'manager'), 20)).split('\n').filter((l) => l.includes('status please')).length >= 2, 'the echoed line');
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { fieldOfServerError, formFromDefaults, validateNewRun, type NewRunForm } from './newRun';
+
+const good: NewRunForm = {
+  issueMode: 'url',
+  issueUrl: ' https://github.com/acme/statsmini/issues/7 ',
+  issueText: '',
+  repoPath: '/src/statsmini',
+  workers: '3',
+  timeoutSec: '600',
+  workerModel: 'gpt-5.2-codex',
+  managerModel: '',
+};
+
+describe('validateNewRun', () => {
+  it('builds the request from a valid form (trimmed, numbers, empty models left out)', () => {
+    const { errors, request } = validateNewRun(good);
+    expect(errors).toEqual({});
+    expect(request).toEqual({ issue_url: 'https://github.com/acme/statsmini/issues/7', repo_path: '/src/statsmini', workers: 3, timeout_sec: 600, worker_model: 'gpt-5.2-codex' });
+  });
+
+  it('explains every bad field and sends nothing', () => {
+    const { errors, request } = validateNewRun({ ...good, issueUrl: 'https://github.com/acme/statsmini/pull/7', repoPath: 'src/x', workers: '9', timeoutSec: '30', workerModel: 'gpt 5' });
+    expect(request).toBeNull();
+    expect(Object.keys(errors).sort()).toEqual(['issueUrl', 'repoPath', 'timeoutSec', 'workerModel', 'workers']);
+    expect(errors.repoPath).toMatch(/absolute path/);
+    expect(errors.workers).toMatch(/1 to 6/);
+  });
+
+  it('requires the issue in the chosen mode only', () => {
+    expect(validateNewRun({ ...good, issueUrl: '' }).errors.issueUrl).toMatch(/Paste the URL/);
+    const text = validateNewRun({ ...good, issueMode: 'text', issueUrl: 'not checked', issueText: 'Title\nIndexError' });
+    expect(text.request).toMatchObject({ issue_text: 'Title\nIndexError' });
+    expect(text.request).not.toHaveProperty('issue_url');
+    expect(validateNewRun({ ...good, issueMode: 'text', issueText: '   ' }).errors.issueText).toBeTruthy();
+    expect(validateNewRun({ ...good, workers: '2.5' }).errors.workers).toBeTruthy();
+  });
+
+  it('fills defaults and maps server errors to fields', () => {
+    expect(formFromDefaults(null).workers).toBe('2');
+    expect(fieldOfServerError('repo_path: /nope does not exist', {}, 'url')).toBe('repoPath');
+    expect(fieldOfServerError('issue_url: not a GitHub issue URL', {}, 'url')).toBe('issueUrl');
+    expect(fieldOfServerError('anything', { field: 'timeout_sec' }, 'url')).toBe('timeoutSec');
+    expect(fieldOfServerError('internal error', {}, 'url')).toBeNull();
+  });
+});
