@@ -1,6 +1,6 @@
 // Minimizing the chosen repro: one bounded LLM reduction, then ddmin; every step must still fail the same way through the same repository code.
 import { createHash } from 'node:crypto';
-import type { IssueSpec } from '../../common/artifacts';
+import type { IssueSpec, SelectedCandidateFile } from '../../common/artifacts';
 import { parseAgentAnswer } from '../agents/answers';
 import { reducerPrompt } from '../agents/prompts';
 import { runAgentDirect } from '../agents/runDirect';
@@ -169,13 +169,8 @@ export async function minimizeRepro(o: {
       cache_hits: reduced.cacheHits,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
-    await writeJsonAtomic(ctx.paths.selectedCandidate, {
-      ...chosen,
-      minimal_script: final,
-      minimal_repro_path: path,
-      minimal_validation: verified.validation,
-      reduction,
-    });
+    const selected: SelectedCandidateFile = { ...chosen, minimal_script: final, minimal_repro_path: path, minimal_validation: verified.validation, reduction };
+    await writeJsonAtomic(ctx.paths.selectedCandidate, selected);
     return { script: final, path, candidate: chosen, validation: verified.validation, reduction, repoFrames, failureTail: run0?.output_tail ?? '' };
   } finally {
     await o.removeWorktree(wt);

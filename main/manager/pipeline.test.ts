@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SessionsFile, type CandidateFile, type Usage } from '../../common/artifacts';
+import { SelectedCandidateFile, SessionsFile, type CandidateFile, type Usage } from '../../common/artifacts';
 import {
   createRunHarness,
   getAgent,
@@ -130,7 +130,10 @@ describe('runManager end to end', () => {
     expect(own.exitCode).toBe(1);
     expect(own.lastLine).toBe(SIGNATURE);
     expect(own.all).toMatch(/statsmini\/core\.py", line \d+, in convolve/);
-    expect(existsSync(a.paths.selectedCandidate)).toBe(true);
+    const selected = await readJson(a.paths.selectedCandidate, SelectedCandidateFile);
+    expect(selected?.worker_id).toBe('w1');
+    expect(selected?.minimal_script).toBe(minimal);
+    expect(selected?.reduction).toEqual(a.decision.metrics.reduction);
 
     // Hypotheses: the one citing a file that does not exist is dropped, not ranked.
     const hyp = a.hypotheses!;
