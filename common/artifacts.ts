@@ -106,23 +106,6 @@ export const CandidateFile = ReproAnswer.extend({
 });
 export type CandidateFile = z.infer<typeof CandidateFile>;
 
-/** repro/selected_candidate.json: the chosen candidate and what minimization made of it. */
-export const SelectedCandidateFile = CandidateFile.extend({
-  minimal_script: z.string(),
-  minimal_repro_path: z.string(),
-  minimal_validation: CandidateValidation,
-  reduction: z.object({
-    lines_before_llm: z.number().int(),
-    lines_after_llm: z.number().int(),
-    lines_final: z.number().int(),
-    llm_accepted: z.boolean(),
-    oracle_runs: z.number().int(),
-    cache_hits: z.number().int(),
-    seconds: z.number(),
-  }),
-});
-export type SelectedCandidateFile = z.infer<typeof SelectedCandidateFile>;
-
 export const RankedHypothesis = z.object({
   hypothesis_id: z.string(),
   worker_id: z.string(),
@@ -162,6 +145,16 @@ export const ReductionMetrics = z.object({
   cache_hits: z.number().int(),
   seconds: z.number(),
 });
+
+/** repro/selected_candidate.json: the chosen candidate and what minimization made of it. */
+export const SelectedCandidateFile = CandidateFile.extend({
+  minimal_script: z.string(),
+  minimal_repro_path: z.string(),
+  minimal_validation: CandidateValidation,
+  reduction: ReductionMetrics,
+});
+export type SelectedCandidateFile = z.infer<typeof SelectedCandidateFile>;
+
 
 export const PreflightCheck = z.object({ name: z.string(), ok: z.boolean(), details: z.string() });
 export type PreflightCheck = z.infer<typeof PreflightCheck>;

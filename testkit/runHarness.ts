@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify as stringifyToml } from 'smol-toml';
 import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
+import { afterEach } from 'vitest';
 import type { z } from 'zod';
 import { CandidateFile, Decision, HypothesesFile, RunDone, RunEvent, SessionsFile, type Usage } from '../common/artifacts';
 import { parseScenario, DEFAULT_USAGE, type Scenario, type ScenarioInput } from '../main/agents/scenario';
@@ -311,4 +312,17 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(everyMs);
   }
+}
+
+/** For a test file: a harness factory whose harnesses are cleaned up after each test. */
+export function harnessPerTest(): (o: RunHarnessOptions) => Promise<RunHarness> {
+  const live: RunHarness[] = [];
+  afterEach(async () => {
+    for (const h of live.splice(0)) await h.cleanup();
+  });
+  return async (o) => {
+    const h = await createRunHarness(o);
+    live.push(h);
+    return h;
+  };
 }

@@ -5,10 +5,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SelectedCandidateFile, SessionsFile, type CandidateFile, type Usage } from '../../common/artifacts';
 import {
-  createRunHarness,
+  harnessPerTest,
   getAgent,
   reproMessage,
   setAgent,
@@ -27,17 +27,7 @@ import { runManager, type ManagerRunOptions } from './pipeline';
 const SIGNATURE = 'ValueError: kernel cannot be empty';
 const PHASES = ['preflight', 'issue', 'repro', 'validation', 'minimize', 'triage'];
 
-let harnesses: RunHarness[] = [];
-afterEach(async () => {
-  for (const h of harnesses) await h.cleanup();
-  harnesses = [];
-});
-
-async function harness(o: RunHarnessOptions): Promise<RunHarness> {
-  const h = await createRunHarness(o);
-  harnesses.push(h);
-  return h;
-}
+const harness = harnessPerTest();
 
 async function pipeline(h: RunHarness, o: Partial<ManagerRunOptions> = {}): Promise<RunArtifacts & { lines: string[] }> {
   const lines: string[] = [];

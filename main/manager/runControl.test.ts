@@ -1,23 +1,13 @@
 // Run control through the built CLI: `mminions run --detach` (the manager in its own tmux session),
 // `status`, `send`, `stop`. Real codex against the scripted model, real tmux on a private socket, real git.
 import { existsSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SessionsFile } from '../../common/artifacts';
-import { createRunHarness, getAgent, setAgent, statsminiScenario, waitFor, type RunHarness, type RunHarnessOptions } from '../../testkit/runHarness';
+import { harnessPerTest, getAgent, setAgent, statsminiScenario, waitFor, type RunHarness, type RunHarnessOptions } from '../../testkit/runHarness';
 import { readJson } from '../runs/runStore';
 import type { RunStatusView } from '../runs/status';
 
-let harnesses: RunHarness[] = [];
-afterEach(async () => {
-  for (const h of harnesses) await h.cleanup();
-  harnesses = [];
-});
-
-async function harness(o: RunHarnessOptions): Promise<RunHarness> {
-  const h = await createRunHarness(o);
-  harnesses.push(h);
-  return h;
-}
+const harness = harnessPerTest();
 
 /** `mminions run --detach`; returns what it printed, parsed. */
 async function runDetached(h: RunHarness, runId: string) {
