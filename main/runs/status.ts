@@ -1,49 +1,15 @@
 // The seed's run status object (CLI `status` and GET /api/runs/<id>/status) built from disk and tmux.
 import { z } from 'zod';
+import type { RunListItem, RunState, RunStatusResponse, WorkerStatusView } from '../../common/api';
 import { Decision, IssueSpec, RunDone, SessionsFile, type WorkerRecord } from '../../common/artifacts';
 import { sessionName, type Tmux } from '../tmux/tmux';
 import { ArtifactCache } from './artifactCache';
 import { pidAlive } from './pid';
 import { RunStore, RunStoreError } from './runStore';
 
-export type RunState = 'running' | 'done' | 'stopped' | 'unknown';
-
-export interface WorkerStatusView {
-  worker_id: string;
-  role: string;
-  status: string;
-  session_name: string;
-  session_exists: boolean;
-  worktree_path: string;
-  output_path: string;
-  script_path: string;
-  pane_tail: string;
-  phase: string;
-  invocation: string;
-  attempts: number;
-  started_at: string | null;
-  finished_at: string | null;
-  detail: string | null;
-}
-
-export interface RunStatusView {
-  run_id: string;
-  run_state: RunState;
-  manager: { session_name: string; session_exists: boolean; pane_tail: string; issue_url: string | null };
-  workers: WorkerStatusView[];
-  summary: { total: number; active: number; finished: number; failed: number; timeout: number; unknown: number };
-  decision: Record<string, unknown> & { status: string };
-  run_done: Record<string, unknown>;
-}
-
-export interface RunListItem {
-  run_id: string;
-  run_state: RunState;
-  issue_title: string | null;
-  issue_url: string | null;
-  started_at: string | null;
-  decision_status: string;
-}
+/** The shapes are the API's (common/api.ts), so the CLI, the server and the dashboard agree. */
+export type { RunListItem, RunState, WorkerStatusView };
+export type RunStatusView = RunStatusResponse;
 
 export function clampLines(n: unknown, fallback = 120): number {
   const v = typeof n === 'string' && /^\d+$/.test(n) ? Number(n) : typeof n === 'number' ? n : fallback;
