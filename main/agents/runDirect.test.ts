@@ -13,6 +13,7 @@ import type { AgentInvocation } from './agent';
 import { parseAgentAnswer } from './answers';
 import { runAgentDirect } from './runDirect';
 import { summarizeTelemetry } from './telemetry';
+import { liveInGroup } from '../../testkit/processes';
 
 const REDUCER_USAGE = { input_tokens: 1500, cached_input_tokens: 300, output_tokens: 400 };
 const EXEC_USAGE = { input_tokens: 700, cached_input_tokens: 0, output_tokens: 50 };
@@ -37,15 +38,6 @@ function inv(role: AgentInvocation['role'], workerId: string, invocation: string
   return { invocation, role, workerId, prompt: `ROLE: ${role}\nWORKER: ${workerId}\n\nDo the thing.\n`, worktree, model: 'scripted', sandbox };
 }
 
-/** Live (non-zombie) processes of a process group, straight from ps (a reaped-late zombie is no survivor). */
-function liveInGroup(pgid: number): string[] {
-  return execFileSync('ps', ['-A', '-o', 'pid=,pgid=,stat=,args='], { encoding: 'utf8', timeout: 5_000 })
-    .split('\n')
-    .filter((l) => {
-      const f = l.trim().split(/\s+/);
-      return Number(f[1]) === pgid && !(f[2] ?? 'Z').startsWith('Z');
-    });
-}
 
 beforeAll(async () => {
   home = await makeCodexHome();

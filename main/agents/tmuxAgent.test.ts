@@ -16,6 +16,7 @@ import { parseAgentAnswer } from './answers';
 import { writeOutputSchema } from './outputSchemas';
 import { summarizeTelemetry } from './telemetry';
 import { collectTmuxAgent, startTmuxAgent, stopTmuxAgent, waitForExitFile } from './tmuxAgent';
+import { liveInGroup } from '../../testkit/processes';
 
 const TRIAGE_USAGE = { input_tokens: 900, cached_input_tokens: 100, output_tokens: 120 };
 const HYPOTHESES = { hypotheses: [{ hypothesis_id: 'w1-h1', mechanism: 'median indexes an empty list', evidence: [{ file: 'README.md', line: 1, snippet: 'sample' }], confidence: 0.8, disconfirming_checks: ['call median([1])'] }] };
@@ -31,15 +32,6 @@ let worktree: string;
 let paths: RunPaths;
 let config: Config;
 
-/** Live (non-zombie) processes of a process group, straight from ps (a reaped-late zombie is no survivor). */
-function liveInGroup(pgid: number): string[] {
-  return execFileSync('ps', ['-A', '-o', 'pid=,pgid=,stat=,args='], { encoding: 'utf8', timeout: 5_000 })
-    .split('\n')
-    .filter((l) => {
-      const f = l.trim().split(/\s+/);
-      return Number(f[1]) === pgid && !(f[2] ?? 'Z').startsWith('Z');
-    });
-}
 
 beforeAll(async () => {
   home = await makeCodexHome();

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from './oracle';
+import { alive } from '../../testkit/processes';
 
 let dir: string;
 beforeAll(async () => {
@@ -13,18 +13,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); // a zombie has exited
-  } catch {
-    return false;
-  }
-}
 
 async function expectGone(pid: number): Promise<void> {
   let left = alive(pid);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import type { ReproAnswer } from '../../common/agentAnswers';
 import { CandidateValidation, type IssueSignals } from '../../common/artifacts';
 import { createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
 import { fillPlaceholders, oracleEnv, sanitizeExtension, validateCandidate, validateCandidates, type ValidateOptions } from './validate';
+import { alive } from '../../testkit/processes';
 
 const SIGNALS: IssueSignals = { exception_types: ['ValueError'], messages: ['kernel cannot be empty'], assertion_failures: [], exit_codes: [] };
 
@@ -42,19 +43,6 @@ function options(over: Partial<ValidateOptions>): ValidateOptions {
   return { answer: answer({}), worktree, runs: 3, minMatches: 2, timeoutMs: 20_000, python, signals: SIGNALS, ...over };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  // A zombie has exited; only its parent has not collected it yet.
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe('validateCandidate', () => {
   it('passes a real reproduction k/k, with its repository frames', async () => {
