@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssueSignals } from '../common/artifacts';
-import { countLines, makePythonCompileCheck, minimizeScript } from '../main/manager/minimize';
+import { compileCheckFor, countLines, minimizeScript } from '../main/manager/minimize';
 import { makeReproducesCheck } from '../main/manager/validate';
 import { FULL, MODE, markdownTable, writeResults } from './benchUtil';
 import { classicDdmin } from './classicDdmin';
@@ -83,7 +83,7 @@ describe(`minimization benchmark (${MODE}: ${cases.length} cases)`, () => {
       expect(await check(c.script), `${c.name}: the original reproduces`).toBe(true);
 
       let t = performance.now();
-      const ours = await minimizeScript(c.script, c.ext, check, { compiles: c.ext === 'py' ? makePythonCompileCheck(python) : undefined, parallelism: 2 });
+      const ours = await minimizeScript(c.script, c.ext, check, { compiles: compileCheckFor(c.ext, python), parallelism: 2 });
       const oursMs = performance.now() - t;
       t = performance.now();
       const classic = await classicDdmin(c.script, check);

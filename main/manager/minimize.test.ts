@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssueSignals } from '../../common/artifacts';
 import { createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
-import { makeNodeCompileCheck, makePythonCompileCheck, minimizeScript, parsePythonBlocks, renderPython } from './minimize';
+import { makeNodeCompileCheck, makePythonCompileCheck, makeShellCompileCheck, minimizeScript, parsePythonBlocks, parseShellBlocks, renderPython, renderTree } from './minimize';
 import { makeReproducesCheck, validateCandidate } from './validate';
 
 const SIGNALS: IssueSignals = { exception_types: ['ValueError'], messages: ['kernel cannot be empty'], assertion_failures: [], exit_codes: [] };
@@ -134,6 +134,31 @@ describe('minimizeScript (Python, real oracle)', () => {
   }, 180_000);
 });
 
+describe('minimizeScript lifts blocks out of their headers (real oracles)', () => {
+  it('Python: the failing call leaves its def/if/try for the top level', async () => {
+    const script = ['import os', 'import statsmini', 'def outer():', '    if True:', '        with open(os.devnull) as fh:', '            try:', '                statsmini.convolve([], [1, 2])', '            finally:', '                fh.flush()', 'outer()', ''].join('\n');
+    const r = await minimizeScript(script, 'py', realOracle(), { compiles: makePythonCompileCheck(python), parallelism: 2 });
+    expect(r.script).toBe('import statsmini\nstatsmini.convolve([], [1, 2])\n');
+    expect(r.reproduced).toBe(true);
+  });
+
+  it('shell: a function body and a loop body are lifted out, opener and closer removed together', async () => {
+    const check = makeReproducesCheck({
+      answer: { candidate_id: 'sh', oracle_command: 'bash {repro_file}', claimed_failure_signature: CLAIM, file_extension: 'sh' },
+      worktree: py.path,
+      python,
+      signals: SIGNALS,
+      timeoutMs: 20_000,
+      requiredFrames: ['statsmini/core.py:convolve'],
+    });
+    const call = `  python3 -c 'import statsmini; statsmini.convolve([], [1, 2])'`;
+    const script = ['#!/usr/bin/env bash', 'set -e', 'note() {', '  echo "note: $*" >&2', '}', 'run_it() {', '  for k in 1; do', `  ${call}`, '  done', '}', 'if [ -n "${HOME:-}" ]; then', '  note home', 'else', '  note none', 'fi', 'run_it', ''].join('\n');
+    const r = await minimizeScript(script, 'sh', check, { compiles: makeShellCompileCheck(), parallelism: 2 });
+    expect(r.script.trim()).toBe(call.trim());
+    expect(r.reproduced).toBe(true);
+  });
+});
+
 describe('minimizeScript (synthetic oracle)', () => {
   it('answers repeated variants from the cache and counts oracle runs exactly', async () => {
     const calls: string[] = [];
@@ -214,6 +239,51 @@ describe('syntax pre-checks', () => {
     expect(await compiles("const a = require('x');\n")).toBe(true);
     expect(await compiles("import fs from 'node:fs';\nawait 1;\n")).toBe(true);
     expect(await compiles('function (\n')).toBe(false);
+  });
+});
+
+describe('parseShellBlocks', () => {
+  it('nests if/for/case/functions with their closers, keeps continuations and here-documents whole', () => {
+    const lines = [
+      'f() {',
+      '  if [ "$1" = "#" ]; then # a comment',
+      '    echo one \\',
+      '      two',
+      '  else',
+      '    cat <<EOF',
+      'fi done }',
+      'EOF',
+      '  fi',
+      '}',
+      'for x in 1 2; do',
+      '  case "$x" in',
+      '    1) echo a ;;',
+      '  esac',
+      'done',
+      'echo "}"',
+    ];
+    const tree = parseShellBlocks(lines);
+    const shape = (nodes: ReturnType<typeof parseShellBlocks>): unknown => nodes.map((n) => (n.body ? { head: n.head.length, tail: n.tail, body: shape(n.body) } : n.head.length));
+    expect(shape(tree)).toEqual([
+      { head: 1, tail: ['}'], body: [{ head: 1, tail: ['  fi'], body: [2, 1, 3] }] },
+      { head: 1, tail: ['done'], body: [{ head: 1, tail: ['  esac'], body: [1] }] },
+      1,
+    ]);
+    expect(renderTree(tree, new Set())).toEqual(lines);
+    // Lifting the function keeps its body in place; emptying the loop leaves `:`.
+    const f = tree[0]!;
+    const loop = tree[1]!;
+    const lifted = renderTree(tree, new Set([loop.body![0]!.id]), new Set([f.id]));
+    expect(lifted.slice(0, 1)).toEqual(['  if [ "$1" = "#" ]; then # a comment']);
+    expect(lifted).toContain('  :');
+    expect(lifted).not.toContain('f() {');
+  });
+
+  it('bash -n: valid syntax passes, an unclosed block does not', async () => {
+    const compiles = makeShellCompileCheck();
+    expect(await compiles('if true; then\n  echo ok\nfi\n')).toBe(true);
+    expect(await compiles('for x in 1; do\n  echo $x\n')).toBe(false);
+    expect(await makeShellCompileCheck(join(dir, 'no-bash'))('if then\n')).toBe(true);
   });
 });
 

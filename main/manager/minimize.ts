@@ -14,7 +14,7 @@ export interface MinimizeOptions {
 }
 
 export interface MinimizeStep {
-  phase: 'strip' | 'blocks' | 'lines';
+  phase: 'strip' | 'blocks' | 'lift' | 'lines';
   lines: number;
   oracleRuns: number;
   cacheHits: number;
@@ -37,6 +37,7 @@ export interface MinimizeResult {
 }
 
 const INDENTED_EXTENSIONS = new Set(['py', 'pyw', 'pyi']);
+const SHELL_EXTENSIONS = new Set(['sh', 'bash', 'ksh', 'zsh']);
 const HASH_COMMENT_EXTENSIONS = new Set(['py', 'pyw', 'pyi', 'sh', 'bash', 'zsh', 'rb', 'pl', 'r', 'jl']);
 const SLASH_COMMENT_EXTENSIONS = new Set(['js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'c', 'cc', 'cpp', 'h', 'go', 'rs', 'java', 'kt', 'swift', 'cs', 'scala', 'php']);
 
@@ -120,27 +121,38 @@ export function logicalLines(lines: string[]): LogicalLine[] {
   return out;
 }
 
-export interface PyNode {
+/** A statement with its block: Python's indented suite, or a shell `if … fi`, `for … done`, `{ … }`. */
+export interface BlockNode {
   id: number;
-  /** Leading comments, decorators and the statement's own lines. */
+  /** Leading comments, decorators and the statement's own lines (the block's opener). */
   head: string[];
-  /** The indented block of a compound statement; null for a simple statement. */
-  body: PyNode[] | null;
-  /** Indentation of the body, for the `pass` that stands in for an emptied body. */
+  /** The block's statements; null for a simple statement. */
+  body: BlockNode[] | null;
+  /** The block's closing lines (shell `fi`, `done`, `esac`, `}`); empty for Python. */
+  tail: string[];
+  /** Indentation of the body, for the filler that stands in for an emptied body. */
   bodyIndent: string;
+  /** The statement that stands in for an emptied body (Python `pass`, shell `:`). */
+  filler: string;
   /** `elif`/`else`/`except`/`finally`: belongs with the statement before it. */
   clause: boolean;
+  /** Columns the body loses when it is lifted out in place of its statement (Python: body − statement indent). */
+  liftDedent: number;
 }
+
+/** @deprecated name kept for callers: a Python statement node. */
+export type PyNode = BlockNode;
 
 const CLAUSE = /^(elif\b|else\s*:|except\b|except\s*:|finally\s*:)/;
 
 /** The statement tree of a Python script: each node a statement with its indented block. */
-export function parsePythonBlocks(lines: string[]): PyNode[] {
+export function parsePythonBlocks(lines: string[]): BlockNode[] {
   const logical = logicalLines(lines);
   let nextId = 0;
   let pos = 0;
-  const parse = (indent: number): PyNode[] => {
-    const nodes: PyNode[] = [];
+  const leaf = (head: string[]): BlockNode => ({ id: nextId++, head, body: null, tail: [], bodyIndent: '', filler: 'pass', clause: false, liftDedent: 0 });
+  const parse = (indent: number): BlockNode[] => {
+    const nodes: BlockNode[] = [];
     let prefix: string[] = [];
     while (pos < logical.length) {
       const l = logical[pos] as LogicalLine;
@@ -159,12 +171,13 @@ export function parsePythonBlocks(lines: string[]): PyNode[] {
         continue;
       }
       pos++;
-      const node: PyNode = { id: nextId++, head: [...prefix, ...l.lines], body: null, bodyIndent: `${' '.repeat(l.indent)}    `, clause: CLAUSE.test(l.text) };
+      const node: BlockNode = { ...leaf([...prefix, ...l.lines]), bodyIndent: `${' '.repeat(l.indent)}    `, clause: CLAUSE.test(l.text) };
       prefix = [];
       if (l.opensBlock) {
         const next = logical.slice(pos).find((x) => !x.trivia);
         if (next && next.indent > l.indent) {
           node.bodyIndent = ' '.repeat(next.indent);
+          node.liftDedent = next.indent - l.indent;
           node.body = parse(next.indent);
         } else {
           node.body = [];
@@ -172,32 +185,55 @@ export function parsePythonBlocks(lines: string[]): PyNode[] {
       }
       nodes.push(node);
     }
-    if (prefix.length) nodes.push({ id: nextId++, head: prefix, body: null, bodyIndent: '', clause: false });
+    if (prefix.length) nodes.push(leaf(prefix));
     return nodes;
   };
   const top = parse(0);
   // Anything left (lines indented less than the first statement) stays as-is.
-  while (pos < logical.length) top.push({ id: nextId++, head: (logical[pos++] as LogicalLine).lines, body: null, bodyIndent: '', clause: false });
+  while (pos < logical.length) top.push(leaf((logical[pos++] as LogicalLine).lines));
   return top;
 }
 
-/** The script without the removed nodes; an emptied block gets `pass`. */
-export function renderPython(nodes: PyNode[], removed: ReadonlySet<number>): string[] {
+/** Removes up to `n` columns of leading whitespace from each line. */
+function dedent(lines: string[], n: number): string[] {
+  if (n <= 0) return lines;
+  return lines.map((l) => {
+    let i = 0;
+    while (i < n && i < l.length && (l[i] === ' ' || l[i] === '\t')) i++;
+    return l.slice(i);
+  });
+}
+
+/**
+ * The script without the removed nodes; an emptied block gets its filler (`pass`, `:`). A lifted node
+ * is replaced by its body (dedented): the statement's header and closer go, its statements stay.
+ */
+export function renderTree(nodes: BlockNode[], removed: ReadonlySet<number>, lifted: ReadonlySet<number> = new Set()): string[] {
   const out: string[] = [];
   for (const n of nodes) {
     if (removed.has(n.id)) continue;
+    if (n.body && lifted.has(n.id)) {
+      out.push(...dedent(renderTree(n.body, removed, lifted), n.liftDedent));
+      continue;
+    }
     out.push(...n.head);
     if (n.body) {
-      const body = renderPython(n.body, removed);
-      out.push(...(body.some((l) => !isTrivia(l, 'py')) ? body : [...body, `${n.bodyIndent}pass`]));
+      const body = renderTree(n.body, removed, lifted);
+      out.push(...(body.some((l) => l.trim() !== '' && !l.trim().startsWith('#')) ? body : [...body, `${n.bodyIndent}${n.filler}`]));
     }
+    out.push(...n.tail);
   }
   return out;
 }
 
+/** The Python script without the removed nodes; an emptied block gets `pass`. */
+export function renderPython(nodes: BlockNode[], removed: ReadonlySet<number>, lifted: ReadonlySet<number> = new Set()): string[] {
+  return renderTree(nodes, removed, lifted);
+}
+
 /** Sibling statements grouped with their trailing clauses (an `if` with its `elif`/`else`). */
-function groupClauses(nodes: PyNode[]): PyNode[][] {
-  const groups: PyNode[][] = [];
+function groupClauses(nodes: BlockNode[]): BlockNode[][] {
+  const groups: BlockNode[][] = [];
   for (const n of nodes) {
     const last = groups[groups.length - 1];
     if (n.clause && last) last.push(n);
@@ -206,8 +242,95 @@ function groupClauses(nodes: PyNode[]): PyNode[][] {
   return groups;
 }
 
-function allIds(n: PyNode): number[] {
+function allIds(n: BlockNode): number[] {
   return [n.id, ...(n.body ?? []).flatMap(allIds)];
+}
+
+// ---------- shell structure ----------
+
+/** Code of a shell line without its trailing comment (quotes respected), trimmed. */
+function shellCode(line: string): string {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (quote) {
+      if (ch === '\\' && quote === '"') i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '#' && (i === 0 || /\s/.test(line[i - 1] as string))) return line.slice(0, i).trim();
+  }
+  return line.trim();
+}
+
+const SH_CLOSER = /^(\}|fi|done|esac)(?=$|[\s;&|<>)])/;
+const SH_MIDDLE = /^(elif|else|;;)(?=$|[\s;])/;
+const SH_OPENER = /(^|[\s;&|])(then|do)$|\{$|^case\s.*\sin$/;
+const HEREDOC = /<<(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/;
+
+/**
+ * The block tree of a shell script: `if … fi`, `for/while … done`, `case … esac` and `{ … }` (functions
+ * included) are nodes whose bodies can be reduced or lifted out. Line continuations and here-documents
+ * stay whole. Approximate by design: a variant it gets wrong fails the `bash -n` pre-check or the oracle.
+ */
+export function parseShellBlocks(lines: string[]): BlockNode[] {
+  // Logical lines: a trailing backslash continues; a here-document runs to its terminator.
+  const logical: string[][] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const group = [lines[i] as string];
+    while (/(^|[^\\])\\$/.test(group[group.length - 1] as string) && i + 1 < lines.length) group.push(lines[++i] as string);
+    const doc = HEREDOC.exec(shellCode(group.join('\n')));
+    if (doc) {
+      const word = doc[3] as string;
+      while (i + 1 < lines.length) {
+        const l = lines[++i] as string;
+        group.push(l);
+        if ((doc[1] ? l.replace(/^\t+/, '') : l) === word) break;
+      }
+    }
+    logical.push(group);
+  }
+  let nextId = 0;
+  let pos = 0;
+  const node = (head: string[]): BlockNode => ({ id: nextId++, head, body: null, tail: [], bodyIndent: '  ', filler: ':', clause: false, liftDedent: 0 });
+  const parse = (nested: boolean): BlockNode[] => {
+    const nodes: BlockNode[] = [];
+    let prefix: string[] = [];
+    while (pos < logical.length) {
+      const group = logical[pos] as string[];
+      const first = group[0] as string;
+      const code = shellCode(group.join(' '));
+      if (code === '') {
+        prefix.push(...group);
+        pos++;
+        continue;
+      }
+      if (nested && SH_CLOSER.test(code)) break; // the caller takes it as its tail
+      pos++;
+      const n = node([...prefix, ...group]);
+      prefix = [];
+      if (!SH_MIDDLE.test(code) && SH_OPENER.test(code)) {
+        n.body = parse(true);
+        const next = logical[pos];
+        const indent = first.length - first.trimStart().length;
+        n.bodyIndent = `${' '.repeat(indent)}  `;
+        if (next && SH_CLOSER.test(shellCode(next.join(' ')))) {
+          n.tail = next;
+          pos++;
+        }
+      }
+      nodes.push(n);
+    }
+    if (prefix.length) nodes.push(node(prefix));
+    return nodes;
+  };
+  // At the top level an unmatched closer is a plain line.
+  return parse(false);
 }
 
 // ---------- line structure for other languages ----------
@@ -276,10 +399,14 @@ class VariantJudge {
   }
 }
 
-async function reducePython(lines: string[], judge: VariantJudge, parallelism: number, report: (phase: MinimizeStep['phase'], lines: number) => void): Promise<string[]> {
-  const tree = parsePythonBlocks(lines);
-  const byId = new Map<number, PyNode>();
-  const index = (nodes: PyNode[]): void => {
+/**
+ * ddmin over a block tree, outer levels first: whole statements (with their clauses) at each level,
+ * then each remaining statement's block. Then each remaining block is tried lifted out (its header
+ * and closer removed, its body in its place). Repeats until a whole pass changes nothing.
+ */
+async function reduceTree(tree: BlockNode[], judge: VariantJudge, parallelism: number, report: (phase: MinimizeStep['phase'], lines: number) => void): Promise<string[]> {
+  const byId = new Map<number, BlockNode>();
+  const index = (nodes: BlockNode[]): void => {
     for (const n of nodes) {
       byId.set(n.id, n);
       index(n.body ?? []);
@@ -287,24 +414,28 @@ async function reducePython(lines: string[], judge: VariantJudge, parallelism: n
   };
   index(tree);
   const removed = new Set<number>();
-  const variant = (extra: Iterable<number>) => {
+  const lifted = new Set<number>();
+  const variant = (extraRemoved: Iterable<number>, extraLifted: Iterable<number> = []) => {
     const r = new Set(removed);
-    for (const id of extra) r.add(id);
-    return joinLines(renderPython(tree, r));
+    for (const id of extraRemoved) for (const sub of allIds(byId.get(id) as BlockNode)) r.add(sub);
+    const l = new Set(lifted);
+    for (const id of extraLifted) l.add(id);
+    return joinLines(renderTree(tree, r, l));
   };
-  const reduceLevel = async (siblings: PyNode[]): Promise<boolean> => {
+  const hasLiveBody = (n: BlockNode) => (n.body ?? []).some((c) => !removed.has(c.id));
+  const reduceLevel = async (siblings: BlockNode[]): Promise<boolean> => {
     let changed = false;
     const live = siblings.filter((n) => !removed.has(n.id));
     if (live.length === 0) return false;
     const removeOthers = async <U>(units: U[], idsOf: (u: U) => number[]) => {
       const kept = await ddmin(units, (subset) => {
         const keep = new Set(subset.flatMap(idsOf));
-        return judge.judge(variant(units.flatMap(idsOf).filter((id) => !keep.has(id)).flatMap((id) => allIds(byId.get(id) as PyNode))));
+        return judge.judge(variant(units.flatMap(idsOf).filter((id) => !keep.has(id))));
       }, { parallelism });
       const keep = new Set(kept.flatMap(idsOf));
       for (const id of units.flatMap(idsOf)) {
         if (!keep.has(id)) {
-          for (const sub of allIds(byId.get(id) as PyNode)) removed.add(sub);
+          for (const sub of allIds(byId.get(id) as BlockNode)) removed.add(sub);
           changed = true;
         }
       }
@@ -319,17 +450,52 @@ async function reducePython(lines: string[], judge: VariantJudge, parallelism: n
     for (const n of siblings) if (!removed.has(n.id) && n.body && (await reduceLevel(n.body))) changed = true;
     return changed;
   };
-  // Removing a block can make an outer one removable: repeat until a whole pass changes nothing.
-  for (let pass = 0; pass < 4 && (await reduceLevel(tree)); pass++);
-  return renderPython(tree, removed);
+  /** Tries lifting each remaining block (with its clauses) out, outer first; keeps each lift that still reproduces. */
+  const liftLevel = async (siblings: BlockNode[]): Promise<boolean> => {
+    let changed = false;
+    for (const group of groupClauses(siblings.filter((n) => !removed.has(n.id)))) {
+      const blocks = group.filter((n) => n.body && !lifted.has(n.id) && hasLiveBody(n));
+      const first = group[0] as BlockNode;
+      if (blocks.length > 0) {
+        // The whole group's bodies in sequence; else only the first's (its clauses dropped).
+        const candidates: Array<{ lift: number[]; remove: number[] }> = [{ lift: group.map((n) => n.id), remove: [] }];
+        if (group.length > 1 && first.body && hasLiveBody(first)) candidates.push({ lift: [first.id], remove: group.slice(1).map((n) => n.id) });
+        for (const c of candidates) {
+          if (await judge.judge(variant(c.remove, c.lift))) {
+            for (const id of c.lift) lifted.add(id);
+            for (const id of c.remove) for (const sub of allIds(byId.get(id) as BlockNode)) removed.add(sub);
+            changed = true;
+            break;
+          }
+        }
+      }
+      for (const n of group) if (!removed.has(n.id) && n.body && (await liftLevel(n.body))) changed = true;
+    }
+    return changed;
+  };
+  // Removing a block can make an outer one removable, lifting one can make its neighbours removable.
+  for (let pass = 0; pass < 6; pass++) {
+    let changed = await reduceLevel(tree);
+    if (await liftLevel(tree)) {
+      changed = true;
+      report('lift', countLines(variant([])));
+    }
+    if (!changed) break;
+  }
+  return renderTree(tree, removed, lifted);
 }
 
-async function reduceLines(lines: string[], judge: VariantJudge, parallelism: number, report: (phase: MinimizeStep['phase'], lines: number) => void): Promise<string[]> {
-  const groups = bracketGroups(lines);
+/** Blocks first (the language's structure), then single lines, so the result is 1-minimal in lines. */
+async function reduceLines(lines: string[], extension: string, judge: VariantJudge, parallelism: number, report: (phase: MinimizeStep['phase'], lines: number) => void): Promise<string[]> {
   let current = lines;
-  if (groups.length < lines.length) {
-    current = (await ddmin(groups, (subset) => judge.judge(joinLines(subset.flat())), { parallelism })).flat();
-    report('blocks', current.length);
+  if (INDENTED_EXTENSIONS.has(extension)) current = await reduceTree(parsePythonBlocks(lines), judge, parallelism, report);
+  else if (SHELL_EXTENSIONS.has(extension)) current = await reduceTree(parseShellBlocks(lines), judge, parallelism, report);
+  else {
+    const groups = bracketGroups(lines);
+    if (groups.length < lines.length) {
+      current = (await ddmin(groups, (subset) => judge.judge(joinLines(subset.flat())), { parallelism })).flat();
+      report('blocks', current.length);
+    }
   }
   current = await ddmin(current, (subset) => judge.judge(joinLines(subset)), { parallelism });
   report('lines', current.length);
@@ -338,7 +504,8 @@ async function reduceLines(lines: string[], judge: VariantJudge, parallelism: nu
 
 /**
  * A smaller script that still reproduces: comments and blank lines first, then ddmin over blocks
- * (Python: statements with their indented bodies, outer levels first) and lines, re-verified at the end.
+ * (Python and shell: statements with their blocks, outer levels first, and blocks lifted out of their
+ * headers; other languages: bracket-balanced groups), then lines; re-verified at the end.
  */
 export async function minimizeScript(
   script: string,
@@ -370,9 +537,7 @@ export async function minimizeScript(
   if (stripped.length < lines.length && (await judge.judge(joinLines(stripped)))) lines = stripped;
   report('strip', lines.length);
 
-  lines = INDENTED_EXTENSIONS.has(extension)
-    ? await reducePython(lines, judge, parallelism, report)
-    : await reduceLines(lines, judge, parallelism, report);
+  lines = await reduceLines(lines, extension, judge, parallelism, report);
   const reduced = joinLines(lines);
   if (reduced === original) return done(original, true);
   if (!(await judge.fresh(reduced))) return done(original, true, true);
@@ -483,4 +648,22 @@ export function makeNodeCompileCheck(timeoutMs = 15_000): (script: string) => Pr
     const res = await execa(process.execPath, ['--input-type=module', '--check', '-'], { input: script, reject: false, timeout: timeoutMs });
     return res.exitCode === 0;
   };
+}
+
+/** Whether the script parses as a bash script (`bash -n`: read, never run), bounded; true when bash cannot start. */
+export function makeShellCompileCheck(shell = 'bash', timeoutMs = 15_000): (script: string) => Promise<boolean> {
+  return async (script) => {
+    const res = await execa(shell, ['-n'], { input: script, reject: false, timeout: timeoutMs, stripFinalNewline: false });
+    if (res.failed && res.exitCode === undefined && !res.timedOut) return true; // could not start: let the oracle judge
+    return res.exitCode === 0;
+  };
+}
+
+/** The syntax pre-check for a script's extension (Python, JavaScript, shell), or undefined when there is none. */
+export function compileCheckFor(ext: string, python: string): ((script: string) => Promise<boolean>) | undefined {
+  const e = ext.replace(/^\./, '').toLowerCase();
+  if (INDENTED_EXTENSIONS.has(e)) return makePythonCompileCheck(python);
+  if (e === 'js' || e === 'cjs' || e === 'mjs') return makeNodeCompileCheck();
+  if (e === 'sh' || e === 'bash') return makeShellCompileCheck();
+  return undefined;
 }

@@ -7,7 +7,7 @@ import { runAgentDirect } from '../agents/runDirect';
 import type { Worktree } from '../git/worktrees';
 import { writeJsonAtomic, writeTextAtomic } from '../runs/runStore';
 import type { TokenLedger } from './metrics';
-import { makeNodeCompileCheck, makePythonCompileCheck, minimizeScript } from './minimize';
+import { compileCheckFor, minimizeScript } from './minimize';
 import type { ReproFrame } from './ranking';
 import type { ChosenCandidate } from './reproPhase';
 import { makeReproducesCheck, validateCandidate, type CandidateValidationResult } from './validate';
@@ -129,7 +129,7 @@ export async function minimizeRepro(o: {
 
     // 2. ddmin to a 1-minimal script; each probe is one oracle run that must match through the same frames.
     const ext = chosen.file_extension.replace(/^\./, '').toLowerCase();
-    const compiles = ext === 'py' ? makePythonCompileCheck(o.python) : ext === 'js' || ext === 'cjs' || ext === 'mjs' ? makeNodeCompileCheck() : undefined;
+    const compiles = compileCheckFor(ext, o.python);
     if (!setupDone) await check(current, 1, 1);
     const probe = makeReproducesCheck({
       answer: chosen,
