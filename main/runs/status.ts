@@ -62,25 +62,28 @@ export class RunStatusReader {
     return 'unknown';
   }
 
+  /**
+   * The run's status. Liveness and pane tails come from ONE tmux process in the usual case
+   * (`Tmux.snapshot`: the listing and every capture as one command sequence), never from a cache,
+   * so a session that appears or ends shows in the next request. `live`: a listing the caller
+   * already has (then only the captures are asked for).
+   */
   async status(runId: string, lines = 120, live?: Set<string>): Promise<RunStatusView> {
     if (!(await this.store.exists(runId))) throw new RunStoreError(`no run ${runId} in ${this.store.root}`, 'not-found');
     const a = await this.artifacts(runId);
-    const sessions = live ?? (await this.tmux.listSessions());
     const managerName = a.sessions?.manager.session_name ?? sessionName(runId, 'manager');
-    const managerExists = sessions.has(managerName);
-    const capture = async (name: string, exists: boolean) => {
-      if (!exists || lines <= 0) return '';
-      try {
-        return await this.tmux.capturePane(name, lines);
-      } catch {
-        return ''; // the session ended between the listing and the capture
-      }
-    };
     const workers = a.sessions?.workers ?? [];
-    const [managerTail, ...workerTails] = await Promise.all([
-      capture(managerName, managerExists),
-      ...workers.map((w) => capture(w.session_name, sessions.has(w.session_name))),
-    ]);
+    // The sessions most likely to exist first: tmux stops the sequence at the first that does not.
+    const busy = (w: WorkerRecord) => w.status === 'running' || w.status === 'pending';
+    const names = lines <= 0 ? [] : [managerName, ...workers.filter(busy).map((w) => w.session_name), ...workers.filter((w) => !busy(w)).map((w) => w.session_name)];
+    const snap = live
+      ? await this.tmux.snapshot(names.filter((n) => live.has(n)), lines).then((s) => ({ sessions: live, panes: s.panes }))
+      : await this.tmux.snapshot(names, lines);
+    const sessions = snap.sessions;
+    const managerExists = sessions.has(managerName);
+    const tail = (name: string) => (sessions.has(name) ? (snap.panes.get(name) ?? '') : '');
+    const managerTail = tail(managerName);
+    const workerTails = workers.map((w) => tail(w.session_name));
     return {
       run_id: runId,
       run_state: this.state(a, managerExists),
@@ -113,24 +116,25 @@ export class RunStatusReader {
     };
   }
 
-  /** One line per run for lists (newest first), with one tmux call for all runs. */
+  /** One line per run for lists (newest first), with one tmux call for all runs, made while the artifacts are read. */
   async list(): Promise<RunListItem[]> {
+    const listing = this.tmux.listSessions();
+    listing.catch(() => undefined); // awaited below; never an unhandled rejection if the disk fails first
     const ids = await this.store.list();
-    const sessions = await this.tmux.listSessions();
-    const items = await Promise.all(
-      ids.map(async (id) => {
-        const a = await this.artifacts(id);
-        const managerName = a.sessions?.manager.session_name ?? sessionName(id, 'manager');
-        return {
-          run_id: id,
-          run_state: this.state(a, sessions.has(managerName)),
-          issue_title: a.issue?.title ?? null,
-          issue_url: a.issue?.issue_url ?? a.sessions?.manager.issue_url ?? null,
-          started_at: a.sessions?.started_at ?? null,
-          decision_status: a.decision?.status ?? (a.runDone ? String(a.runDone.status) : 'running'),
-        } satisfies RunListItem;
-      }),
-    );
+    const all = await Promise.all(ids.map((id) => this.artifacts(id)));
+    const sessions = await listing;
+    const items = ids.map((id, i): RunListItem => {
+      const a = all[i]!;
+      const managerName = a.sessions?.manager.session_name ?? sessionName(id, 'manager');
+      return {
+        run_id: id,
+        run_state: this.state(a, sessions.has(managerName)),
+        issue_title: a.issue?.title ?? null,
+        issue_url: a.issue?.issue_url ?? a.sessions?.manager.issue_url ?? null,
+        started_at: a.sessions?.started_at ?? null,
+        decision_status: a.decision?.status ?? (a.runDone ? String(a.runDone.status) : 'running'),
+      };
+    });
     return items.reverse();
   }
 }

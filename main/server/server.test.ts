@@ -201,7 +201,7 @@ describe('GET /api/runs/<id>/status', () => {
 });
 
 describe('the cost of a status request', () => {
-  it('is one tmux listing plus one capture per live session', async () => {
+  it('is one tmux snapshot (listing and captures in one process) per status request, one listing per run list', async () => {
     class CountingTmux extends Tmux {
       calls: string[] = [];
       override async listSessions() {
@@ -212,13 +212,22 @@ describe('the cost of a status request', () => {
         this.calls.push(`capture ${name}`);
         return super.capturePane(name, lines, escapes);
       }
+      override async snapshot(names: string[], lines?: number) {
+        this.calls.push(`snapshot ${names.join(' ')}`);
+        return super.snapshot(names, lines);
+      }
     }
     const counting = new CountingTmux(t.tmux.socket);
     const s = await startStatusServer({ config: t.config, tmux: counting, port: 0, quiet: true });
     try {
       const r = await rawRequest(s.port, `/api/runs/${NEW}/status`, { headers: { authorization: `Bearer ${s.token}` } });
       expect(r.json().manager.pane_tail).toContain('manager-says-42');
-      expect(counting.calls.sort()).toEqual(['capture codorch-run-20260102000000-manager', 'capture codorch-run-20260102000000-w2', 'list']);
+      // The manager and the running worker first (they are the likely-live ones); w1's session has ended.
+      expect(counting.calls).toEqual(['snapshot codorch-run-20260102000000-manager codorch-run-20260102000000-w2 codorch-run-20260102000000-w1']);
+      expect(r.json().workers.map((w: { session_exists: boolean; pane_tail: string }) => [w.session_exists, w.pane_tail.includes('worker-two-alive')])).toEqual([
+        [false, false],
+        [true, true],
+      ]);
       counting.calls.length = 0;
       await rawRequest(s.port, '/api/runs', { headers: { authorization: `Bearer ${s.token}` } });
       expect(counting.calls).toEqual(['list']);

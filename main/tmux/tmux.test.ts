@@ -33,6 +33,8 @@ describe('Tmux', () => {
   it('lists nothing when its server is not running', async () => {
     expect((await tmux.listSessions()).size).toBe(0);
     expect(await tmux.hasSession('nope')).toBe(false);
+    expect(await tmux.snapshot(['nope'], 10)).toEqual({ sessions: new Set(), panes: new Map() });
+    expect((await tmux.listSessions()).size).toBe(0); // and it started no server
   });
 
   it('creates a session with cwd and env, lists, captures, kills', async () => {
@@ -75,6 +77,29 @@ describe('Tmux', () => {
     expect(tail.split('\n').length).toBeLessThanOrEqual(3);
     expect(await tmux.capturePane('s-cap', 5, true)).toContain('\u001b[31m');
     await tmux.killSession('s-cap');
+  });
+
+  it('snapshots the listing and several panes in one call, skipping sessions that do not exist', async () => {
+    await tmux.newSession({ name: 'snap-a', cwd: dir, command: 'echo alpha-out; sleep 30' });
+    await tmux.newSession({ name: 'snap-b', cwd: dir, command: 'seq 1 40; echo bravo-out; sleep 30' });
+    await tmux.newSession({ name: 'snap-c', cwd: dir, command: 'echo charlie-out; sleep 30' });
+    await waitFor(async () => (await tmux.capturePane('snap-b', 5)).includes('bravo-out'));
+    await waitFor(async () => (await tmux.capturePane('snap-c', 5)).includes('charlie-out'));
+    // A missing session in the middle and at the start: tmux stops a sequence there, the rest are still captured.
+    const s = await tmux.snapshot(['gone-1', 'snap-a', 'gone-2', 'snap-b', 'snap-c', 'gone-3'], 5);
+    expect([...s.sessions].filter((x) => x.startsWith('snap-')).sort()).toEqual(['snap-a', 'snap-b', 'snap-c']);
+    expect([...s.panes.keys()].sort()).toEqual(['snap-a', 'snap-b', 'snap-c']);
+    expect(s.panes.get('snap-a')).toContain('alpha-out');
+    expect(s.panes.get('snap-b')).toBe(await tmux.capturePane('snap-b', 5)); // the same tail as a capture alone
+    expect(s.panes.get('snap-b')!.split('\n').length).toBeLessThanOrEqual(5);
+    expect(s.panes.get('snap-c')).toContain('charlie-out');
+    expect(s.sessions).toEqual(await tmux.listSessions());
+    await tmux.killSession('snap-b');
+    const after = await tmux.snapshot(['snap-a', 'snap-b', 'snap-c'], 5);
+    expect(after.sessions.has('snap-b')).toBe(false);
+    expect([...after.panes.keys()].sort()).toEqual(['snap-a', 'snap-c']);
+    await tmux.killSession('snap-a');
+    await tmux.killSession('snap-c');
   });
 
   it('rejects bad session names and reports tmux stderr on failure', async () => {
