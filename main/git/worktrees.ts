@@ -14,6 +14,15 @@ export class GitError extends Error {
   }
 }
 
+const FULL_SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function git(cwd: string, args: string[], timeoutMs = 60_000) {
   const res = await execa('git', ['-C', cwd, ...args], { reject: false, timeout: timeoutMs, stdin: 'ignore', env: { GIT_TERMINAL_PROMPT: '0' } });
   if (res.failed) {
@@ -66,18 +75,23 @@ export class Worktrees {
   /** A detached worktree at `commit` (default HEAD) named `mminions-<name>` under the root. */
   async create(name: string, commit = 'HEAD'): Promise<Worktree> {
     if (!/^[A-Za-z0-9._-]{1,200}$/.test(name)) throw new GitError(`invalid worktree name: ${JSON.stringify(name)}`, 'git-failed');
-    const sha = await resolveCommit(this.repo, commit);
+    // A full sha (what the manager passes) needs no lookup: `worktree add` fails clearly on an unknown one.
+    const sha = FULL_SHA.test(commit) ? commit : await resolveCommit(this.repo, commit);
     await mkdir(this.root, { recursive: true });
     const path = join(this.root, `mminions-${name}`);
     // A leftover from a crashed run would block `worktree add`: clear it first.
-    await this.remove(path);
+    if (await exists(path)) await this.remove(path);
     await git(this.repo, ['worktree', 'add', '--detach', '--force', path, sha], 120_000);
     return { path, commit: sha, repo: this.repo };
   }
 
-  /** Removes a worktree (forced) and its folder; quiet when it is already gone. */
+  /**
+   * Removes a worktree (forced) and its folder; quiet when it is already gone. One `git worktree
+   * remove` when git knows it; otherwise the folder is deleted and stale records pruned.
+   */
   async remove(path: string): Promise<void> {
-    await execa('git', ['-C', this.repo, 'worktree', 'remove', '--force', '--force', path], { reject: false, timeout: 60_000, stdin: 'ignore' });
+    const res = await execa('git', ['-C', this.repo, 'worktree', 'remove', '--force', '--force', path], { reject: false, timeout: 60_000, stdin: 'ignore' });
+    if (res.exitCode === 0 && !(await exists(path))) return;
     await rm(path, { recursive: true, force: true });
     await this.prune();
   }

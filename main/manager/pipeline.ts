@@ -106,6 +106,46 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
 
   const created: Worktree[] = [];
   let worktrees: Worktrees | null = null;
+  /** Worktree removals under way (see removeInBackground). */
+  const removals: Array<Promise<unknown>> = [];
+  /** Worktree creations not yet settled (cleanupAll waits for them, so none is left behind). */
+  const creating = new Set<Promise<unknown>>();
+  /** The repository and its HEAD, looked up once while preflight runs (a failure shows in preflight too). */
+  const repoReady = (async () => {
+    const wts = await Worktrees.open(config.manager.repo_path, config.manager.worktree_root);
+    worktrees = wts;
+    return { wts, commit: await resolveCommit(wts.repo, 'HEAD') };
+  })();
+  repoReady.catch(() => undefined);
+  /** Worktrees made ahead of need, by name: handed out once by ctx.createWorktree. */
+  const prepared = new Map<string, Promise<Worktree>>();
+  const makeWorktree = (name: string): Promise<Worktree> => {
+    const p = repoReady.then(async ({ wts, commit }) => {
+      const w = await wts.create(name, commit);
+      created.push(w);
+      return w;
+    });
+    creating.add(p);
+    void p.then(
+      () => creating.delete(p),
+      () => creating.delete(p),
+    );
+    return p;
+  };
+  /**
+   * Starts making the worktrees of a coming phase in the background (git checkouts are I/O the manager
+   * would otherwise wait for on the run's critical path). Unused ones are removed with the rest.
+   */
+  const prepareWorktrees = (names: string[]) => {
+    for (const name of names) {
+      if (prepared.has(name)) continue;
+      const p = makeWorktree(name);
+      p.catch(() => undefined); // a failure surfaces when the phase asks for it
+      prepared.set(name, p);
+    }
+  };
+  /** cleanupAll has run to its end (conclude does it; the finally block covers every other way out). */
+  let cleanedUp = false;
   let issue: IssueSpec | null = null;
   let preflight: { ok: boolean; checks: PreflightCheck[] } = { ok: false, checks: [] };
   let repro: ReproOutcome | null = null;
@@ -136,6 +176,11 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
   };
 
   try {
+    // While preflight runs: read the issue (often a GitHub request) and check out the repro workers'
+    // worktrees. Both are only used once preflight has passed.
+    const intake = intakeIssue({ issueUrl: o.issue.url, issueFile: o.issue.file, issueText: o.issue.text, config });
+    intake.catch(() => undefined); // its error is reported by the issue phase
+    prepareWorktrees(Array.from({ length: config.manager.workers }, (_, i) => `${runId}-w${i + 1}`));
     preflight = await phase('preflight', async () => {
       const res = await runPreflight({ config, repoPath: config.manager.repo_path });
       for (const c of res.checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.details}`);
@@ -148,7 +193,7 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     }
 
     issue = await phase('issue', async () => {
-      const spec = await intakeIssue({ issueUrl: o.issue.url, issueFile: o.issue.file, issueText: o.issue.text, config });
+      const spec = await intake;
       await writeJsonAtomic(paths.issue, spec);
       await sessions.setIssueUrl(spec.issue_url);
       out(`  "${spec.title}" — signals: ${spec.expected_failure_signals.slice(0, 5).join(' | ') || 'none'}`);
@@ -167,11 +212,9 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       return await conclude();
     }
 
-    worktrees = await Worktrees.open(config.manager.repo_path, config.manager.worktree_root);
-    const commit = await resolveCommit(worktrees.repo, 'HEAD');
+    const { wts, commit } = await repoReady;
     meta.commit = commit;
     await writeJsonAtomic(metaPath(paths), meta);
-    const wts = worktrees;
     const schemaCache = new Map<AgentRole, Promise<string>>();
     const ctx: PhaseContext = {
       runId,
@@ -184,19 +227,15 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
         if (!schemaCache.has(role)) schemaCache.set(role, writeOutputSchema(role, paths.metaDir));
         return schemaCache.get(role)!;
       },
-      createWorktree: async (name) => {
-        const w = await wts.create(name, commit);
-        created.push(w);
-        return w;
+      createWorktree: (name) => {
+        const p = prepared.get(name);
+        prepared.delete(name);
+        return p ?? makeWorktree(name);
       },
       emit,
       signal,
     };
-    const removeWorktree = async (w: Worktree) => {
-      await wts.remove(w.path);
-      const i = created.indexOf(w);
-      if (i >= 0) created.splice(i, 1);
-    };
+    const removeWorktree = async (w: Worktree) => removeInBackground([w]);
     const n = config.manager.workers;
 
     const reproWorkers = await phase('repro', async () => {
@@ -219,6 +258,8 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       return await conclude();
     }
 
+    // Triage will need its worktrees: make them while minimization runs.
+    prepareWorktrees(Array.from({ length: n }, (_, i) => `${runId}-w${n + i + 1}`));
     minimized = await phase('minimize', () => minimizeRepro({ ctx, issue: issue!, chosen: repro!.chosen!, python: repro!.python, removeWorktree, ledger, diagnostics }));
 
     hypotheses = await phase('triage', async () => {
@@ -284,28 +325,41 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     }
     return await conclude();
   } finally {
-    await cleanupAll();
+    if (!cleanedUp) await cleanupAll();
   }
 
+  /**
+   * Ends a phase's sessions now; its worktrees are removed in the background, off the run's critical
+   * path (the next phase uses worktrees of its own). cleanupAll waits for every removal.
+   */
   async function cleanupPhase(workerIds: string[]) {
     await Promise.all(workerIds.map((w) => tmux.killSession(sessionName(runId, w))));
-    const mine = created.filter((w) => workerIds.some((id) => w.path.endsWith(`mminions-${runId}-${id}`)));
-    for (const w of mine) {
-      await worktrees?.remove(w.path).catch(() => undefined);
-      created.splice(created.indexOf(w), 1);
+    removeInBackground(created.filter((w) => workerIds.some((id) => w.path.endsWith(`mminions-${runId}-${id}`))));
+  }
+
+  /** Starts removing these worktrees (all at once: each is its own `git worktree remove`); cleanupAll awaits them. */
+  function removeInBackground(items: Worktree[]): void {
+    for (const w of items) {
+      const i = created.indexOf(w);
+      if (i >= 0) created.splice(i, 1);
+      removals.push(worktrees ? worktrees.remove(w.path).catch(() => undefined) : Promise.resolve());
     }
   }
 
   async function cleanupAll() {
+    await Promise.allSettled([...creating]);
+    prepared.clear();
+    await Promise.all(removals.splice(0));
     const live = await tmux.listSessions().catch(() => new Set<string>());
     const prefix = `codorch-${runId}-`;
     await Promise.all([...live].filter((s) => s.startsWith(prefix) && s !== sessionName(runId, 'manager')).map((s) => tmux.killSession(s)));
-    for (const w of [...created]) await worktrees?.remove(w.path).catch(() => undefined);
-    created.length = 0;
+    removeInBackground([...created]);
+    await Promise.all(removals.splice(0));
     await worktrees?.prune().catch(() => undefined);
     for (const w of sessions.snapshot.workers) {
       if (w.status === 'running' || w.status === 'pending') await sessions.updateWorker(w.worker_id, { status: 'stopped', finished_at: new Date().toISOString() });
     }
+    cleanedUp = true;
   }
 
   async function conclude(): Promise<ManagerRunResult> {

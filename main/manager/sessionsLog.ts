@@ -5,6 +5,7 @@ import { writeJsonAtomic } from '../runs/runStore';
 export class SessionsLog {
   private data: SessionsFile;
   private writing: Promise<void> = Promise.resolve();
+  private queued: Promise<void> | null = null;
 
   constructor(
     private readonly path: string,
@@ -48,11 +49,19 @@ export class SessionsLog {
     return this.flush();
   }
 
-  /** Writes are serialized so an older snapshot never overwrites a newer one. */
+  /**
+   * Writes are serialized so an older snapshot never overwrites a newer one, and coalesced: changes
+   * made while a write waits its turn go out in that one write (its snapshot is taken when it starts).
+   */
   flush(): Promise<void> {
     this.data.updated_at = new Date().toISOString();
-    const snap = structuredClone(this.data);
-    this.writing = this.writing.then(() => writeJsonAtomic(this.path, snap));
-    return this.writing;
+    if (this.queued) return this.queued;
+    const write = this.writing.then(() => {
+      this.queued = null;
+      return writeJsonAtomic(this.path, structuredClone(this.data));
+    });
+    this.queued = write;
+    this.writing = write.catch(() => undefined); // one failed write does not fail the ones after it
+    return write;
   }
 }
