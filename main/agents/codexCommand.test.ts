@@ -1,6 +1,7 @@
 // buildCodexArgs: flag spelling, sandbox default/override, [codex.config] pass-through, CODEX_HOME.
 import { describe, expect, it } from 'vitest';
 import { buildConfig } from '../config/config';
+import { nativeCodex } from './codexBinary';
 import { buildCodexArgs } from './codexCommand';
 
 const ctx = { file: null, env: {}, cwd: '/tmp', overrides: {} };
@@ -31,8 +32,10 @@ describe('buildCodexArgs', () => {
   it('omits the schema and --json when asked, overrides the sandbox, and leaves CODEX_HOME alone without a home', () => {
     const config = buildConfig({}, ctx);
     const c = buildCodexArgs({ config, model: 'gpt-5', worktree: '/wt', outputFile: '/o', sandbox: 'workspace-write', json: false });
-    expect(c.command).toBe('codex');
-    expect(c.env).toEqual({});
+    // The default command `codex`: the native binary when PATH has the npm launcher (npx puts ours there), else as given.
+    const native = nativeCodex('codex');
+    expect(c.command).toBe(native?.path ?? 'codex');
+    expect(c.env).toEqual({ ...native?.env });
     expect(c.args).not.toContain('--output-schema');
     expect(c.args).not.toContain('--json');
     expect(c.args.slice(c.args.indexOf('-s'), c.args.indexOf('-s') + 2)).toEqual(['-s', 'workspace-write']);

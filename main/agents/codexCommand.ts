@@ -1,5 +1,6 @@
-// The `codex exec` command line of one agent invocation (pure: config in, argv + env out).
+// The `codex exec` command line of one agent invocation (config in, argv + env out).
 import { codexConfigArgs, type Config, type SandboxMode } from '../config/config';
+import { nativeCodex } from './codexBinary';
 
 export interface CodexCommand {
   command: string;
@@ -22,7 +23,11 @@ export interface CodexArgsOptions {
   json?: boolean;
 }
 
-/** `codex exec -` reads the prompt from stdin; the caller must connect stdin to the prompt file. */
+/**
+ * `codex exec -` reads the prompt from stdin; the caller must connect stdin to the prompt file.
+ * When `codex.command` is the npm package's launcher, the native binary it would start is run
+ * directly (see codexBinary.ts).
+ */
 export function buildCodexArgs(o: CodexArgsOptions): CodexCommand {
   const args = ['exec', '-'];
   if (o.json ?? true) args.push('--json');
@@ -31,7 +36,8 @@ export function buildCodexArgs(o: CodexArgsOptions): CodexCommand {
   args.push('--skip-git-repo-check', '-s', o.sandbox ?? o.config.codex.sandbox, '-m', o.model, '-C', o.worktree);
   args.push('-c', 'approval_policy="never"');
   for (const kv of codexConfigArgs(o.config.codex.config)) args.push('-c', kv);
-  const env: Record<string, string> = {};
+  const native = nativeCodex(o.config.codex.command);
+  const env: Record<string, string> = { ...native?.env };
   if (o.config.codex.home) env.CODEX_HOME = o.config.codex.home;
-  return { command: o.config.codex.command, args, env };
+  return { command: native?.path ?? o.config.codex.command, args, env };
 }

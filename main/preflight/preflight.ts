@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { PreflightCheck } from '../../common/artifacts';
 import type { Config } from '../config/config';
+import { nativeCodex } from '../agents/codexBinary';
 import { findExecutable } from './findExecutable';
 import { runBounded, type BoundedResult } from './runBounded';
 
@@ -38,9 +39,12 @@ function failureOf(r: BoundedResult, what: string, timeoutMs: number): string {
 async function toolCheck(name: string, command: string, versionArgs: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<PreflightCheck> {
   const path = findExecutable(command, env);
   if (!path) return check(name, false, `${JSON.stringify(command)} not found${command.includes('/') ? ' or not executable' : ' on PATH'}`);
-  const r = await runBounded(path, versionArgs, { env, timeoutMs });
-  if (r.exitCode !== 0 || r.timedOut) return check(name, false, `${path}: ${failureOf(r, `${command} ${versionArgs.join(' ')}`, timeoutMs)}`);
-  return check(name, true, `${path}: ${firstLine(r) || 'version unknown'}`);
+  // codex: check the binary the workers will run (the native one behind the npm launcher, if that is what `path` is).
+  const native = name === 'codex' ? nativeCodex(command, env) : null;
+  const r = await runBounded(native?.path ?? path, versionArgs, { env: native ? { ...env, ...native.env } : env, timeoutMs });
+  const shown = native ? `${path} (native binary ${native.path})` : path;
+  if (r.exitCode !== 0 || r.timedOut) return check(name, false, `${shown}: ${failureOf(r, `${command} ${versionArgs.join(' ')}`, timeoutMs)}`);
+  return check(name, true, `${shown}: ${firstLine(r) || 'version unknown'}`);
 }
 
 async function repoPathCheck(repoPath: string): Promise<PreflightCheck> {
@@ -81,7 +85,8 @@ async function codexAuthCheck(config: Config, env: NodeJS.ProcessEnv, timeoutMs:
   if (provider) return check('codex_auth', true, `model provider ${JSON.stringify(provider)} (not openai): no codex login needed`);
   const codex = findExecutable(config.codex.command, env);
   if (!codex) return check('codex_auth', false, `cannot check: codex command ${JSON.stringify(config.codex.command)} not found`);
-  const r = await runBounded(codex, ['login', 'status'], { env, timeoutMs });
+  const native = nativeCodex(config.codex.command, env);
+  const r = await runBounded(native?.path ?? codex, ['login', 'status'], { env: native ? { ...env, ...native.env } : env, timeoutMs });
   const home = env.CODEX_HOME ? ` (CODEX_HOME=${env.CODEX_HOME})` : '';
   if (r.exitCode === 0 && !r.timedOut) return check('codex_auth', true, `${firstLine(r) || 'logged in'}${home}`);
   return check('codex_auth', false, `${failureOf(r, 'codex login status', timeoutMs)}${home}`);
