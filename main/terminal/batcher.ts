@@ -1,4 +1,6 @@
-// Batches pty output into frames (every ~16 ms or 200 KB), never cutting a UTF-8 character in two.
+// Batches pty output into frames (at most one per ~16 ms, or 200 KB), never cutting a UTF-8 character in two.
+// Output after a quiet spell goes out at once (a keystroke's echo waits for no timer); what follows
+// within the interval is joined into the next frame.
 import { completeUtf8Length } from './utf8';
 
 export const BATCH_INTERVAL_MS = 16;
@@ -8,6 +10,7 @@ export class OutputBatcher {
   private chunks: Buffer[] = [];
   private size = 0;
   private timer: NodeJS.Timeout | null = null;
+  private lastEmit = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly emit: (frame: Buffer) => void,
@@ -19,8 +22,11 @@ export class OutputBatcher {
     if (chunk.length === 0) return;
     this.chunks.push(chunk);
     this.size += chunk.length;
-    if (this.size >= this.maxBytes) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+    if (this.size >= this.maxBytes) return this.flush();
+    if (this.timer) return;
+    const wait = this.lastEmit + this.intervalMs - performance.now();
+    if (wait <= 0) this.flush();
+    else this.timer = setTimeout(() => this.flush(), wait);
   }
 
   /** Sends what is buffered; `final` also sends an incomplete trailing character (nothing will follow). */
@@ -33,7 +39,10 @@ export class OutputBatcher {
     const rest = all.subarray(cut);
     this.chunks = rest.length ? [Buffer.from(rest)] : [];
     this.size = rest.length;
-    if (cut > 0) this.emit(all.subarray(0, cut));
+    if (cut > 0) {
+      this.lastEmit = performance.now();
+      this.emit(all.subarray(0, cut));
+    }
   }
 
   /** Bytes waiting for the next frame. */

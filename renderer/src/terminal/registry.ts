@@ -10,6 +10,30 @@ export interface TerminalRegistryView {
   renderer(worker: string): string | null;
   selection(worker: string): string | null;
   size(worker: string): { cols: number; rows: number } | null;
+  /** Output bytes the terminal has received on its current connection. */
+  received(worker: string): number | null;
+  /**
+   * Resolves with performance.now() as soon as a visible row contains `needle` (checked after each
+   * parsed write, so a benchmark can time output without polling), or null after `timeoutMs`.
+   */
+  whenText(worker: string, needle: string, timeoutMs?: number): Promise<number | null>;
+}
+
+function whenText(worker: string, needle: string, timeoutMs = 30_000): Promise<number | null> {
+  const s = sessions.get(worker);
+  if (!s) return Promise.resolve(null);
+  if (s.screenText().includes(needle)) return Promise.resolve(performance.now());
+  return new Promise((resolve) => {
+    const done = (at: number | null) => {
+      sub.dispose();
+      clearTimeout(timer);
+      resolve(at);
+    };
+    const sub = s.term.onWriteParsed(() => {
+      if (s.screenText().includes(needle)) done(performance.now());
+    });
+    const timer = setTimeout(() => done(null), timeoutMs);
+  });
 }
 
 const view: TerminalRegistryView = {
@@ -22,6 +46,8 @@ const view: TerminalRegistryView = {
     const t = sessions.get(w)?.term;
     return t ? { cols: t.cols, rows: t.rows } : null;
   },
+  received: (w) => sessions.get(w)?.received ?? null,
+  whenText,
 };
 
 declare global {

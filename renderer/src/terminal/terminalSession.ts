@@ -27,6 +27,27 @@ export interface TerminalSessionOptions {
 
 const RETRY_MS = [1000, 2000, 5000];
 
+let softwareGl: boolean | null = null;
+/**
+ * Whether this browser's WebGL is drawn by the CPU (SwiftShader, llvmpipe: no GPU, e.g. headless or a
+ * VM). There the DOM renderer costs far less CPU, which a busy session's other processes need
+ * (docs/performance.md, part 5).
+ */
+export function softwareWebgl(): boolean {
+  if (softwareGl !== null) return softwareGl;
+  softwareGl = false;
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const info = gl?.getExtension('WEBGL_debug_renderer_info');
+    const name = gl ? String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)) : '';
+    softwareGl = /swiftshader|llvmpipe|softpipe|software/i.test(name);
+    gl?.getExtension('WEBGL_lose_context')?.loseContext();
+  } catch {
+    // No WebGL at all: the addon's own loading fails and the DOM renderer stays.
+  }
+  return softwareGl;
+}
+
 export class TerminalSession {
   readonly term: Terminal;
   private readonly fitAddon = new FitAddon();
@@ -38,6 +59,8 @@ export class TerminalSession {
   private socket: TerminalSocket | null = null;
   private readOnly: boolean;
   private gotOutput = false;
+  /** Output bytes received on the current socket (tests and benchmarks read it through the registry). */
+  received = 0;
   private disposed = false;
   private retries = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -96,10 +119,12 @@ export class TerminalSession {
     this.socket?.close();
     this.term.reset();
     this.gotOutput = false;
+    this.received = 0;
     this.setState({ phase: 'connecting', message: null });
     const socket: TerminalSocket = new TerminalSocket(this.opts.url(this.readOnly ? 'ro' : 'rw', this.term.cols, this.term.rows), {
       onOutput: (bytes) => {
         this.gotOutput = true;
+        this.received += bytes.length;
         this.term.write(bytes, acks.track(bytes.length));
       },
       onControl: (msg) => this.onControl(msg),
@@ -148,12 +173,12 @@ export class TerminalSession {
 
   /**
    * WebGL only for the focused terminal (browsers cap live WebGL contexts); the DOM renderer
-   * otherwise, and whenever WebGL is unavailable or its context is lost.
+   * otherwise, and whenever WebGL is unavailable, drawn in software, or its context is lost.
    */
   setWebgl(on: boolean): void {
-    this.wantWebgl = on;
+    this.wantWebgl = on && !softwareWebgl();
     if (this.disposed) return;
-    if (!on) {
+    if (!this.wantWebgl) {
       if (this.webgl) {
         this.webgl.dispose();
         this.webgl = null;
@@ -217,6 +242,14 @@ export class TerminalSession {
     const lines: string[] = [];
     for (let i = 0; i < b.length; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
     return lines.join('\n').replace(/\n+$/, '');
+  }
+
+  /** The visible rows only, as plain text (cheap: no scrollback). */
+  screenText(): string {
+    const b = this.term.buffer.active;
+    const lines: string[] = [];
+    for (let i = b.viewportY; i < b.viewportY + this.term.rows; i++) lines.push(b.getLine(i)?.translateToString(true) ?? '');
+    return lines.join('\n');
   }
 
   serialize(): string {
