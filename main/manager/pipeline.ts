@@ -248,7 +248,7 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       }));
       const outcomes = await runWorkerPhase(ctx, specs, config.manager.timeout_sec);
       countTokens(outcomes);
-      await cleanupPhase(outcomes.map((w) => w.spec.workerId));
+      cleanupPhase(outcomes.map((w) => w.spec.workerId));
       return outcomes;
     });
 
@@ -285,7 +285,7 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       });
       const outcomes = await runWorkerPhase(ctx, specs, config.manager.timeout_sec);
       countTokens(outcomes);
-      await cleanupPhase(outcomes.map((w) => w.spec.workerId));
+      cleanupPhase(outcomes.map((w) => w.spec.workerId));
       return triageHypotheses({ ctx, issue: issue!, workers: outcomes, repoPath: wts.repo, commit, reproFrames: minimized!.repoFrames, diagnostics });
     });
 
@@ -329,12 +329,19 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
   }
 
   /**
-   * Ends a phase's sessions now; its worktrees are removed in the background, off the run's critical
-   * path (the next phase uses worktrees of its own). cleanupAll waits for every removal.
+   * Ends a phase's sessions (their agents have ended; the panes stay readable until then) and removes
+   * its worktrees, in the background, off the run's critical path: the next phase uses sessions and
+   * worktrees of its own. cleanupAll waits for all of it.
    */
-  async function cleanupPhase(workerIds: string[]) {
-    await Promise.all(workerIds.map((w) => tmux.killSession(sessionName(runId, w))));
-    removeInBackground(created.filter((w) => workerIds.some((id) => w.path.endsWith(`mminions-${runId}-${id}`))));
+  function cleanupPhase(workerIds: string[]): void {
+    const trees = created.filter((w) => workerIds.some((id) => w.path.endsWith(`mminions-${runId}-${id}`)));
+    for (const w of trees) created.splice(created.indexOf(w), 1);
+    removals.push(
+      (async () => {
+        await Promise.all(workerIds.map((w) => tmux.killSession(sessionName(runId, w)).catch(() => undefined)));
+        await Promise.all(trees.map((w) => worktrees?.remove(w.path).catch(() => undefined)));
+      })(),
+    );
   }
 
   /** Starts removing these worktrees (all at once: each is its own `git worktree remove`); cleanupAll awaits them. */

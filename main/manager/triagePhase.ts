@@ -18,7 +18,8 @@ export async function triageHypotheses(o: {
   const { ctx } = o;
   const worktreePaths = o.workers.map((w) => ctx.sessions.worker(w.spec.workerId)?.worktree_path).filter((p): p is string => !!p);
   const read = makeRepoReader(o.repoPath, o.commit, worktreePaths);
-  const inputs: HypothesisInput[] = [];
+  // Parse each worker's answer, then check every evidence row of every hypothesis at once (file reads are cached per path).
+  const answers: Array<{ workerId: string; hypotheses: HypothesisInput['hypothesis'][] }> = [];
   for (const w of o.workers) {
     if (w.status !== 'finished' || !w.result) {
       o.diagnostics.push(`${w.spec.workerId}: ${w.status}${w.detail ? ` — ${w.detail}` : ''}`);
@@ -30,17 +31,24 @@ export async function triageHypotheses(o: {
       await ctx.emit('hypotheses_rejected', { worker: w.spec.workerId, reason: parsed.error.message }, `  ${w.spec.workerId}: answer rejected — ${parsed.error.message}`);
       continue;
     }
-    await writeJsonAtomic(`${ctx.paths.triageDir}/${w.spec.workerId}.json`, { worker_id: w.spec.workerId, ...parsed.value });
-    for (const h of parsed.value.hypotheses) {
-      const evidenceResults = await Promise.all(
-        h.evidence.map(async (ev) => {
-          const c = await checkEvidence(ev, read);
-          return { evidence: ev, valid: c.valid, reason: c.reason, matchedLine: c.matchedLine, normalizedFile: c.normalizedFile, enclosingFunction: c.enclosingFunction };
-        }),
-      );
-      inputs.push({ worker_id: w.spec.workerId, hypothesis: h, evidenceResults });
-    }
+    answers.push({ workerId: w.spec.workerId, hypotheses: parsed.value.hypotheses });
   }
+  const [, ...checked] = await Promise.all([
+    Promise.all(answers.map((a) => writeJsonAtomic(`${ctx.paths.triageDir}/${a.workerId}.json`, { worker_id: a.workerId, hypotheses: a.hypotheses }))),
+    ...answers.flatMap((a) =>
+      a.hypotheses.map(async (h): Promise<HypothesisInput> => ({
+        worker_id: a.workerId,
+        hypothesis: h,
+        evidenceResults: await Promise.all(
+          h.evidence.map(async (ev) => {
+            const c = await checkEvidence(ev, read);
+            return { evidence: ev, valid: c.valid, reason: c.reason, matchedLine: c.matchedLine, normalizedFile: c.normalizedFile, enclosingFunction: c.enclosingFunction };
+          }),
+        ),
+      })),
+    ),
+  ]);
+  const inputs = checked as HypothesisInput[];
   const ranking = rankHypotheses(inputs, { reproFrames: o.reproFrames, targetPaths: o.issue.target_paths });
   for (const d of ranking.dropped) o.diagnostics.push(`dropped hypothesis ${d.worker_id}/${d.hypothesis_id}: ${d.reason}`);
   for (const [i, h] of ranking.ranked.entries()) {
