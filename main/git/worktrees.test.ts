@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitError, repoTopLevel, resolveCommit, Worktrees } from './worktrees';
+import { GitError, isRunWorktree, repoTopLevel, resolveCommit, Worktrees } from './worktrees';
 
 let dir: string;
 let repo: string;
@@ -50,6 +50,24 @@ describe('Worktrees', () => {
     expect(existsSync(head.path)).toBe(false);
     expect(await wts.list()).toEqual([]);
     await wts.remove(old.path); // already gone: quiet
+  });
+
+  it("tells a run's own worktrees from those of a run whose id extends it", () => {
+    const id = 'run-20260101000000';
+    for (const n of ['w1', 'w12', 'min', 'val-w2']) expect(isRunWorktree(`/wt/mminions-${id}-${n}`, id)).toBe(true);
+    for (const n of ['2-w1', '2-min', '2-val-w2', 'env', '']) expect(isRunWorktree(`/wt/mminions-${id}-${n}`, id)).toBe(false);
+  });
+
+  it('removes several worktrees at once: folders and git records, other worktrees untouched', async () => {
+    const wts = await Worktrees.open(repo, join(dir, 'wt'));
+    const [a, b, keep] = await Promise.all([wts.create('m-a'), wts.create('m-b'), wts.create('m-keep')]);
+    await writeFile(join(a!.path, 'dirty.txt'), 'x');
+    await wts.removeMany([a!.path, b!.path, join(dir, 'wt', 'mminions-never-made')]);
+    expect(existsSync(a!.path) || existsSync(b!.path)).toBe(false);
+    expect((await wts.list()).map((w) => w.path)).toEqual([keep!.path]);
+    expect(await g('worktree', 'list', '--porcelain')).not.toContain('prunable');
+    await wts.removeMany([keep!.path]);
+    expect(await wts.list()).toEqual([]);
   });
 
   it('diffs changes against HEAD including new files', async () => {

@@ -1,6 +1,6 @@
 // Git worktrees: one detached checkout per worker or validation, never the user's own checkout.
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
 
 export class GitError extends Error {
@@ -55,6 +55,16 @@ export async function resolveCommit(repo: string, rev = 'HEAD'): Promise<string>
   }
 }
 
+/**
+ * Whether a worktree folder is one of this run's (`mminions-<run_id>-` then a worker `wN`, the
+ * minimization's `min` or a validation's `val-wN`); run ids can extend each other, so a prefix test is not enough.
+ */
+export function isRunWorktree(path: string, runId: string): boolean {
+  const name = basename(path);
+  const prefix = `mminions-${runId}-`;
+  return name.startsWith(prefix) && /^(w\d+|min|val-w\d+)$/.test(name.slice(prefix.length));
+}
+
 export interface Worktree {
   path: string;
   commit: string;
@@ -93,6 +103,18 @@ export class Worktrees {
     const res = await execa('git', ['-C', this.repo, 'worktree', 'remove', '--force', '--force', path], { reject: false, timeout: 60_000, stdin: 'ignore' });
     if (res.exitCode === 0 && !(await exists(path))) return;
     await rm(path, { recursive: true, force: true });
+    await this.prune();
+  }
+
+  /**
+   * Removes several worktrees of this manager at once: their folders are deleted, then one `git
+   * worktree prune` drops git's records of them (one git process instead of one per worktree; a
+   * worktree that another process is still adding is locked and left alone by prune).
+   */
+  async removeMany(paths: string[]): Promise<void> {
+    if (paths.length === 0) return;
+    if (paths.length === 1) return this.remove(paths[0] as string);
+    await Promise.all(paths.map((p) => rm(p, { recursive: true, force: true })));
     await this.prune();
   }
 

@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { SessionsFile } from '../../common/artifacts';
-import { Worktrees } from '../git/worktrees';
+import { isRunWorktree, Worktrees } from '../git/worktrees';
 import { pidAlive } from '../runs/pid';
 import { readJson, RunStore, RunStoreError } from '../runs/runStore';
-import { sessionName, type Tmux } from '../tmux/tmux';
+import { isRunSession, sessionName, type Tmux } from '../tmux/tmux';
 import { emptyDecision, metaPath, RunMeta, writeDecision } from './decision';
 
 export class RunControlError extends Error {
@@ -63,14 +63,13 @@ export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: 
     while (Date.now() < end && pidAlive(pid)) await sleep(100);
     if (pidAlive(pid)) process.kill(pid!, 'SIGKILL');
   }
-  const prefix = `codorch-${runId}-`;
   const live = await tmux.listSessions();
-  await Promise.all([...live].filter((s) => s.startsWith(prefix) && s.slice(prefix.length).length > 0).map((s) => tmux.killSession(s)));
+  await tmux.killSessions([...live].filter((s) => isRunSession(s, runId)));
   if (meta) {
     try {
       const wts = await Worktrees.open(meta.repo_path, meta.worktree_root);
-      const ours = (await wts.list()).filter((w) => w.path.includes(`mminions-${runId}-`));
-      for (const w of ours) await wts.remove(w.path);
+      const ours = (await wts.list()).filter((w) => isRunWorktree(w.path, runId));
+      await wts.removeMany(ours.map((w) => w.path));
       await wts.prune();
     } catch {
       // The repository may be gone; nothing left to clean there.

@@ -12,7 +12,7 @@ import { intakeIssue } from '../issue/intake';
 import { runPreflight } from '../preflight/preflight';
 import { appendEvent } from '../runs/events';
 import { RunStore, writeJsonAtomic, type RunPaths } from '../runs/runStore';
-import { sessionName, Tmux } from '../tmux/tmux';
+import { isRunSession, sessionName, Tmux } from '../tmux/tmux';
 import { emptyDecision, metaPath, writeDecision, type RunMeta } from './decision';
 import { PhaseTimer, TokenLedger } from './metrics';
 import { minimizeRepro, type MinimizeOutcome } from './minimizePhase';
@@ -338,8 +338,8 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     for (const w of trees) created.splice(created.indexOf(w), 1);
     removals.push(
       (async () => {
-        await Promise.all(workerIds.map((w) => tmux.killSession(sessionName(runId, w)).catch(() => undefined)));
-        await Promise.all(trees.map((w) => worktrees?.remove(w.path).catch(() => undefined)));
+        await tmux.killSessions(workerIds.map((w) => sessionName(runId, w))).catch(() => undefined);
+        await worktrees?.removeMany(trees.map((w) => w.path)).catch(() => undefined);
       })(),
     );
   }
@@ -349,8 +349,8 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     for (const w of items) {
       const i = created.indexOf(w);
       if (i >= 0) created.splice(i, 1);
-      removals.push(worktrees ? worktrees.remove(w.path).catch(() => undefined) : Promise.resolve());
     }
+    if (items.length && worktrees) removals.push(worktrees.removeMany(items.map((w) => w.path)).catch(() => undefined));
   }
 
   async function cleanupAll() {
@@ -358,11 +358,11 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     prepared.clear();
     await Promise.all(removals.splice(0));
     const live = await tmux.listSessions().catch(() => new Set<string>());
-    const prefix = `codorch-${runId}-`;
-    await Promise.all([...live].filter((s) => s.startsWith(prefix) && s !== sessionName(runId, 'manager')).map((s) => tmux.killSession(s)));
+    await tmux.killSessions([...live].filter((s) => isRunSession(s, runId) && s !== sessionName(runId, 'manager'))).catch(() => undefined);
+    const left = created.length;
     removeInBackground([...created]);
     await Promise.all(removals.splice(0));
-    await worktrees?.prune().catch(() => undefined);
+    if (left < 2) await worktrees?.prune().catch(() => undefined); // (removing two or more prunes already)
     for (const w of sessions.snapshot.workers) {
       if (w.status === 'running' || w.status === 'pending') await sessions.updateWorker(w.worker_id, { status: 'stopped', finished_at: new Date().toISOString() });
     }

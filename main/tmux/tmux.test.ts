@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateTmux } from '../../testkit/tmux';
-import { sessionName, TmuxError } from './tmux';
+import { isRunSession, sessionName, TmuxError } from './tmux';
 
 const tmux = privateTmux();
 let dir: string;
@@ -30,6 +30,16 @@ describe('Tmux', () => {
     expect(sessionName('run-20260101000000', 'w1')).toBe('codorch-run-20260101000000-w1');
   });
 
+  it("tells a run's own sessions from those of a run whose id extends it", () => {
+    const id = 'run-20260101000000';
+    expect(isRunSession(sessionName(id, 'w3'), id)).toBe(true);
+    expect(isRunSession(sessionName(id, 'manager'), id)).toBe(true);
+    expect(isRunSession(sessionName(`${id}-2`, 'w3'), id)).toBe(false);
+    expect(isRunSession(sessionName(`${id}-2`, 'manager'), id)).toBe(false);
+    expect(isRunSession(`codorch-${id}-`, id)).toBe(false);
+    expect(isRunSession('other', id)).toBe(false);
+  });
+
   it('lists nothing when its server is not running', async () => {
     expect((await tmux.listSessions()).size).toBe(0);
     expect(await tmux.hasSession('nope')).toBe(false);
@@ -47,6 +57,16 @@ describe('Tmux', () => {
     expect(await tmux.killSession('s-one')).toBe(true);
     expect(await tmux.hasSession('s-one')).toBe(false);
     expect(await tmux.killSession('s-one')).toBe(false);
+  });
+
+  it('kills several sessions with one call, and still all of them when one is already gone', async () => {
+    for (const n of ['k-1', 'k-2', 'k-3', 'k-keep']) await tmux.newSession({ name: n, cwd: dir, command: 'sleep 30' });
+    await tmux.killSessions(['k-1', 'k-2']);
+    expect(await tmux.listSessions()).toEqual(new Set(['k-3', 'k-keep']));
+    await tmux.killSessions(['k-1', 'k-3']); // k-1 is gone: the sequence stops there, so each is killed alone
+    expect(await tmux.listSessions()).toEqual(new Set(['k-keep']));
+    await tmux.killSessions([]);
+    await tmux.killSession('k-keep');
   });
 
   it('does not confuse a session with another whose name starts the same', async () => {

@@ -30,6 +30,15 @@ export function sessionName(runId: string, worker: string): string {
   return `codorch-${runId}-${worker}`;
 }
 
+/**
+ * Whether a session is one of this run's own (its manager or a worker `wN`). A prefix test is not
+ * enough: run ids can extend each other (`run-<time>` and `run-<time>-2`, two runs in one second).
+ */
+export function isRunSession(name: string, runId: string): boolean {
+  const prefix = `codorch-${runId}-`;
+  return name.startsWith(prefix) && /^(manager|w\d+)$/.test(name.slice(prefix.length));
+}
+
 export class Tmux {
   /** @param socket a tmux `-L` socket name; null for tmux's default server. */
   constructor(
@@ -100,6 +109,22 @@ export class Tmux {
   async killSession(name: string): Promise<boolean> {
     const res = await this.run(['kill-session', '-t', `=${name}`], { reject: false });
     return res.exitCode === 0;
+  }
+
+  /**
+   * Kills these sessions with one tmux process (a command sequence) when they all exist; tmux stops a
+   * sequence at the first session that does not, so then each is killed on its own. Quiet about
+   * sessions that are already gone.
+   */
+  async killSessions(names: string[]): Promise<void> {
+    if (names.length === 0) return;
+    if (names.length === 1) {
+      await this.killSession(names[0] as string);
+      return;
+    }
+    const args = names.flatMap((n, i) => [...(i ? [';'] : []), 'kill-session', '-t', `=${n}`]);
+    const res = await this.run(args, { reject: false });
+    if (res.exitCode !== 0) await Promise.all(names.map((n) => this.killSession(n)));
   }
 
   /** Types `text` literally (no key-name interpretation), then Enter as a separate key. */
