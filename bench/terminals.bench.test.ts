@@ -248,6 +248,33 @@ class StreamWatch {
   }
 }
 
+/**
+ * Types keys one at a time through `send`, each timed until its echo passes `watch`: ECHO_IDLE keys,
+ * then (once the generator's flood is coming through) ECHO_FLOOD keys; returns the flood's MB/s meanwhile.
+ */
+async function rawEchoes(watch: StreamWatch, send: (key: string) => void, gen: Flood & { readAt: (n: number) => number }, phases: [EchoResult['phase'], EchoResult['phase']]): Promise<{ floodMBps: number }> {
+  let n = 0;
+  const typeOne = async (phase: EchoResult['phase']) => {
+    n += 1;
+    const key = String.fromCharCode(97 + (n % 26));
+    const seen = watch.when(echoed(key, n), 20_000);
+    const t0 = performance.now();
+    send(key);
+    await seen;
+    const ms = Math.round((performance.now() - t0) * 10) / 10;
+    echoes.push({ phase, key: n, bufferMs: ms, frameMs: ms, readMs: Math.round((gen.readAt(n) - (performance.timeOrigin + t0)) * 10) / 10 });
+    await sleep(40 + Math.random() * 40);
+  };
+  for (let i = 0; i < ECHO_IDLE; i++) await typeOne(phases[0]);
+  const before = watch.bytes;
+  await gen.fire();
+  await waitFor(() => watch.bytes - before > 256 * 1024, 'the flood to come through');
+  const start = watch.bytes;
+  const t0 = performance.now();
+  for (let i = 0; i < ECHO_FLOOD; i++) await typeOne(phases[1]);
+  return { floodMBps: Math.round(((watch.bytes - start) / MB / ((performance.now() - t0) / 1000)) * 10) / 10 };
+}
+
 beforeAll(async () => {
   requireBuiltDashboard();
   if (!existsSync(cliScript())) throw new Error(`the CLI is not built (${cliScript()}): run \`npm run build\``);
@@ -522,26 +549,7 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
       const watch = new StreamWatch();
       attach.onData((d) => watch.push(d as unknown as Buffer));
       await watch.when(armed('ef', 1), 30_000);
-      let n = 0;
-      const typeOne = async (phase: EchoResult['phase']) => {
-        n += 1;
-        const key = String.fromCharCode(97 + (n % 26));
-        const seen = watch.when(echoed(key, n), 20_000);
-        const t0 = performance.now();
-        attach.write(key);
-        await seen;
-        const ms = Math.round((performance.now() - t0) * 10) / 10;
-        echoes.push({ phase, key: n, bufferMs: ms, frameMs: ms, readMs: Math.round((gen.readAt(n) - (performance.timeOrigin + t0)) * 10) / 10 });
-        await sleep(40 + Math.random() * 40);
-      };
-      for (let i = 0; i < ECHO_IDLE; i++) await typeOne('tmux-idle');
-      const before = watch.bytes;
-      await gen.fire();
-      await waitFor(() => watch.bytes - before > 256 * 1024, 'the flood to come through');
-      const start = watch.bytes;
-      const t0 = performance.now();
-      for (let i = 0; i < ECHO_FLOOD; i++) await typeOne('tmux-flood');
-      notes.echoFloorFloodMBps = Math.round(((watch.bytes - start) / MB / ((performance.now() - t0) / 1000)) * 10) / 10;
+      notes.echoFloorFloodMBps = (await rawEchoes(watch, (key) => attach.write(key), gen, ['tmux-idle', 'tmux-flood'])).floodMBps;
     } finally {
       attach.kill();
       await killSession(session);
@@ -559,23 +567,7 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
         watch.push(b);
       });
       await watch.when(armed('ew', 1), 30_000);
-      let n = 0;
-      const typeOne = async (phase: EchoResult['phase']) => {
-        n += 1;
-        const key = String.fromCharCode(97 + (n % 26));
-        const seen = watch.when(echoed(key, n), 20_000);
-        const t0 = performance.now();
-        ws.send(JSON.stringify({ type: 'input', data: key }));
-        await seen;
-        const ms = Math.round((performance.now() - t0) * 10) / 10;
-        echoes.push({ phase, key: n, bufferMs: ms, frameMs: ms, readMs: Math.round((wsGen.readAt(n) - (performance.timeOrigin + t0)) * 10) / 10 });
-        await sleep(40 + Math.random() * 40);
-      };
-      for (let i = 0; i < ECHO_IDLE; i++) await typeOne('ws-idle');
-      const before = watch.bytes;
-      await wsGen.fire();
-      await waitFor(() => watch.bytes - before > 256 * 1024, 'the flood to come through');
-      for (let i = 0; i < ECHO_FLOOD; i++) await typeOne('ws-flood');
+      await rawEchoes(watch, (key) => ws.send(JSON.stringify({ type: 'input', data: key })), wsGen, ['ws-idle', 'ws-flood']);
     } finally {
       ws.close();
       await killSession(sessionName(RUN_WS_ECHO, 'w1'));

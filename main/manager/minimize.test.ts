@@ -65,10 +65,10 @@ result = statsmini.convolve([], [1, 2])
 print(result)
 `;
 
-/** A real oracle: `{python} {repro_file}` in the repository, through convolve. */
-function realOracle(record?: string[]) {
+/** A real oracle: `{python} {repro_file}` (or `command` for another file type) in the repository, through convolve. */
+function realOracle(record?: string[], o: { command: string; ext: string } = { command: '{python} {repro_file}', ext: 'py' }) {
   const check = makeReproducesCheck({
-    answer: { candidate_id: 'min', oracle_command: '{python} {repro_file}', claimed_failure_signature: CLAIM, file_extension: 'py' },
+    answer: { candidate_id: 'min', oracle_command: o.command, claimed_failure_signature: CLAIM, file_extension: o.ext },
     worktree: py.path,
     python,
     signals: SIGNALS,
@@ -143,14 +143,7 @@ describe('minimizeScript lifts blocks out of their headers (real oracles)', () =
   });
 
   it('shell: a function body and a loop body are lifted out, opener and closer removed together', async () => {
-    const check = makeReproducesCheck({
-      answer: { candidate_id: 'sh', oracle_command: 'bash {repro_file}', claimed_failure_signature: CLAIM, file_extension: 'sh' },
-      worktree: py.path,
-      python,
-      signals: SIGNALS,
-      timeoutMs: 20_000,
-      requiredFrames: ['statsmini/core.py:convolve'],
-    });
+    const check = realOracle(undefined, { command: 'bash {repro_file}', ext: 'sh' });
     const call = `  python3 -c 'import statsmini; statsmini.convolve([], [1, 2])'`;
     const script = ['#!/usr/bin/env bash', 'set -e', 'note() {', '  echo "note: $*" >&2', '}', 'run_it() {', '  for k in 1; do', `  ${call}`, '  done', '}', 'if [ -n "${HOME:-}" ]; then', '  note home', 'else', '  note none', 'fi', 'run_it', ''].join('\n');
     const r = await minimizeScript(script, 'sh', check, { compiles: makeShellCompileCheck(), parallelism: 2 });
