@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { makeCodexHome, runCodex, type CodexHome } from '../../testkit/codexHome';
+import { killGroup, makeCodexHome, runCodex, type CodexHome } from '../../testkit/codexHome';
+import { alive } from '../../testkit/processes';
 import { startTestModel, withScriptedModel, type TestModel } from '../../testkit/scriptedModel';
 import { renderEvent } from './renderEvents';
 import type { ScenarioInput } from './scenario';
@@ -213,7 +214,7 @@ describe('real codex against the scripted model', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
-  const codexExec = (m: TestModel, worker: string, opts: { sandbox?: string; timeoutMs?: number; extra?: string[] } = {}) =>
+  const codexExec = (m: TestModel, worker: string, opts: { sandbox?: string; timeoutMs?: number; extra?: string[]; onSpawn?: (pid: number) => void } = {}) =>
     runCodex({
       args: [
         'exec', '-', '--json', '-o', join(cwd, 'out.txt'), '--skip-git-repo-check', '-s', opts.sandbox ?? 'read-only',
@@ -223,6 +224,7 @@ describe('real codex against the scripted model', () => {
       cwd,
       env: home.env,
       timeoutMs: opts.timeoutMs ?? 30_000,
+      onSpawn: opts.onSpawn,
     });
 
   test('(a) a message step becomes the final message, with the scenario usage', async () => {
@@ -265,8 +267,15 @@ describe('real codex against the scripted model', () => {
 
   test('(c) a hanging entry keeps codex waiting', async () => {
     await withScriptedModel(SCENARIO, async (m) => {
-      const run = await codexExec(m, 'w3', { timeoutMs: 2_500 });
-      expect(run.timedOut).toBe(true);
+      let pid = 0;
+      const running = codexExec(m, 'w3', { timeoutMs: 60_000, onSpawn: (p) => (pid = p) });
+      // However long codex takes to start on a busy machine: once its request has reached the model, it waits.
+      const deadline = Date.now() + 45_000;
+      while (m.log.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(pid > 0 && alive(pid), 'codex still waiting 1.5 s after its request').toBe(true);
+      killGroup(pid);
+      const run = await running;
       expect(run.exitCode).toBeNull();
       expect(m.log.map((e) => e.reply)).toEqual(['hang']);
       expect(existsSync(join(cwd, 'out.txt')) ? await readFile(join(cwd, 'out.txt'), 'utf8') : '').toBe('');
