@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssueSignals } from '../../common/artifacts';
 import { createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
-import { makeNodeCompileCheck, makePythonCompileCheck, makeShellCompileCheck, minimizeScript, parsePythonBlocks, parseShellBlocks, renderPython, renderTree } from './minimize';
+import { makeNodeCompileCheck, makePythonCompileCheck, makeShellCompileCheck, minimizeScript, parsePythonBlocks, parseShellBlocks, renderTree } from './minimize';
 import { makeReproducesCheck, validateCandidate } from './validate';
 
 const SIGNALS: IssueSignals = { exception_types: ['ValueError'], messages: ['kernel cannot be empty'], assertion_failures: [], exit_codes: [] };
@@ -289,9 +289,9 @@ describe('parsePythonBlocks', () => {
       [1, 1, false],
       [1, 1, true],
     ]);
-    expect(renderPython(tree, new Set())).toEqual(lines);
+    expect(renderTree(tree, new Set())).toEqual(lines);
     // Emptying a body leaves `pass` in its place.
     const ifBody = tree[1]?.body?.[0]?.id as number;
-    expect(renderPython(tree, new Set([ifBody]))).toEqual([...lines.slice(0, 8), '    pass', 'else:', '    z = 3']);
+    expect(renderTree(tree, new Set([ifBody]))).toEqual([...lines.slice(0, 8), '    pass', 'else:', '    z = 3']);
   });
 });

@@ -140,9 +140,6 @@ export interface BlockNode {
   liftDedent: number;
 }
 
-/** @deprecated name kept for callers: a Python statement node. */
-export type PyNode = BlockNode;
-
 const CLAUSE = /^(elif\b|else\s*:|except\b|except\s*:|finally\s*:)/;
 
 /** The statement tree of a Python script: each node a statement with its indented block. */
@@ -224,11 +221,6 @@ export function renderTree(nodes: BlockNode[], removed: ReadonlySet<number>, lif
     out.push(...n.tail);
   }
   return out;
-}
-
-/** The Python script without the removed nodes; an emptied block gets `pass`. */
-export function renderPython(nodes: BlockNode[], removed: ReadonlySet<number>, lifted: ReadonlySet<number> = new Set()): string[] {
-  return renderTree(nodes, removed, lifted);
 }
 
 /** Sibling statements grouped with their trailing clauses (an `if` with its `elif`/`else`). */

@@ -334,23 +334,20 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
    * worktrees of its own. cleanupAll waits for all of it.
    */
   function cleanupPhase(workerIds: string[]): void {
-    const trees = created.filter((w) => workerIds.some((id) => w.path.endsWith(`mminions-${runId}-${id}`)));
-    for (const w of trees) created.splice(created.indexOf(w), 1);
-    removals.push(
-      (async () => {
-        await tmux.killSessions(workerIds.map((w) => sessionName(runId, w))).catch(() => undefined);
-        await worktrees?.removeMany(trees.map((w) => w.path)).catch(() => undefined);
-      })(),
-    );
+    const killed = tmux.killSessions(workerIds.map((w) => sessionName(runId, w))).catch(() => undefined);
+    removeInBackground(created.filter((w) => workerIds.some((id) => w.path.endsWith(`mminions-${runId}-${id}`))), killed);
   }
 
-  /** Starts removing these worktrees (all at once: each is its own `git worktree remove`); cleanupAll awaits them. */
-  function removeInBackground(items: Worktree[]): void {
+  /**
+   * Starts removing these worktrees (after `first`, e.g. killing the sessions that use them): folders
+   * deleted, one `git worktree prune`. cleanupAll awaits every removal.
+   */
+  function removeInBackground(items: Worktree[], first: Promise<unknown> = Promise.resolve()): void {
     for (const w of items) {
       const i = created.indexOf(w);
       if (i >= 0) created.splice(i, 1);
     }
-    if (items.length && worktrees) removals.push(worktrees.removeMany(items.map((w) => w.path)).catch(() => undefined));
+    removals.push(first.then(() => (items.length ? worktrees?.removeMany(items.map((w) => w.path)).catch(() => undefined) : undefined)));
   }
 
   async function cleanupAll() {
