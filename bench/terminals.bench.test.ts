@@ -248,6 +248,19 @@ class StreamWatch {
   }
 }
 
+/** A WebSocket client in node on a run's w1 terminal that acknowledges every output frame at once. */
+function ackingClient(runId: string): { ws: WebSocket; watch: StreamWatch } {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/runs/${runId}/terminal/w1?mode=rw&cols=${cols}&rows=${rows}&token=${token}`);
+  const watch = new StreamWatch();
+  ws.on('message', (data, isBinary) => {
+    if (!isBinary) return;
+    const b = data as Buffer;
+    ws.send(JSON.stringify({ type: 'ack', bytes: b.length }));
+    watch.push(b);
+  });
+  return { ws, watch };
+}
+
 /**
  * Types keys one at a time through `send`, each timed until its echo passes `watch`: ECHO_IDLE keys,
  * then (once the generator's flood is coming through) ECHO_FLOOD keys; returns the flood's MB/s meanwhile.
@@ -504,15 +517,8 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
     // The bridge (in the server) to a WebSocket client in node that acknowledges every frame at once.
     const wsGen = await flood('ws', FLOOD_BYTES);
     await makeRun(RUN_WS, [{ id: 'w1', command: wsGen.command }]);
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/runs/${RUN_WS}/terminal/w1?mode=rw&cols=${cols}&rows=${rows}&token=${token}`);
+    const { ws, watch } = ackingClient(RUN_WS);
     try {
-      const watch = new StreamWatch();
-      ws.on('message', (data, isBinary) => {
-        if (!isBinary) return;
-        const b = data as Buffer;
-        ws.send(JSON.stringify({ type: 'ack', bytes: b.length }));
-        watch.push(b);
-      });
       await rounds('bridge → ws client in node', 'ws', watch, wsGen);
     } finally {
       ws.close();
@@ -557,15 +563,8 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
 
     // The same through the server's bridge to a WebSocket client in node (keys as input messages, every frame acknowledged at once).
     const wsGen = await echoSession(sessionName(RUN_WS_ECHO, 'w1'), 'ew', RUN_WS_ECHO);
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/runs/${RUN_WS_ECHO}/terminal/w1?mode=rw&cols=${cols}&rows=${rows}&token=${token}`);
+    const { ws, watch } = ackingClient(RUN_WS_ECHO);
     try {
-      const watch = new StreamWatch();
-      ws.on('message', (data, isBinary) => {
-        if (!isBinary) return;
-        const b = data as Buffer;
-        ws.send(JSON.stringify({ type: 'ack', bytes: b.length }));
-        watch.push(b);
-      });
       await watch.when(armed('ew', 1), 30_000);
       await rawEchoes(watch, (key) => ws.send(JSON.stringify({ type: 'input', data: key })), wsGen, ['ws-idle', 'ws-flood']);
     } finally {
