@@ -30,6 +30,7 @@ import { RunStore } from '../main/runs/runStore';
 import { attachArgs, attachEnv } from '../main/terminal/attach';
 import { sessionName, type Tmux } from '../main/tmux/tmux';
 import { privateTmux } from '../testkit/tmux';
+import type { TerminalRegistryView } from '../renderer/src/terminal/registryView';
 import { FULL, MODE, markdownTable, percentile, writeResults } from './benchUtil';
 
 const MB = 1024 * 1024;
@@ -114,20 +115,12 @@ let floodScript = '';
 let cols = 130; // the dashboard's single terminal at 1400×900; the flood test reads the real size
 let rows = 21;
 
-/** The view of the dashboard's terminals the page exposes (renderer/src/terminal/registry.ts). */
-interface Terminals {
-  list(): string[];
-  text(worker: string): string | null;
-  size(worker: string): { cols: number; rows: number } | null;
-  received(worker: string): number | null;
-  whenText(worker: string, needle: string, timeoutMs?: number): Promise<number | null>;
-}
 interface BenchSocket {
   __benchHooked?: boolean;
   addEventListener(type: string, fn: (ev: { data: unknown }) => void): void;
 }
 interface BenchGlobals {
-  __mminionsTerminals?: Terminals;
+  __mminionsTerminals?: TerminalRegistryView;
   __bench?: { t0: number; wait: Promise<[number, number] | null> | null; tSend: number; tMsg: number; needle: string; inputs: string[] };
   addEventListener(type: string, fn: () => void, capture: boolean): void;
   requestAnimationFrame(fn: () => void): number;

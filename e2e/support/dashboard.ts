@@ -9,6 +9,7 @@ import { buildConfig, type Config } from '../../main/config/config';
 import { RunStore } from '../../main/runs/runStore';
 import { startStatusServer, type StatusServer } from '../../main/server/server';
 import type { Tmux } from '../../main/tmux/tmux';
+import type { TerminalRegistryView } from '../../renderer/src/terminal/registryView';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 export const RENDERER_DIR = join(ROOT, 'out', 'renderer');
@@ -120,13 +121,6 @@ export interface PageWindow {
 
 /** What the dashboard exposes on window for tests (renderer/src/terminal/registry.ts). */
 export interface PageGlobals {
-  __mminionsTerminals?: {
-    list(): string[];
-    text(worker: string): string | null;
-    serialize(worker: string): string | null;
-    renderer(worker: string): string | null;
-    selection(worker: string): string | null;
-    size(worker: string): { cols: number; rows: number } | null;
-  };
+  __mminionsTerminals?: TerminalRegistryView;
   __pwned?: boolean;
 }

@@ -1,23 +1,9 @@
 // The open terminals by worker id, readable from outside as window.__mminionsTerminals (tests, debugging).
 import type { TerminalSession } from './terminalSession';
+import type { TerminalRegistryView } from './registryView';
 
 const sessions = new Map<string, TerminalSession>();
 
-export interface TerminalRegistryView {
-  list(): string[];
-  text(worker: string): string | null;
-  serialize(worker: string): string | null;
-  renderer(worker: string): string | null;
-  selection(worker: string): string | null;
-  size(worker: string): { cols: number; rows: number } | null;
-  /** Output bytes the terminal has received on its current connection. */
-  received(worker: string): number | null;
-  /**
-   * Resolves with performance.now() as soon as a visible row contains `needle` (checked after each
-   * parsed write, so a benchmark can time output without polling), or null after `timeoutMs`.
-   */
-  whenText(worker: string, needle: string, timeoutMs?: number): Promise<number | null>;
-}
 
 function whenText(worker: string, needle: string, timeoutMs = 30_000): Promise<number | null> {
   const s = sessions.get(worker);
