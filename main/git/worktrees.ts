@@ -107,15 +107,12 @@ export class Worktrees {
   }
 
   /**
-   * Removes several worktrees of this manager at once: their folders are deleted, then one `git
-   * worktree prune` drops git's records of them (one git process instead of one per worktree; a
-   * worktree that another process is still adding is locked and left alone by prune).
+   * Removes several worktrees at once, each with its own `git worktree remove`. No `git worktree
+   * prune` unless one was not known to git: a prune racing another run's `worktree add` on the same
+   * repository can drop that worktree's record in the instant before git locks it.
    */
   async removeMany(paths: string[]): Promise<void> {
-    if (paths.length === 0) return;
-    if (paths.length === 1) return this.remove(paths[0] as string);
-    await Promise.all(paths.map((p) => rm(p, { recursive: true, force: true })));
-    await this.prune();
+    await Promise.all(paths.map((p) => this.remove(p)));
   }
 
   async prune(): Promise<void> {

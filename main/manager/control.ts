@@ -70,7 +70,6 @@ export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: 
       const wts = await Worktrees.open(meta.repo_path, meta.worktree_root);
       const ours = (await wts.list()).filter((w) => isRunWorktree(w.path, runId));
       await wts.removeMany(ours.map((w) => w.path));
-      await wts.prune();
     } catch {
       // The repository may be gone; nothing left to clean there.
     }

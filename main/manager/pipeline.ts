@@ -339,8 +339,8 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
   }
 
   /**
-   * Starts removing these worktrees (after `first`, e.g. killing the sessions that use them): folders
-   * deleted, one `git worktree prune`. cleanupAll awaits every removal.
+   * Starts removing these worktrees (after `first`, e.g. killing the sessions that use them); cleanupAll
+   * awaits every removal.
    */
   function removeInBackground(items: Worktree[], first: Promise<unknown> = Promise.resolve()): void {
     for (const w of items) {
@@ -356,10 +356,8 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     await Promise.all(removals.splice(0));
     const live = await tmux.listSessions().catch(() => new Set<string>());
     await tmux.killSessions([...live].filter((s) => isRunSession(s, runId) && s !== sessionName(runId, 'manager'))).catch(() => undefined);
-    const left = created.length;
     removeInBackground([...created]);
     await Promise.all(removals.splice(0));
-    if (left < 2) await worktrees?.prune().catch(() => undefined); // (removing two or more prunes already)
     for (const w of sessions.snapshot.workers) {
       if (w.status === 'running' || w.status === 'pending') await sessions.updateWorker(w.worker_id, { status: 'stopped', finished_at: new Date().toISOString() });
     }
