@@ -122,6 +122,30 @@ describe('Tmux', () => {
     await tmux.killSession('snap-c');
   });
 
+  it('answers while its server exits with its last session: listings are empty, a new session starts a new server', async () => {
+    // Its own server: this one must have a single session that ends (the server then exits).
+    const own = privateTmux();
+    try {
+      for (let i = 0; i < 40; i++) {
+        await own.newSession({ name: 'last', cwd: dir, command: 'sleep 30' });
+        // tmux answers "server exited unexpectedly" to a client that connects in the server's last moments.
+        const [, snap, list, started] = await Promise.all([
+          own.killSession('last'),
+          own.snapshot(['last'], 5),
+          own.listSessions(),
+          i % 4 === 0 ? own.newSession({ name: `next-${i}`, cwd: dir, command: 'sleep 30' }).then(() => true) : Promise.resolve(false),
+        ]);
+        for (const s of [snap.sessions, list]) expect([...s].every((n) => n === 'last' || n.startsWith('next-'))).toBe(true);
+        if (started) {
+          expect(await own.hasSession(`next-${i}`)).toBe(true);
+          await own.killSession(`next-${i}`);
+        }
+      }
+    } finally {
+      await own.killServer();
+    }
+  });
+
   it('rejects bad session names and reports tmux stderr on failure', async () => {
     await expect(tmux.newSession({ name: 'bad name;rm', cwd: dir })).rejects.toBeInstanceOf(TmuxError);
     await tmux.newSession({ name: 'dup', cwd: dir, command: 'sleep 30' });

@@ -25,6 +25,14 @@ export interface NewSessionOptions {
 
 const SESSION_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 
+/** What tmux prints when no server answers on the socket: no sessions exist. */
+const NO_SERVER = /no server running|error connecting|No such file|server exited unexpectedly|lost server/i;
+/**
+ * What tmux prints when it reached a server that was exiting (its last session just ended) before
+ * the server answered. The command did nothing; run again, it starts or finds a server afresh.
+ */
+const SERVER_EXITING = /server exited unexpectedly|lost server/i;
+
 /** Session names of a run: codorch-<run_id>-<worker>. */
 export function sessionName(runId: string, worker: string): string {
   return `codorch-${runId}-${worker}`;
@@ -55,15 +63,23 @@ export class Tmux {
     const full = [...this.baseArgs(), ...args];
     const env = { ...process.env };
     delete env.TMUX; // never nest into the caller's tmux client
-    const res = await execa('tmux', full, {
-      reject: false,
-      timeout: this.timeoutMs,
-      env,
-      extendEnv: false,
-      input: opts.input,
-      stdin: opts.input === undefined ? 'ignore' : 'pipe',
-      stripFinalNewline: false,
-    });
+    const once = () =>
+      execa('tmux', full, {
+        reject: false,
+        timeout: this.timeoutMs,
+        env,
+        extendEnv: false,
+        input: opts.input,
+        stdin: opts.input === undefined ? 'ignore' : 'pipe',
+        stripFinalNewline: false,
+      });
+    let res = await once();
+    // A server that was exiting as we connected: one more try (a few times at most, it is a race
+    // with the server's last moments, not a state that lasts).
+    for (let i = 0; i < 3 && res.failed && !res.timedOut && SERVER_EXITING.test(String(res.stderr ?? '')); i++) {
+      await new Promise((r) => setTimeout(r, 10 * (i + 1)));
+      res = await once();
+    }
     if (res.failed && opts.reject !== false) {
       const stderr = String(res.stderr ?? '').trim();
       const what = res.timedOut ? `timed out after ${this.timeoutMs} ms` : stderr || `exit code ${res.exitCode}`;
@@ -93,7 +109,7 @@ export class Tmux {
     const res = await this.run(['list-sessions', '-F', '#{session_name}'], { reject: false });
     if (res.exitCode !== 0) {
       const err = String(res.stderr ?? '');
-      if (/no server running|error connecting|No such file/i.test(err)) return new Set();
+      if (NO_SERVER.test(err)) return new Set();
       throw new TmuxError(`tmux list-sessions failed: ${err.trim()}`, err, []);
     }
     return new Set(String(res.stdout).split('\n').filter(Boolean));
@@ -170,7 +186,7 @@ export class Tmux {
     const out = outputs(first.stdout);
     if (out.length === 0) {
       const err = String(first.stderr ?? '');
-      if (/no server running|error connecting|No such file/i.test(err)) return { sessions: new Set(), panes: new Map() };
+      if (NO_SERVER.test(err)) return { sessions: new Set(), panes: new Map() };
       throw new TmuxError(`tmux list-sessions failed: ${err.trim() || `exit code ${first.exitCode}`}`, err, []);
     }
     const sessions = new Set(out[0]!.split('\n').filter(Boolean));
