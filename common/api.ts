@@ -52,10 +52,10 @@ export const RunListItem = z.object({
 export type RunListItem = z.infer<typeof RunListItem>;
 
 export const RunsResponse = z.object({
-  /** Run ids, newest first (the seed's field). */
+  /** Run ids, oldest first (the seed's field and order; ids sort by start time). Eval runs' folders are not listed. */
   runs: z.array(z.string()),
   count: z.number().int(),
-  /** One line per run, newest first (addition). */
+  /** One line per run, in the same order as `runs` (addition). */
   items: z.array(RunListItem),
 });
 export type RunsResponse = z.infer<typeof RunsResponse>;

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { Usage } from '../../common/artifacts';
-import { runPaths, timestampRunId, type RunPaths } from '../runs/runStore';
+import { EVAL_RUN_PREFIX, runPaths, timestampRunId, type RunPaths } from '../runs/runStore';
 import { CLASSIFICATIONS, EVAL_MODES } from './spec';
 
 export const EVAL_STATUSES = ['passed', 'failed', 'skipped'] as const;
@@ -120,7 +120,7 @@ export function evalPaths(dir: string): EvalPaths {
 
 /** eval-<name>-YYYYMMDDHHMMSS (UTC). */
 export function evalRunIdBase(name: string, now: Date): string {
-  return `eval-${name}-${timestampRunId(now).replace(/^run-/, '')}`;
+  return `${EVAL_RUN_PREFIX}${name}-${timestampRunId(now).replace(/^run-/, '')}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { claimEvalRunDir } from '../eval/artifacts';
 import { appendEvent, readEvents } from './events';
 import { assertRunId, readJson, RunStore, RunStoreError, timestampRunId, writeJsonAtomic } from './runStore';
 
@@ -37,6 +38,9 @@ describe('RunStore', () => {
     expect((await readdir(a.paths.dir)).sort()).toEqual(['agents', 'events.jsonl', 'meta', 'prompts', 'repro', 'scripts', 'telemetry', 'triage']);
     expect(await readdir(a.paths.reproDir)).toEqual(['candidates']);
     await writeFile(join(store.root, 'not-a-run.txt'), 'x');
+    // An eval run's folder in the same runs root (mminions eval) is not a manager run.
+    const evalRun = await claimEvalRunDir(store.root, 'numpy-convolve', now);
+    expect(evalRun.id).toBe('eval-numpy-convolve-20260205123000');
     expect(await store.list()).toEqual([a.runId, b.runId, c.runId]);
     expect(await store.exists(a.runId)).toBe(true);
     expect(await store.exists('../x')).toBe(false);
@@ -54,6 +58,7 @@ describe('RunStore', () => {
     await store.create('mine');
     await expect(store.create('mine')).rejects.toThrow(/already exists/);
     await expect(store.create('../escape')).rejects.toThrow(/invalid run id/);
+    await expect(store.create('eval-mine')).rejects.toThrow(/kept for eval runs/);
     expect(() => store.dir('..')).toThrow(RunStoreError);
   });
 

@@ -27,6 +27,9 @@ export function assertRunId(id: string): string {
   return id;
 }
 
+/** Eval runs (`mminions eval`) share the runs root under this prefix; they are not manager runs. */
+export const EVAL_RUN_PREFIX = 'eval-';
+
 /** run-YYYYMMDDHHMMSS in UTC. */
 export function timestampRunId(now: Date = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
@@ -107,6 +110,9 @@ export class RunStore {
     let id: string;
     if (runId) {
       id = assertRunId(runId);
+      if (id.startsWith(EVAL_RUN_PREFIX)) {
+        throw new RunStoreError(`invalid run id ${JSON.stringify(id)}: ids starting with "${EVAL_RUN_PREFIX}" are kept for eval runs`, 'bad-id');
+      }
       try {
         await mkdir(this.dir(id));
       } catch (err) {
@@ -143,7 +149,7 @@ export class RunStore {
     }
   }
 
-  /** Run ids in the runs root, oldest first (ids sort by time). */
+  /** Manager run ids in the runs root, oldest first (ids sort by time); eval runs' folders are not runs. */
   async list(): Promise<string[]> {
     let entries;
     try {
@@ -153,7 +159,7 @@ export class RunStore {
       throw err;
     }
     return entries
-      .filter((e) => e.isDirectory() && isValidRunId(e.name))
+      .filter((e) => e.isDirectory() && isValidRunId(e.name) && !e.name.startsWith(EVAL_RUN_PREFIX))
       .map((e) => e.name)
       .sort();
   }

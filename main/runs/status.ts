@@ -116,7 +116,7 @@ export class RunStatusReader {
     };
   }
 
-  /** One line per run for lists (newest first), with one tmux call for all runs, made while the artifacts are read. */
+  /** One line per run for lists (oldest first, the seed's order), with one tmux call for all runs, made while the artifacts are read. */
   async list(): Promise<RunListItem[]> {
     const listing = this.tmux.listSessions();
     listing.catch(() => undefined); // awaited below; never an unhandled rejection if the disk fails first
@@ -135,6 +135,6 @@ export class RunStatusReader {
         decision_status: a.decision?.status ?? (a.runDone ? String(a.runDone.status) : 'running'),
       };
     });
-    return items.reverse();
+    return items;
   }
 }

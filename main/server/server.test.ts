@@ -108,17 +108,17 @@ describe('GET /api/config', () => {
 });
 
 describe('GET /api/runs', () => {
-  it("keeps the seed's runs and count, newest first, and adds one item per run", async () => {
+  it("keeps the seed's runs and count, oldest first (the seed's order), and adds one item per run", async () => {
     const r = await t.api('/api/runs');
     expect(r.status).toBe(200);
     const body = r.json();
     expect(Object.keys(body).sort()).toEqual(['count', 'items', 'runs']);
-    expect(body.runs).toEqual([NEW, OLD]);
+    expect(body.runs).toEqual([OLD, NEW]);
     expect(body.count).toBe(2);
     RunsResponse.parse(body);
     expect(body.items).toEqual([
-      { run_id: NEW, run_state: 'running', issue_title: 'New bug', issue_url: 'https://github.com/o/r/issues/7', started_at: expect.any(String), decision_status: 'running' },
       { run_id: OLD, run_state: 'done', issue_title: 'Old bug', issue_url: null, started_at: null, decision_status: 'needs-human' },
+      { run_id: NEW, run_state: 'running', issue_title: 'New bug', issue_url: 'https://github.com/o/r/issues/7', started_at: expect.any(String), decision_status: 'running' },
     ]);
   });
 

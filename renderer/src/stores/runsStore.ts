@@ -31,12 +31,13 @@ export function createRunsStore(deps: RunsDeps): RunsStore {
     const load = async () => {
       try {
         const res = await deps.client.runs();
+        const items = [...res.items].reverse(); // the API lists oldest first (the seed's order)
         const prev = get();
         if (prev.loaded) {
-          const t = finishedTransitions(prev.items, res.items);
+          const t = finishedTransitions(prev.items, items);
           if (t.length) deps.onTransitions?.(t);
         }
-        set({ items: res.items, loaded: true, error: null });
+        set({ items, loaded: true, error: null });
       } catch (err) {
         set({ error: describeError(err), loaded: true });
       }
