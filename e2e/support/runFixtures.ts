@@ -32,7 +32,7 @@ export const ORIGINAL_SCRIPT = [
 ].join('\n');
 export const MINIMAL_SCRIPT = 'import statsmini\nstatsmini.median([])\n';
 
-function issueSpec(title: string, url: string | null): IssueSpec {
+export function issueSpec(title: string, url: string | null): IssueSpec {
   return {
     source: url ? 'github' : 'text',
     issue_url: url,
@@ -51,7 +51,7 @@ function issueSpec(title: string, url: string | null): IssueSpec {
   };
 }
 
-function worker(id: string, runId: string, role: WorkerRecord['role'], status: WorkerRecord['status'], start: number, end: number | null): WorkerRecord {
+export function worker(id: string, runId: string, role: WorkerRecord['role'], status: WorkerRecord['status'], start: number, end: number | null): WorkerRecord {
   const phase = role === 'TRIAGER' ? 'triage' : 'repro';
   return {
     worker_id: id,

@@ -1,12 +1,13 @@
 // Controlling a run from outside its manager: stop it, type into a worker, find its sessions.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { SessionsFile } from '../../common/artifacts';
+import { IssueSpec, SessionsFile } from '../../common/artifacts';
 import { isRunWorktree, Worktrees } from '../git/worktrees';
 import { pidAlive } from '../runs/pid';
-import { readJson, RunStore, RunStoreError } from '../runs/runStore';
+import { readJson, RunStore, RunStoreError, writeJsonAtomic } from '../runs/runStore';
 import { isRunSession, sessionName, type Tmux } from '../tmux/tmux';
 import { emptyDecision, metaPath, RunMeta, writeDecision } from './decision';
+import { renderFinalReport } from './report';
 
 export class RunControlError extends Error {
   constructor(
@@ -75,11 +76,20 @@ export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: 
     }
   }
   if (!existsSync(paths.runDone)) {
+    // The manager is gone without a record (it crashed, was killed, or never got the signal):
+    // record what it would have — its workers stopped, the decision, final.md — from what is on disk.
+    const now = new Date().toISOString();
+    if (sessions) {
+      for (const w of sessions.workers) if (w.status === 'running' || w.status === 'pending') Object.assign(w, { status: 'stopped', finished_at: now });
+      await writeJsonAtomic(paths.sessions, { ...sessions, updated_at: now }).catch(() => undefined);
+    }
     const d = emptyDecision('stopped', 'Stopped by request before the run finished.', {
       worker_model: meta?.worker_model ?? 'unknown',
       manager_model: meta?.manager_model ?? 'unknown',
     });
-    await writeDecision(runId, paths, d, null);
+    const issue = await readJson(paths.issue, IssueSpec).catch(() => null);
+    const report = renderFinalReport({ runId, runDir: paths.dir, decision: d, issue, candidates: [], minimalScript: null, hypotheses: null });
+    await writeDecision(runId, paths, d, report);
   }
   return { run_id: runId, status: 'stopped' };
 }

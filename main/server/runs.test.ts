@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartRunResponse, StopResponse } from '../../common/api';
 import { buildConfig } from '../config/config';
+import { issueSpec, worker } from '../../e2e/support/runFixtures';
 import { SessionsLog } from '../manager/sessionsLog';
+import { writeJsonAtomic } from '../runs/runStore';
 import { sessionName } from '../tmux/tmux';
 import { issueSource, runConfig } from './runRequest';
 import { startTestServer, waitFor, type TestServer } from './testServer';
@@ -105,7 +107,9 @@ describe('starting and stopping runs through the API', () => {
   it('stops a live run: its sessions end and it is recorded as stopped', async () => {
     const { runId, paths } = await t.store.create('run-20260601000000');
     const log = new SessionsLog(paths.sessions, { runId, socket: t.tmux.socket, managerSession: sessionName(runId, 'manager'), issueUrl: null, pid: null });
-    await log.flush();
+    await log.upsertWorker(worker('w1', runId, 'REPRO_BUILDER', 'running', 0, null));
+    await log.upsertWorker(worker('w2', runId, 'REPRO_BUILDER', 'finished', 0, 5));
+    await writeJsonAtomic(paths.issue, issueSpec('Stopped bug', null));
     await t.tmux.newSession({ name: sessionName(runId, 'manager'), cwd: t.dir, command: 'sleep 300' });
     await t.tmux.newSession({ name: sessionName(runId, 'w1'), cwd: t.dir, command: 'sleep 300' });
     expect((await t.api(`/api/runs/${runId}/status`)).json().run_state).toBe('running');
@@ -117,6 +121,12 @@ describe('starting and stopping runs through the API', () => {
     const status = (await t.api(`/api/runs/${runId}/status`)).json();
     expect(status.run_state).toBe('stopped');
     expect(status.decision.status).toBe('stopped');
+    // No manager process recorded it, so the stop did: workers, run_done and a final.md to read.
+    expect(status.workers.map((w: { worker_id: string; status: string }) => `${w.worker_id}:${w.status}`)).toEqual(['w1:stopped', 'w2:finished']);
+    expect(status.run_done.final_report_path).toBe(paths.finalReport);
+    const report = await readFile(paths.finalReport, 'utf8');
+    expect(report).toContain('**Status: stopped**');
+    expect(report).toContain('Stopped bug');
     expect((await t.api(`/api/runs/${runId}/stop`, { method: 'POST' })).status).toBe(200); // stopping twice is fine
     expect((await t.api('/api/runs/run-20990101000000/stop', { method: 'POST' })).status).toBe(404);
   });
