@@ -9,6 +9,7 @@ import { buildConfig, type Config } from '../config/config';
 import { IPC_CHANNELS } from '../../preload/bridge';
 import { startDesktopApp, type DesktopApp } from './app';
 import * as fake from './fakeElectron';
+import { waitFor } from '../server/testServer';
 
 vi.mock('electron', () => import('./fakeElectron'));
 
@@ -138,8 +139,7 @@ describe('desktop app', () => {
     const d = await start();
     fake.app.emit('window-all-closed');
     expect(fake.app.quits).toBe(1);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(fake.app.quits).toBe(2); // quit again once the server has closed
+    await waitFor(() => fake.app.quits === 2, 'the second quit, once the server has closed');
     await expect(fetch(`${d.server.url}/health`)).rejects.toThrow();
     expect(fake.ipcMain.handlers.size).toBe(0);
   });

@@ -21,6 +21,15 @@ export class RunControlError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Signals a process that may exit at any moment (then there is nothing to do). */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
 
 async function requireRun(store: RunStore, runId: string) {
   if (!(await store.exists(runId))) throw new RunControlError(`no run ${runId} in ${store.root}`, 'not-found');
@@ -42,8 +51,14 @@ export async function workerSession(store: RunStore, runId: string, worker: stri
 
 export async function sendToWorker(store: RunStore, tmux: Tmux, runId: string, worker: string, text: string): Promise<void> {
   const name = await workerSession(store, runId, worker);
-  if (!(await tmux.hasSession(name))) throw new RunControlError(`session ${name} is not running (the worker has ended)`, 'no-session');
-  await tmux.sendText(name, text);
+  const ended = () => new RunControlError(`session ${name} is not running (the worker has ended)`, 'no-session');
+  if (!(await tmux.hasSession(name))) throw ended();
+  try {
+    await tmux.sendText(name, text);
+  } catch (err) {
+    if (!(await tmux.hasSession(name))) throw ended(); // it ended in between
+    throw err;
+  }
 }
 
 /**
@@ -59,10 +74,10 @@ export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: 
   const meta = await readJson(metaPath(paths), RunMeta).catch(() => null);
   const pid = meta?.pid ?? sessions?.manager.pid ?? null;
   if (!alreadyDone && pidAlive(pid)) {
-    process.kill(pid!, 'SIGTERM');
+    signal(pid!, 'SIGTERM');
     const end = Date.now() + (opts.graceMs ?? 20_000);
     while (Date.now() < end && pidAlive(pid)) await sleep(100);
-    if (pidAlive(pid)) process.kill(pid!, 'SIGKILL');
+    if (pidAlive(pid)) signal(pid!, 'SIGKILL');
   }
   const live = await tmux.listSessions();
   await tmux.killSessions([...live].filter((s) => isRunSession(s, runId)));

@@ -279,7 +279,7 @@ describe('runManager end to end', () => {
     let agentsMd: Promise<void> | null = null;
     const h = await harness({
       scenario,
-      manager: { stall_sec: 5, timeout_sec: 90 },
+      manager: { stall_sec: 10, timeout_sec: 90 },
       onRequest: (body) => {
         const who = identifyAgent((body as { input?: unknown }).input);
         if (who.role === 'REPRO_BUILDER' && who.worker === 'w1' && !agentsMd) {

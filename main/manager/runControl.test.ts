@@ -43,7 +43,7 @@ describe('mminions run --detach, status, send, stop', () => {
   it('run --detach prints the run; status has the seed fields; send types into a live worker; the run completes', { timeout: 120_000 }, async () => {
     const scenario = await statsminiScenario();
     // Slow repro answers keep the worker sessions alive while the test looks at them.
-    getAgent(scenario, 'REPRO_BUILDER', 'w1').delay_ms = 3_000;
+    getAgent(scenario, 'REPRO_BUILDER', 'w1').delay_ms = 8_000; // alive well past the send, also on a busy machine
     getAgent(scenario, 'REPRO_BUILDER', 'w2').delay_ms = 3_000;
     const h = await harness({ scenario });
     const runId = 'run-detached';

@@ -74,10 +74,11 @@ export class Tmux {
         stripFinalNewline: false,
       });
     let res = await once();
-    // A server that was exiting as we connected: one more try (a few times at most, it is a race
-    // with the server's last moments, not a state that lasts).
-    for (let i = 0; i < 3 && res.failed && !res.timedOut && SERVER_EXITING.test(String(res.stderr ?? '')); i++) {
-      await new Promise((r) => setTimeout(r, 10 * (i + 1)));
+    // A server that was exiting as we connected: try again (it is a race with the server's last
+    // moments, not a state that lasts; on a busy machine those moments can stretch, so up to 2 s).
+    const giveUp = Date.now() + 2_000;
+    for (let i = 1; res.failed && !res.timedOut && SERVER_EXITING.test(String(res.stderr ?? '')) && Date.now() < giveUp; i++) {
+      await new Promise((r) => setTimeout(r, Math.min(100, 10 * i)));
       res = await once();
     }
     if (res.failed && opts.reject !== false) {
