@@ -4,8 +4,9 @@ import { access, writeFile } from 'node:fs/promises';
 import { dirname, basename } from 'node:path';
 import { shellJoin } from '../agents/shellQuote';
 import type { Config } from '../config/config';
-import { RunStore, type RunPaths } from '../runs/runStore';
+import { RunStore, writeJsonAtomic, type RunPaths } from '../runs/runStore';
 import { sessionName, type Tmux } from '../tmux/tmux';
+import { configWarningsPath } from './decision';
 
 export interface IssueSource {
   url?: string;
@@ -62,6 +63,8 @@ export async function launchManager(o: {
     file = `${paths.metaDir}/issue.md`;
     await writeFile(file, o.issue.text);
   }
+  // The manager gets the clamped values as flags, so it cannot see what was clamped: tell it here.
+  if (o.config.meta.warnings.length) await writeJsonAtomic(configWarningsPath(paths), o.config.meta.warnings);
   const session = sessionName(runId, 'manager');
   const argv = [...o.selfCommand, ...managerArgs(o.config, runId, { url: o.issue.url, file })];
   // Exit codes 0 and 2 are decisions (recorded in the run); anything else is a crash, whose

@@ -1,6 +1,7 @@
 // The manager: preflight → issue → repro workers → validation → minimization → triage → decision.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
 import type { AgentRole } from '../../common/agentAnswers';
 import type { CandidateFile, Decision, HypothesesFile, IssueSpec, PreflightCheck } from '../../common/artifacts';
 import { writeOutputSchema } from '../agents/outputSchemas';
@@ -11,9 +12,9 @@ import { resolveCommit, Worktrees, type Worktree } from '../git/worktrees';
 import { intakeIssue } from '../issue/intake';
 import { runPreflight } from '../preflight/preflight';
 import { appendEvent } from '../runs/events';
-import { RunStore, writeJsonAtomic, type RunPaths } from '../runs/runStore';
+import { readJson, RunStore, writeJsonAtomic, type RunPaths } from '../runs/runStore';
 import { isRunSession, sessionName, Tmux } from '../tmux/tmux';
-import { emptyDecision, metaPath, writeDecision, type RunMeta } from './decision';
+import { configWarningsPath, emptyDecision, metaPath, writeDecision, type RunMeta } from './decision';
 import { PhaseTimer, TokenLedger } from './metrics';
 import { minimizeRepro, type MinimizeOutcome } from './minimizePhase';
 import { renderFinalReport, renderSummary } from './report';
@@ -78,7 +79,8 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
   const tmux = new Tmux(config.tmux.socket);
   const timer = new PhaseTimer();
   const ledger = new TokenLedger();
-  const diagnostics: string[] = [...config.meta.warnings.map((w) => `config: ${w}`)];
+  const launchWarnings = (await readJson(configWarningsPath(paths), z.array(z.string())).catch(() => null)) ?? [];
+  const diagnostics: string[] = [...new Set([...launchWarnings, ...config.meta.warnings])].map((w) => `config: ${w}`);
   const models = { worker_model: config.manager.worker_model, manager_model: config.manager.manager_model };
   const sessions = new SessionsLog(paths.sessions, {
     runId,

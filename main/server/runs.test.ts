@@ -3,7 +3,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartRunResponse, StopResponse } from '../../common/api';
+import { selfCommand } from '../cli/self';
 import { buildConfig } from '../config/config';
+import { launchManager } from '../manager/launcher';
 import { issueSpec, worker } from '../../e2e/support/runFixtures';
 import { SessionsLog } from '../manager/sessionsLog';
 import { writeJsonAtomic } from '../runs/runStore';
@@ -93,6 +95,15 @@ describe('starting and stopping runs through the API', () => {
     expect(StopResponse.strict().parse(stop.json())).toEqual({ run_id: body.run_id, status: 'stopped' });
     expect(await t.tmux.hasSession(body.manager_session)).toBe(false);
     expect((await t.api(`/api/runs/${body.run_id}/artifacts/decision`)).json().status).toBe('needs-human'); // a finished run keeps its decision
+  });
+
+  it("records the launching command's clamped configuration values in the run's diagnostics", async () => {
+    const config = buildConfig({}, { file: null, env: {}, cwd: t.dir, overrides: { runs_root: t.root, tmux_socket: t.tmux.socket, workers: 9, repo_path: repo } });
+    expect(config.meta.warnings).toEqual(['manager.workers = 9 is outside 1..6; using 6']);
+    const launched = await launchManager({ config, tmux: t.tmux, issue: { file: issueFile }, selfCommand: selfCommand() });
+    await waitFor(() => existsSync(launched.run_done), 'run_done.json', 30_000);
+    const decision = (await t.api(`/api/runs/${launched.run_id}/artifacts/decision`)).json();
+    expect(decision.diagnostics).toContain('config: manager.workers = 9 is outside 1..6; using 6');
   });
 
   it('starts a run from pasted issue text', async () => {
