@@ -341,6 +341,10 @@ describe('runManager end to end', () => {
     expect(a.decision.preflight.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['git_worktree']);
     expect(a.decision.rationale).toMatch(/^Preflight failed: git_worktree \(.*not inside a git work tree/);
     expect(phasesStarted(a)).toEqual(['preflight']);
+    // The issue, read while preflight ran, is kept: the run says what it was about.
+    const title = (await readFile(h.issueFile, 'utf8')).match(/^# (.+)$/m)![1]!;
+    expect(JSON.parse(await readFile(a.paths.issue, 'utf8')).title).toBe(title);
+    expect(a.finalReport).toContain(title);
     expectNoWorkers(h, a);
     await h.assertClean();
   });

@@ -188,16 +188,22 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       for (const c of res.checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.details}`);
       return res;
     });
+    const recordIssue = async (spec: IssueSpec) => {
+      await writeJsonAtomic(paths.issue, spec);
+      await sessions.setIssueUrl(spec.issue_url);
+      return spec;
+    };
     if (!preflight.ok) {
       const failed = preflight.checks.filter((c) => !c.ok);
+      // The issue was read meanwhile: keep it, so the run says what it was about.
+      const spec = await intake.catch(() => null);
+      if (spec) issue = await recordIssue(spec);
       decision = finish('needs-human', `Preflight failed: ${failed.map((c) => `${c.name} (${c.details})`).join('; ')}.`);
       return await conclude();
     }
 
     issue = await phase('issue', async () => {
-      const spec = await intake;
-      await writeJsonAtomic(paths.issue, spec);
-      await sessions.setIssueUrl(spec.issue_url);
+      const spec = await recordIssue(await intake);
       out(`  "${spec.title}" — signals: ${spec.expected_failure_signals.slice(0, 5).join(' | ') || 'none'}`);
       return spec;
     }).catch(async (err) => {
