@@ -106,6 +106,8 @@ export const RunStatusResponse = z.object({
     failed: z.number().int(),
     timeout: z.number().int(),
     unknown: z.number().int(),
+    /** Workers ended by a stop (addition: the seed had no such status). */
+    stopped: z.number().int(),
   }),
   decision: z.object({ status: z.string() }).passthrough(),
   run_done: z.record(z.string(), z.unknown()),

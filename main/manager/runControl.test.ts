@@ -59,7 +59,7 @@ describe('mminions run --detach, status, send, stop', () => {
     expect(live.decision.status).toBe('running');
     expect(live.manager).toMatchObject({ session_name: `codorch-${runId}-manager`, session_exists: true, issue_url: null });
     expect(typeof live.manager.pane_tail).toBe('string');
-    expect(Object.keys(live.summary).sort()).toEqual(['active', 'failed', 'finished', 'timeout', 'total', 'unknown']);
+    expect(Object.keys(live.summary).sort()).toEqual(['active', 'failed', 'finished', 'stopped', 'timeout', 'total', 'unknown']);
     expect(live.summary.active).toBeGreaterThanOrEqual(1);
     const w1 = live.workers.find((w) => w.worker_id === 'w1')!;
     expect(w1).toMatchObject({

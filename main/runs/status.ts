@@ -18,12 +18,13 @@ export function clampLines(n: unknown, fallback = 120): number {
 
 
 export function summarize(workers: Array<Pick<WorkerRecord, 'status'>>): RunStatusView['summary'] {
-  const s = { total: workers.length, active: 0, finished: 0, failed: 0, timeout: 0, unknown: 0 };
+  const s = { total: workers.length, active: 0, finished: 0, failed: 0, timeout: 0, unknown: 0, stopped: 0 };
   for (const w of workers) {
     if (w.status === 'running' || w.status === 'pending') s.active++;
     else if (w.status === 'finished') s.finished++;
     else if (w.status === 'failed') s.failed++;
     else if (w.status === 'timeout') s.timeout++;
+    else if (w.status === 'stopped') s.stopped++;
     else s.unknown++;
   }
   return s;

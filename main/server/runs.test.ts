@@ -134,6 +134,7 @@ describe('starting and stopping runs through the API', () => {
     expect(status.decision.status).toBe('stopped');
     // No manager process recorded it, so the stop did: workers, run_done and a final.md to read.
     expect(status.workers.map((w: { worker_id: string; status: string }) => `${w.worker_id}:${w.status}`)).toEqual(['w1:stopped', 'w2:finished']);
+    expect(status.summary).toMatchObject({ total: 2, stopped: 1, finished: 1, unknown: 0 });
     expect(status.run_done.final_report_path).toBe(paths.finalReport);
     const report = await readFile(paths.finalReport, 'utf8');
     expect(report).toContain('**Status: stopped**');

@@ -158,8 +158,8 @@ describe('GET /api/runs/<id>/status', () => {
     });
     expect(w2.session_exists).toBe(true);
     expect(w2.pane_tail).toContain('worker-two-alive');
-    expect(s.summary).toEqual({ total: 2, active: 1, finished: 1, failed: 0, timeout: 0, unknown: 0 });
-    expect(Object.keys(s.summary).sort()).toEqual([...SEED_SUMMARY_KEYS].sort());
+    expect(s.summary).toEqual({ total: 2, active: 1, finished: 1, failed: 0, timeout: 0, unknown: 0, stopped: 0 });
+    expect(Object.keys(s.summary).sort()).toEqual([...SEED_SUMMARY_KEYS, 'stopped'].sort());
     expect(s.decision).toEqual({ status: 'running' });
     expect(s.run_done).toEqual({});
   });

@@ -82,6 +82,12 @@ export function OverviewTab() {
                 <dt>timed out</dt>
                 <dd>{summary.timeout}</dd>
               </div>
+              {summary.stopped ? (
+                <div>
+                  <dt>stopped</dt>
+                  <dd>{summary.stopped}</dd>
+                </div>
+              ) : null}
             </dl>
           ) : (
             <p className="muted">Loading…</p>
