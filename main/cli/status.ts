@@ -15,7 +15,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(`  manager  ${status.manager.session_name} ${status.manager.session_exists ? 'live' : 'ended'}`);
     for (const w of status.workers) console.log(`  ${w.worker_id.padEnd(8)} ${w.role.padEnd(14)} ${w.status.padEnd(9)} ${w.session_name} ${w.session_exists ? 'live' : 'ended'}`);
     const s = status.summary;
-    console.log(`  total ${s.total}, active ${s.active}, finished ${s.finished}, failed ${s.failed}, timeout ${s.timeout}${s.stopped ? `, stopped ${s.stopped}` : ""}`);
+    console.log(`  total ${s.total}, active ${s.active}, finished ${s.finished}, failed ${s.failed}, timeout ${s.timeout}${s.stopped ? `, stopped ${s.stopped}` : ''}`);
   } else {
     console.log(JSON.stringify(status, null, 2));
   }
