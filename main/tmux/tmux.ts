@@ -47,6 +47,15 @@ export function isRunSession(name: string, runId: string): boolean {
   return name.startsWith(prefix) && /^(manager|w\d+)$/.test(name.slice(prefix.length));
 }
 
+const STATUS_LINE: ReadonlyArray<readonly [string, string]> = [
+  ['status-style', 'fg=brightblack,bg=default'],
+  ['status-left-length', '120'],
+  ['status-left', ' #{session_name}'],
+  ['status-right', ''],
+  ['window-status-format', ''],
+  ['window-status-current-format', ''],
+];
+
 export class Tmux {
   /** @param socket a tmux `-L` socket name; null for tmux's default server. */
   constructor(
@@ -97,6 +106,9 @@ export class Tmux {
     // Keep the pane after the command exits so its last output stays readable. Chained in the
     // same tmux command so it is set before the server can notice a fast command's exit.
     args.push(';', 'set-option', '-w', '-t', `=${o.name}:`, 'remain-on-exit', 'on');
+    // A quiet status line naming the whole session (tmux's default cuts it to 10 characters, in
+    // bright green, with the host and clock), in the terminal's own colours.
+    for (const [k, v] of STATUS_LINE) args.push(';', 'set-option', '-t', `=${o.name}:`, k, v);
     await this.run(args);
   }
 
