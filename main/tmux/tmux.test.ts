@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,6 +145,7 @@ describe('Tmux', () => {
     } finally {
       await own.killServer();
     }
+    expect(existsSync(own.socketPath()!)).toBe(false); // killServer leaves no socket file behind
   });
 
   it('rejects bad session names and reports tmux stderr on failure', async () => {

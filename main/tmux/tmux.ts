@@ -1,5 +1,7 @@
 // The tmux client: sessions for the manager and workers, always on the configured socket.
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { execa } from 'execa';
 
 export class TmuxError extends Error {
@@ -217,8 +219,17 @@ export class Tmux {
     return { sessions, panes };
   }
 
+  /** The socket file of a named server (tmux's own rule: $TMUX_TMPDIR or /tmp, then tmux-<uid>/<name>). */
+  socketPath(): string | null {
+    if (!this.socket) return null;
+    return join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket);
+  }
+
+  /** Ends the server and, for a named socket, removes its file (tmux leaves it behind). */
   async killServer(): Promise<void> {
     await this.run(['kill-server'], { reject: false });
+    const path = this.socketPath();
+    if (path) await rm(path, { force: true }).catch(() => undefined);
   }
 }
 
