@@ -164,7 +164,12 @@ export type StartRunResponse = z.infer<typeof StartRunResponse>;
 
 // ---------- POST /api/runs/<id>/stop, /send ----------
 
-export const StopResponse = z.object({ run_id: z.string(), status: z.literal('stopped') });
+export const StopResponse = z.object({
+  run_id: z.string(),
+  status: z.literal('stopped'),
+  /** Only when the run had already finished: its decision's status (nothing was stopped; leftovers were cleaned up). */
+  already_finished: z.string().optional(),
+});
 export type StopResponse = z.infer<typeof StopResponse>;
 
 export const SendRequest = z

@@ -13,7 +13,8 @@ export async function run(argv: string[]): Promise<number> {
   const name = await workerSession(ctx.store, ctx.runId, values.worker ?? 'manager');
   const args = [...ctx.tmux.baseArgs(), 'attach-session', ...(values['read-only'] ? ['-r'] : []), '-t', `=${name}`];
   if (!(await ctx.tmux.hasSession(name))) {
-    console.error(`session ${name} is not running (the worker has ended); its output is in the run's agents/ and telemetry/ folders.`);
+    const who = (values.worker ?? 'manager') === 'manager' ? 'manager' : 'worker';
+    console.error(`session ${name} is not running (the ${who} has ended); its output is in the run's ${who === 'manager' ? 'final.md and events.jsonl' : 'agents/ and telemetry/ folders'}.`);
     return 1;
   }
   if (!process.stdin.isTTY) {

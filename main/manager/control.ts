@@ -1,7 +1,8 @@
 // Controlling a run from outside its manager: stop it, type into a worker, find its sessions.
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { IssueSpec, SessionsFile } from '../../common/artifacts';
+import type { StopResponse } from '../../common/api';
+import { IssueSpec, RunDone, SessionsFile } from '../../common/artifacts';
 import { isRunWorktree, Worktrees } from '../git/worktrees';
 import { pidAlive } from '../runs/pid';
 import { readJson, RunStore, RunStoreError, writeJsonAtomic } from '../runs/runStore';
@@ -51,7 +52,7 @@ export async function workerSession(store: RunStore, runId: string, worker: stri
 
 export async function sendToWorker(store: RunStore, tmux: Tmux, runId: string, worker: string, text: string): Promise<void> {
   const name = await workerSession(store, runId, worker);
-  const ended = () => new RunControlError(`session ${name} is not running (the worker has ended)`, 'no-session');
+  const ended = () => new RunControlError(`session ${name} is not running (the ${worker === 'manager' ? 'manager' : 'worker'} has ended)`, 'no-session');
   if (!(await tmux.hasSession(name))) throw ended();
   try {
     await tmux.sendText(name, text);
@@ -66,10 +67,11 @@ export async function sendToWorker(store: RunStore, tmux: Tmux, runId: string, w
  * sure every session of the run is gone and every worktree removed, and records `stopped` itself
  * if the manager could not.
  */
-export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: { graceMs?: number } = {}): Promise<{ run_id: string; status: 'stopped' }> {
+export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: { graceMs?: number } = {}): Promise<StopResponse> {
   const paths = await requireRun(store, runId);
-  const alreadyDone = existsSync(paths.runDone);
-  await writeFile(`${paths.metaDir}/stop_requested`, new Date().toISOString()).catch(() => undefined);
+  const done = await readJson(paths.runDone, RunDone.partial().passthrough()).catch(() => null);
+  const alreadyDone = done !== null || existsSync(paths.runDone);
+  if (!alreadyDone) await writeFile(`${paths.metaDir}/stop_requested`, new Date().toISOString()).catch(() => undefined);
   const sessions = await readJson(paths.sessions, SessionsFile).catch(() => null);
   const meta = await readJson(metaPath(paths), RunMeta).catch(() => null);
   const pid = meta?.pid ?? sessions?.manager.pid ?? null;
@@ -106,7 +108,7 @@ export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: 
     const report = renderFinalReport({ runId, runDir: paths.dir, decision: d, issue, candidates: [], minimalScript: null, hypotheses: null });
     await writeDecision(runId, paths, d, report);
   }
-  return { run_id: runId, status: 'stopped' };
+  return alreadyDone ? { run_id: runId, status: 'stopped', already_finished: String(done?.status ?? 'unknown') } : { run_id: runId, status: 'stopped' };
 }
 
 export { RunStoreError };

@@ -92,7 +92,9 @@ describe('starting and stopping runs through the API', () => {
 
     const stop = await t.api(`/api/runs/${body.run_id}/stop`, { method: 'POST' });
     expect(stop.status).toBe(200);
-    expect(StopResponse.strict().parse(stop.json())).toEqual({ run_id: body.run_id, status: 'stopped' });
+    // The run had finished by itself: the answer says so, and no stop request is left in the run.
+    expect(StopResponse.strict().parse(stop.json())).toEqual({ run_id: body.run_id, status: 'stopped', already_finished: 'needs-human' });
+    expect(existsSync(join(t.root, body.run_id, 'meta', 'stop_requested'))).toBe(false);
     expect(await t.tmux.hasSession(body.manager_session)).toBe(false);
     expect((await t.api(`/api/runs/${body.run_id}/artifacts/decision`)).json().status).toBe('needs-human'); // a finished run keeps its decision
   });
@@ -139,7 +141,9 @@ describe('starting and stopping runs through the API', () => {
     const report = await readFile(paths.finalReport, 'utf8');
     expect(report).toContain('**Status: stopped**');
     expect(report).toContain('Stopped bug');
-    expect((await t.api(`/api/runs/${runId}/stop`, { method: 'POST' })).status).toBe(200); // stopping twice is fine
+    const again = await t.api(`/api/runs/${runId}/stop`, { method: 'POST' }); // stopping twice is fine
+    expect(again.status).toBe(200);
+    expect(again.json()).toEqual({ run_id: runId, status: 'stopped', already_finished: 'stopped' });
     expect((await t.api('/api/runs/run-20990101000000/stop', { method: 'POST' })).status).toBe(404);
   });
 
