@@ -32,6 +32,11 @@ describe('mminions --help', () => {
     expect(r.exitCode).toBe(64);
     expect(r.stderr).toContain('unknown command "frobnicate"');
   });
+  it('says in words that a run does not exist (no error class name)', async () => {
+    const r = await mm(['status', '--run-id', 'run-nope', '--runs-root', dir]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toBe(`mminions status: no run run-nope in ${dir}`);
+  });
   it('rejects unknown flags with the usage', async () => {
     const r = await mm(['config', '--wrokers', '3']);
     expect(r.exitCode).toBe(64);
@@ -58,6 +63,7 @@ describe('mminions config', () => {
     const r = await mm(['config', '--config', 'bad.toml']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('manager.workers: expected an integer 1..6 (got "many")');
+    expect(r.stderr).toMatch(/^mminions config: \//); // the message in words, no error class name
   });
 });
 

@@ -61,7 +61,9 @@ export async function main(argv: string[]): Promise<number> {
       return 64;
     }
     const e = err as Error;
-    console.error(`mminions ${name}: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}`);
+    // Our own errors say what went wrong in words; a built-in one (TypeError, ...) is a bug, named as such.
+    const builtin = ['EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'AggregateError'].includes(e.name);
+    console.error(`mminions ${name}: ${builtin ? `${e.name}: ` : ''}${e.message}`);
     if (process.env.MMINIONS_DEBUG) console.error(e.stack);
     return 1;
   }
