@@ -36,6 +36,9 @@ const installArgs = existsSync(join(root, 'package-lock.json')) ? ['ci', '--no-a
 const headerEnv = !process.env.npm_config_nodedir && existsSync('/usr/include/node/node.h') ? { npm_config_nodedir: '/usr' } : {};
 
 say(`installing dependencies (npm ${installArgs[0]})...`);
+if (!process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
+  say("(Electron downloads its binary from github.com. Where it cannot, npm prints an error for it and setup retries without it: the dashboard then opens in your browser.)");
+}
 let desktop = true;
 if (!run(npm, installArgs, headerEnv)) {
   say('the install failed; retrying without the Electron binary (ELECTRON_SKIP_BINARY_DOWNLOAD=1).');
@@ -59,4 +62,4 @@ if (!desktop) {
 }
 say('ready. `npx mminions --help` lists the commands; `npm test` runs the tests.');
 if (noStart) process.exit(0);
-process.exit(run(process.execPath, [join(root, 'scripts', 'start.mjs')]) ? 0 : 1);
+process.exit(run(process.execPath, [join(root, 'scripts', 'start.mjs'), '--no-build']) ? 0 : 1);
