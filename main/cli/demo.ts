@@ -10,7 +10,7 @@ import { buildConfig } from '../config/config';
 import { runManager } from '../manager/pipeline';
 import { findExecutable } from '../preflight/findExecutable';
 import { parseFlags } from './args';
-import { packageRoot } from './self';
+import { commandHint, packageRoot } from './self';
 
 const USAGE = 'Usage: mminions demo [--runs-root DIR] [--tmux-socket NAME] [--keep]';
 
@@ -80,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     const result = await runManager({ config, issue: { file: join(example, 'issue.md') }, out: (l) => console.log(l), signal: controller.signal });
     console.log(`\nThe report a person reads: ${result.paths.finalReport}`);
-    console.log(`Open the dashboard on these runs: mminions server --runs-root ${config.manager.runs_root}`);
+    console.log(`Open the dashboard on these runs: ${commandHint(['server', '--runs-root', config.manager.runs_root])}`);
     return result.decision.status === 'ok' ? 0 : 2;
   } finally {
     process.off('SIGINT', onSignal);

@@ -8,7 +8,7 @@ import { parseJsonArtifact } from '../runs/runStore';
 import { Tmux } from '../tmux/tmux';
 import { parseFlags, RUN_FLAGS, runOverrides } from './args';
 import { issueSource, USAGE as MANAGER_USAGE } from './manager';
-import { selfCommand } from './self';
+import { commandHint, selfCommand } from './self';
 
 const USAGE = `${MANAGER_USAGE.replace('mminions manager', 'mminions run')}\n       [--detach]`;
 
@@ -24,7 +24,9 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`run_done: ${launched.run_done}`);
   const attach = `tmux ${[...tmux.baseArgs(), 'attach', '-t', launched.manager_session].join(' ')}`;
   if (values.detach) {
-    console.log(`detached; watch it with \`mminions status --run-id ${launched.run_id}\` or \`${attach}\``);
+    // The flags that find this run again, wherever they came from: its runs root and tmux socket.
+    const where = ['--runs-root', config.manager.runs_root, ...(config.tmux.socket ? ['--tmux-socket', config.tmux.socket] : [])];
+    console.log(`detached; watch it with \`${commandHint(['status', '--run-id', launched.run_id, '--format', 'text', ...where])}\` or \`${attach}\``);
     return 0;
   }
   console.log(`waiting for the run (Ctrl-C stops waiting, not the run; watch it live with \`${attach}\`)...`);

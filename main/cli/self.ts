@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellJoin } from '../agents/shellQuote';
 
 /** The package root (the folder holding mminions' package.json). */
 export function packageRoot(): string {
@@ -25,4 +26,12 @@ export function selfCommand(): string[] {
     throw new Error(`the mminions CLI is not built (${script} is missing): run \`npm run build\` first`);
   }
   return [process.execPath, script];
+}
+
+/**
+ * A command line to print for the person: `npx mminions …` when npm started this process (npx,
+ * npm run: the command is not on PATH then), else `mminions …`. Arguments are shell-quoted.
+ */
+export function commandHint(args: string[]): string {
+  return `${process.env.npm_command ? 'npx mminions' : 'mminions'} ${shellJoin(args)}`;
 }

@@ -50,7 +50,11 @@ describe('mminions run --detach, status, send, stop', () => {
     const started = await runDetached(h, runId);
     const paths = h.store.paths(runId);
     expect(started).toMatchObject({ runId, managerSession: `codorch-${runId}-manager`, runDone: paths.runDone });
-    expect(started.out).toContain(`mminions status --run-id ${runId}`);
+    // The printed way to watch it works as printed (from another folder, without the config file).
+    const hint = /watch it with `(?:npx )?mminions (status [^`]+)`/.exec(started.out)?.[1];
+    expect(hint, started.out).toContain(`status --run-id ${runId}`);
+    const watched = await h.cli(hint!.split(' '), { cwd: '/', timeout: 30_000 });
+    expect(String(watched.stdout), String(watched.stderr)).toMatch(new RegExp(`^${runId}: (running|done)`));
 
     await waitForRunning(h, runId, ['w1']);
     const live = await status(h, started.configFile, runId);
