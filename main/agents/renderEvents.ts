@@ -1,14 +1,10 @@
 // Turns codex `--json` event lines into one readable line each (worker terminals, `mminions render-events`).
 import type { Readable, Writable } from 'node:stream';
+import { oneLine } from '../../common/text';
 
 const MESSAGE_CHARS = 200;
 const SHORT_CHARS = 120;
 
-/** Single line, at most `max` characters (an ellipsis marks a cut). */
-export function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});

@@ -2,6 +2,7 @@
 import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { Usage } from '../../common/artifacts';
+import { clip } from '../../common/text';
 
 export const ZERO_USAGE: Usage = Object.freeze({ input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, turns: 0 });
 
@@ -39,7 +40,7 @@ const tokens = (v: unknown): number => (typeof v === 'number' && Number.isFinite
 
 function addError(s: TelemetrySummary, message: unknown): void {
   if (typeof message !== 'string' || !message) return;
-  const m = message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS - 1)}…` : message;
+  const m = clip(message, MAX_ERROR_CHARS);
   if (s.errors.length < MAX_ERRORS && !s.errors.includes(m)) s.errors.push(m);
 }
 

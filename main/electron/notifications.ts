@@ -1,5 +1,6 @@
 // Desktop notifications for the renderer's notify(): bounded text, a click brings the window back.
 import type { BrowserWindow, Notification as NotificationType } from 'electron';
+import { clip as clipText } from '../../common/text';
 
 export const MAX_TITLE = 120;
 export const MAX_BODY = 400;
@@ -7,7 +8,7 @@ export const MAX_BODY = 400;
 export function clip(s: string, max: number): string {
   // eslint-disable-next-line no-control-regex
   const clean = s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  return clipText(clean, max);
 }
 
 export interface NotifierDeps {

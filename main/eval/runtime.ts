@@ -4,6 +4,7 @@ import { runCommand, type CommandResult } from '../manager/oracle';
 import type { OracleRecord, OracleRole } from './artifacts';
 import { classifyOracle } from './classify';
 import type { EvalSpec } from './spec';
+import { clip } from '../../common/text';
 
 /** One worktree the eval runs commands in. */
 export interface EvalWorktree {
@@ -82,7 +83,7 @@ export function setupFailure(s: SetupRecord): string {
   if (!last) return 'setup failed';
   const why = last.timed_out ? 'timed out' : `exited ${last.exit_code ?? 'without a code'}`;
   const tail = last.output.trim().split('\n').slice(-3).join(' | ');
-  return `setup command ${JSON.stringify(last.command.length > 120 ? `${last.command.slice(0, 119)}…` : last.command)} ${why}${tail ? `: ${tail}` : ''}`;
+  return `setup command ${JSON.stringify(clip(last.command, 120))} ${why}${tail ? `: ${tail}` : ''}`;
 }
 
 /** Runs the oracle in the worktree and classifies what it printed. */

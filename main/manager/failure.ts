@@ -1,6 +1,7 @@
 // What an oracle run's failure is (traceback, Node.js error, test summary, exit code) and whether it is the issue's.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { IssueSignals } from '../../common/artifacts';
+import { clip } from '../../common/text';
 
 export interface Frame {
   file: string;
@@ -386,7 +387,7 @@ function namesSyntaxError(sig: string): boolean {
 
 function quoteFor(s: string, max = 160): string {
   const one = norm(s);
-  return `'${one.length > max ? `${one.slice(0, max - 1)}…` : one}'`;
+  return `'${clip(one, max)}'`;
 }
 
 /** The signatures a run may show, most specific first: the claim, then the issue's signals. */

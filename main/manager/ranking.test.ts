@@ -175,7 +175,7 @@ describe('rankHypotheses', () => {
 });
 
 describe('nextFixTargets', () => {
-  test('"file:line (function) — mechanism", deduplicated by file:line, in rank order', () => {
+  test('"file:lines (functions) — mechanism", one per hypothesis and file, deduplicated by file:line, in rank order', () => {
     const { top } = rankHypotheses(
       [
         hyp('w1', 'h1', SWAP, 0.9, [valid('statsmini/core.py', 14), valid('statsmini/core.py', 40, 'def helper(xs):')]),
@@ -185,8 +185,7 @@ describe('nextFixTargets', () => {
       CONTEXT,
     );
     expect(nextFixTargets(top, CONTEXT.reproFrames)).toEqual([
-      'statsmini/core.py:14 (convolve) — Arguments are swapped before the empty checks',
-      'statsmini/core.py:40 (helper) — Arguments are swapped before the empty checks',
+      'statsmini/core.py:14, 40 (convolve, helper) — Arguments are swapped before the empty checks',
       'docs/conf.py:3 — The docs build cache is stale after renaming the package',
     ]);
     expect(nextFixTargets([])).toEqual([]);

@@ -2,6 +2,7 @@
 import type { Evidence, Hypothesis } from '../../common/agentAnswers';
 import type { RankedHypothesis } from '../../common/artifacts';
 import { mechanismSimilarity } from './similarity';
+import { clip, oneLine } from '../../common/text';
 
 /**
  * Weights of the score parts (they sum to 1):
@@ -72,8 +73,6 @@ export interface Ranking {
 const clamp01 = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 const text = (x: unknown): string => (typeof x === 'string' ? x : '');
-const clip = (s: string, max: number): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
-const oneLine = (s: string, max: number): string => clip(s.replace(/\s+/g, ' ').trim(), max);
 
 /** Worker ids in natural order (w2 before w10), then plain code-unit order. */
 function compareWorkerIds(a: string, b: string): number {
@@ -268,25 +267,35 @@ function declaredFunction(snippet: string): string | null {
 }
 
 /**
- * Where to look first when fixing: "file:line (function) — mechanism" for every valid evidence row
- * of the top hypotheses, in rank order, deduplicated by file:line. The function comes from a repro
- * frame near that line, else from a declaration in the snippet; it is left out when unknown.
+ * Where to look first when fixing: "file:line, line (functions) — mechanism", one entry per top
+ * hypothesis and file (its valid evidence lines there), in rank order; a file:line already named by
+ * a better hypothesis is not named again. A function comes from a repro frame near its line, else
+ * from a declaration in the snippet; it is left out when unknown.
  */
 export function nextFixTargets(top: RankedHypothesis[], reproFrames: ReproFrame[] = []): string[] {
   const seen = new Set<string>();
   const targets: string[] = [];
   for (const h of top) {
+    const byFile = new Map<string, { lines: number[]; funcs: Set<string> }>();
     for (const ev of h.evidence) {
       const file = normalizePath(ev.file);
       const key = `${file}:${ev.line}`;
-      if (seen.has(key) || targets.length >= MAX_FIX_TARGETS) continue;
+      if (seen.has(key)) continue;
       seen.add(key);
       const frame = reproFrames
         .filter((f) => f.func && samePath(file, normalizePath(f.file)) && nearLine(f.line, ev.line))
         .sort((a, b) => Math.abs(a.line - ev.line) - Math.abs(b.line - ev.line))[0];
       const func = frame?.func ?? declaredFunction(text(ev.snippet));
-      const about = summary(text(h.mechanism));
-      targets.push(`${key}${func ? ` (${func})` : ''}${about ? ` — ${about}` : ''}`);
+      const entry = byFile.get(file) ?? { lines: [], funcs: new Set<string>() };
+      entry.lines.push(ev.line);
+      if (func) entry.funcs.add(func);
+      byFile.set(file, entry);
+    }
+    const about = summary(text(h.mechanism));
+    for (const [file, { lines, funcs }] of byFile) {
+      if (targets.length >= MAX_FIX_TARGETS) return targets;
+      const where = `${file}:${[...lines].sort((a, b) => a - b).join(', ')}`;
+      targets.push(`${where}${funcs.size ? ` (${[...funcs].join(', ')})` : ''}${about ? ` — ${about}` : ''}`);
     }
   }
   return targets;

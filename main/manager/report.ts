@@ -1,5 +1,6 @@
 // What a person reads at the end of a run: final.md and the manager's closing stdout summary.
 import type { CandidateFile, Decision, HypothesesFile, IssueSpec, RankedHypothesis, Usage } from '../../common/artifacts';
+import { clip } from '../../common/text';
 
 export interface ReportInput {
   runId: string;
@@ -30,9 +31,9 @@ function hypothesisMd(h: RankedHypothesis, i: number): string {
   const parts = Object.entries(h.score_parts)
     .map(([k, v]) => `${k} ${v.toFixed(2)}`)
     .join(', ');
-  const ev = h.evidence.map((e) => `- \`${e.file}:${e.line}\`: ${inlineCode(e.snippet.trim().split('\n')[0]!.slice(0, 200))}`);
+  const ev = h.evidence.map((e) => `- \`${e.file}:${e.line}\`: ${inlineCode(clip(e.snippet.trim().split('\n')[0]!, 200))}`);
   return [
-    `### ${i + 1}. ${h.mechanism.split('\n')[0]!.slice(0, 160)}`,
+    `### ${i + 1}. ${clip(h.mechanism.split('\n')[0]!, 160)}`,
     '',
     `Worker ${h.worker_id} (${h.hypothesis_id}); score ${h.score.toFixed(3)} (${parts}); confidence ${h.confidence}; agreeing workers: ${h.agreeing_workers.length ? h.agreeing_workers.join(', ') : 'none'}.`,
     '',
@@ -133,7 +134,7 @@ export function renderSummary(runDir: string, d: Decision): string {
   if (!d.top_hypotheses.length) out.push('  (none)');
   d.top_hypotheses.forEach((h, i) => {
     const ev = h.evidence[0];
-    out.push(`  ${i + 1}. [${h.score.toFixed(2)}] ${h.mechanism.split('\n')[0]!.slice(0, 110)}${ev ? ` (${ev.file}:${ev.line})` : ''}`);
+    out.push(`  ${i + 1}. [${h.score.toFixed(2)}] ${clip(h.mechanism.split('\n')[0]!, 110)}${ev ? ` (${ev.file}:${ev.line})` : ''}`);
   });
   out.push('next fix targets:', ...(d.next_fix_targets.length ? d.next_fix_targets.map((x) => `  - ${x}`) : ['  (none)']));
   out.push(

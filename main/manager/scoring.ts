@@ -1,6 +1,7 @@
 // Scores validated repro candidates (determinism, fidelity, size, agreement) and chooses the best one.
 import type { ReproAnswer } from '../../common/agentAnswers';
 import type { CandidateValidation, IssueSignals } from '../../common/artifacts';
+import { oneLine } from '../../common/text';
 
 /**
  * Weights of the score parts (they sum to 1):
@@ -57,10 +58,6 @@ export function clamp(value: unknown, lo = 0, hi = 1): number {
 }
 
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
-const clip = (text: string, max: number): string => {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
-};
 
 /** Worker ids in natural order (w2 before w10), then plain code-unit order. */
 export function compareWorkerIds(a: string, b: string): number {
@@ -152,12 +149,12 @@ function noMatchReason(validation: CandidateInput['validation'], total: number):
   const first = finals[0];
   if (first !== undefined) {
     const more = finals.length > 1 ? ` (and ${finals.length - 1} other outcome${finals.length > 2 ? 's' : ''})` : '';
-    return `no run matched: final exception was ${clip(first, 200)}${more}`;
+    return `no run matched: final exception was ${oneLine(first, 200)}${more}`;
   }
   if (runs.length > 0 && runs.every((r) => r.timed_out)) return `no run matched: all ${runs.length} runs timed out`;
   if (runs.length > 0 && runs.every((r) => r.exit_code === 0)) return 'no run matched: the oracle exited 0 (no failure)';
   const reason = runs.find((r) => r.reason.trim())?.reason;
-  if (reason) return `no run matched: ${clip(reason, 200)}`;
+  if (reason) return `no run matched: ${oneLine(reason, 200)}`;
   return `no run matched in ${total} run${total === 1 ? '' : 's'}`;
 }
 
@@ -166,7 +163,7 @@ export function rejectionReason(validation: CandidateInput['validation'], minMat
   const need = Math.max(1, Math.floor(clamp(minMatches, 1, Number.MAX_SAFE_INTEGER)));
   if (validation.setup_ok === false) {
     const detail = validation.runs?.find((r) => r.reason.trim())?.reason;
-    return `setup failed: ${detail ? clip(detail, 200) : 'a setup command exited with an error'}`;
+    return `setup failed: ${detail ? oneLine(detail, 200) : 'a setup command exited with an error'}`;
   }
   const { total, matches } = runCounts(validation);
   if (total === 0) return 'not validated: no run was executed';
