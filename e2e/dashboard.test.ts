@@ -40,6 +40,8 @@ describe('dashboard', () => {
   it('opens from the printed URL, keeps the token out of the address bar, and lists runs newest first', async () => {
     const { page, errors } = await openDashboard();
     expect(page.url()).not.toContain('token=');
+    // Its icon is inline (no request for /favicon.ico, which the server does not have).
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
     expect(await page.evaluate(() => (globalThis as unknown as PageWindow).sessionStorage.getItem('mminions.token'))).toBe(h.server.token);
     const items = page.getByRole('list', { name: 'Runs' }).getByRole('listitem');
     await expect.poll(() => items.count()).toBe(3);
