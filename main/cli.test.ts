@@ -37,6 +37,13 @@ describe('mminions --help', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trim()).toBe(`mminions status: no run run-nope in ${dir}`);
   });
+  it('warns at once about a flag outside its range (clamped, as the prototype did)', async () => {
+    const plain = join(dir, 'plain');
+    await mkdir(plain, { recursive: true });
+    const r = await mm(['manager', '--issue-text', 'x', '--workers', '9', '--repo-path', plain, '--runs-root', join(dir, 'runs'), '--tmux-socket', `mmcli-warn-${process.pid}`]);
+    expect(r.exitCode).toBe(2); // preflight: not a git repository
+    expect(r.stderr).toContain('mminions manager: warning: manager.workers = 9 is outside 1..6; using 6');
+  });
   it('rejects unknown flags with the usage', async () => {
     const r = await mm(['config', '--wrokers', '3']);
     expect(r.exitCode).toBe(64);

@@ -24,6 +24,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return console.log(USAGE), 0;
   const issue = issueSource(values, USAGE);
   const config = loadConfig({ configFile: values.config, overrides: runOverrides(values) });
+  for (const w of config.meta.warnings) console.error(`mminions manager: warning: ${w}`);
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     if (controller.signal.aborted) return;

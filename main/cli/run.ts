@@ -17,6 +17,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help) return console.log(USAGE), 0;
   const issue = issueSource(values, USAGE);
   const config = loadConfig({ configFile: values.config, overrides: runOverrides(values) });
+  for (const w of config.meta.warnings) console.error(`mminions run: warning: ${w}`);
   const tmux = new Tmux(config.tmux.socket);
   const launched = await launchManager({ config, tmux, issue, runId: values['run-id'], selfCommand: selfCommand() });
   console.log(`run_id: ${launched.run_id}`);
