@@ -52,7 +52,7 @@ export const RunListItem = z.object({
 export type RunListItem = z.infer<typeof RunListItem>;
 
 export const RunsResponse = z.object({
-  /** Run ids, oldest first (the seed's field and order; ids sort by start time). Eval runs' folders are not listed. */
+  /** Run ids in name order, the seed's (generated ids sort by start time, oldest first). Eval runs' folders are not listed. */
   runs: z.array(z.string()),
   count: z.number().int(),
   /** One line per run, in the same order as `runs` (addition). */

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODEX_BIN } from '../testkit/codexHome';
+import { commandHint } from './cli/self';
 
 const BIN = resolve(__dirname, '..', 'bin', 'mminions.js');
 let dir: string;
@@ -132,5 +133,20 @@ describe('mminions render-events', () => {
     expect(r.stdout).toContain('plain text line');
     expect(r.stdout.split('\n').length).toBeGreaterThanOrEqual(3);
     expect(r.stdout).toMatch(/5/);
+  });
+});
+
+describe('commandHint', () => {
+  const root = resolve(__dirname, '..');
+  it('prints a command line that works in the shell it is shown in', async () => {
+    const noMminions = { PATH: '/usr/bin:/bin' };
+    expect(commandHint(['status', '--run-id', 'run-1'], { env: noMminions, cwd: root })).toBe('npx mminions status --run-id run-1');
+    expect(commandHint(['status', '--runs-root', '/my runs'], { env: noMminions, cwd: dir })).toBe(`node ${join(root, 'bin', 'mminions.js')} status --runs-root '/my runs'`);
+    // npm's own PATH (node_modules/.bin) does not count: the person's shell does not have it.
+    expect(commandHint(['status'], { env: { PATH: `${join(root, 'node_modules', '.bin')}:/usr/bin` }, cwd: root })).toBe('npx mminions status');
+    const binDir = join(dir, 'global-bin');
+    await mkdir(binDir, { recursive: true });
+    await writeFile(join(binDir, 'mminions'), '#!/bin/sh\n', { mode: 0o755 });
+    expect(commandHint(['status'], { env: { PATH: `${binDir}:/usr/bin` }, cwd: dir })).toBe('mminions status');
   });
 });

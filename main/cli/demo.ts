@@ -80,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     const result = await runManager({ config, issue: { file: join(example, 'issue.md') }, out: (l) => console.log(l), signal: controller.signal });
     console.log(`\nThe report a person reads: ${result.paths.finalReport}`);
-    console.log(`Open the dashboard on these runs: ${commandHint(['server', '--runs-root', config.manager.runs_root])}`);
+    console.log(`Open the dashboard on these runs: ${commandHint(['server', '--runs-root', config.manager.runs_root, ...(config.tmux.socket ? ['--tmux-socket', config.tmux.socket] : [])])}`);
     return result.decision.status === 'ok' ? 0 : 2;
   } finally {
     process.off('SIGINT', onSignal);

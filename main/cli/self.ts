@@ -1,8 +1,9 @@
 // How this program invokes itself (launch scripts, the manager's tmux session): node + the built CLI.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shellJoin } from '../agents/shellQuote';
+import { findExecutable } from '../preflight/findExecutable';
 
 /** The package root (the folder holding mminions' package.json). */
 export function packageRoot(): string {
@@ -29,9 +30,18 @@ export function selfCommand(): string[] {
 }
 
 /**
- * A command line to print for the person: `npx mminions …` when npm started this process (npx,
- * npm run: the command is not on PATH then), else `mminions …`. Arguments are shell-quoted.
+ * A command line to print for the person, one that works in their shell: `mminions …` when that is
+ * on their PATH (not only on the PATH npm gives its scripts), `npx mminions …` from inside this
+ * folder, else `node <this folder>/bin/mminions.js …`. Arguments are shell-quoted.
  */
-export function commandHint(args: string[]): string {
-  return `${process.env.npm_command ? 'npx mminions' : 'mminions'} ${shellJoin(args)}`;
+export function commandHint(args: string[], o: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): string {
+  const root = packageRoot();
+  const cwd = o.cwd ?? process.cwd();
+  const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(parent + sep);
+  const found = findExecutable('mminions', o.env ?? process.env, cwd);
+  let prefix: string;
+  if (found && !inside(found, join(root, 'node_modules'))) prefix = 'mminions';
+  else if (inside(cwd, root)) prefix = 'npx mminions';
+  else prefix = shellJoin(['node', join(root, 'bin', 'mminions.js')]);
+  return `${prefix} ${shellJoin(args)}`;
 }

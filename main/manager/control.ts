@@ -96,9 +96,11 @@ export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: 
     // The manager is gone without a record (it crashed, was killed, or never got the signal):
     // record what it would have — its workers stopped, the decision, final.md — from what is on disk.
     const now = new Date().toISOString();
-    if (sessions) {
-      for (const w of sessions.workers) if (w.status === 'running' || w.status === 'pending') Object.assign(w, { status: 'stopped', finished_at: now });
-      await writeJsonAtomic(paths.sessions, { ...sessions, updated_at: now }).catch(() => undefined);
+    // Read again: the manager may have recorded more before it died.
+    const latest = await readJson(paths.sessions, SessionsFile).catch(() => null);
+    if (latest) {
+      for (const w of latest.workers) if (w.status === 'running' || w.status === 'pending') Object.assign(w, { status: 'stopped', finished_at: now });
+      await writeJsonAtomic(paths.sessions, { ...latest, updated_at: now }).catch(() => undefined);
     }
     const d = emptyDecision('stopped', 'Stopped by request before the run finished.', {
       worker_model: meta?.worker_model ?? 'unknown',

@@ -195,8 +195,11 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     };
     if (!preflight.ok) {
       const failed = preflight.checks.filter((c) => !c.ok);
-      // The issue was read meanwhile: keep it, so the run says what it was about.
-      const spec = await intake.catch(() => null);
+      // If the issue was read meanwhile (or is about to be), keep it so the run says what it was
+      // about; a slow fetch is not waited for.
+      let timer: NodeJS.Timeout | undefined;
+      const spec = await Promise.race([intake.catch(() => null), new Promise<null>((r) => (timer = setTimeout(() => r(null), 1_000)))]);
+      clearTimeout(timer);
       if (spec) issue = await recordIssue(spec);
       decision = finish('needs-human', `Preflight failed: ${failed.map((c) => `${c.name} (${c.details})`).join('; ')}.`);
       return await conclude();

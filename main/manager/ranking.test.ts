@@ -178,7 +178,7 @@ describe('nextFixTargets', () => {
   test('"file:lines (functions) — mechanism", one per hypothesis and file, deduplicated by file:line, in rank order', () => {
     const { top } = rankHypotheses(
       [
-        hyp('w1', 'h1', SWAP, 0.9, [valid('statsmini/core.py', 14), valid('statsmini/core.py', 40, 'def helper(xs):')]),
+        hyp('w1', 'h1', SWAP, 0.9, [valid('statsmini/core.py', 40, 'def helper(xs):'), valid('statsmini/core.py', 14)]),
         hyp('w2', 'h1', SWAP_2, 0.5, [valid('statsmini/core.py', 14)]),
         hyp('w3', 'h1', CACHE, 0.1, [valid('docs/conf.py', 3)]),
       ],

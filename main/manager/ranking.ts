@@ -276,7 +276,7 @@ export function nextFixTargets(top: RankedHypothesis[], reproFrames: ReproFrame[
   const seen = new Set<string>();
   const targets: string[] = [];
   for (const h of top) {
-    const byFile = new Map<string, { lines: number[]; funcs: Set<string> }>();
+    const byFile = new Map<string, Array<{ line: number; func: string | null }>>();
     for (const ev of h.evidence) {
       const file = normalizePath(ev.file);
       const key = `${file}:${ev.line}`;
@@ -286,16 +286,14 @@ export function nextFixTargets(top: RankedHypothesis[], reproFrames: ReproFrame[
         .filter((f) => f.func && samePath(file, normalizePath(f.file)) && nearLine(f.line, ev.line))
         .sort((a, b) => Math.abs(a.line - ev.line) - Math.abs(b.line - ev.line))[0];
       const func = frame?.func ?? declaredFunction(text(ev.snippet));
-      const entry = byFile.get(file) ?? { lines: [], funcs: new Set<string>() };
-      entry.lines.push(ev.line);
-      if (func) entry.funcs.add(func);
-      byFile.set(file, entry);
+      byFile.set(file, [...(byFile.get(file) ?? []), { line: ev.line, func }]);
     }
     const about = summary(text(h.mechanism));
-    for (const [file, { lines, funcs }] of byFile) {
+    for (const [file, rows] of byFile) {
       if (targets.length >= MAX_FIX_TARGETS) return targets;
-      const where = `${file}:${[...lines].sort((a, b) => a - b).join(', ')}`;
-      targets.push(`${where}${funcs.size ? ` (${[...funcs].join(', ')})` : ''}${about ? ` — ${about}` : ''}`);
+      rows.sort((a, b) => a.line - b.line); // functions in the order of their lines
+      const funcs = [...new Set(rows.flatMap((r) => (r.func ? [r.func] : [])))];
+      targets.push(`${file}:${rows.map((r) => r.line).join(', ')}${funcs.length ? ` (${funcs.join(', ')})` : ''}${about ? ` — ${about}` : ''}`);
     }
   }
   return targets;

@@ -51,7 +51,7 @@ describe('mminions run --detach, status, send, stop', () => {
     const paths = h.store.paths(runId);
     expect(started).toMatchObject({ runId, managerSession: `codorch-${runId}-manager`, runDone: paths.runDone });
     // The printed way to watch it works as printed (from another folder, without the config file).
-    const hint = /watch it with `(?:npx )?mminions (status [^`]+)`/.exec(started.out)?.[1];
+    const hint = /watch it with `(?:npx mminions|mminions|node \S+\/bin\/mminions\.js) (status [^`]+)`/.exec(started.out)?.[1];
     expect(hint, started.out).toContain(`status --run-id ${runId}`);
     const watched = await h.cli(hint!.split(' '), { cwd: '/', timeout: 30_000 });
     expect(String(watched.stdout), String(watched.stderr)).toMatch(new RegExp(`^${runId}: (running|done)`));

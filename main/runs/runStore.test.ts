@@ -42,6 +42,7 @@ describe('RunStore', () => {
     const evalRun = await claimEvalRunDir(store.root, 'numpy-convolve', now);
     expect(evalRun.id).toBe('eval-numpy-convolve-20260205123000');
     expect(await store.list()).toEqual([a.runId, b.runId, c.runId]);
+    expect(await store.exists(evalRun.id)).toBe(false); // status, stop and manager do not take it for a run
     expect(await store.exists(a.runId)).toBe(true);
     expect(await store.exists('../x')).toBe(false);
   });

@@ -140,8 +140,9 @@ export class RunStore {
     return { runId: id, paths: p };
   }
 
+  /** Whether `runId` is a manager run here (an eval run's folder is not). */
   async exists(runId: string): Promise<boolean> {
-    if (!isValidRunId(runId)) return false;
+    if (!isValidRunId(runId) || runId.startsWith(EVAL_RUN_PREFIX)) return false;
     try {
       return (await stat(this.dir(runId))).isDirectory();
     } catch {

@@ -17,7 +17,10 @@ export function runConfig(base: Config, body: StartRunRequest): Config {
     },
     warnings,
   );
-  return { ...base, manager, meta: { ...base.meta, warnings: [...base.meta.warnings, ...warnings] } };
+  // The server's own warnings, but not about a value this request replaced.
+  const replaced = (['workers', 'timeout_sec'] as const).filter((k) => body[k] !== undefined);
+  const kept = base.meta.warnings.filter((w) => !replaced.some((k) => w.startsWith(`manager.${k} `)));
+  return { ...base, manager, meta: { ...base.meta, warnings: [...kept, ...warnings] } };
 }
 
 export function issueSource(body: StartRunRequest): IssueSource {

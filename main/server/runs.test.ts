@@ -41,6 +41,14 @@ describe('runConfig / issueSource', () => {
     expect(issueSource({ issue_file: '/i.md', repo_path: '/r' })).toEqual({ file: '/i.md' });
     expect(issueSource({ issue_text: 'boom', repo_path: '/r' })).toEqual({ text: 'boom' });
   });
+
+  it("keeps the server's configuration warnings, except about a value the request replaced", () => {
+    const base = buildConfig({ manager: { workers: 9, timeout_sec: 10 } }, { file: null, env: {}, cwd: '/srv', overrides: {} });
+    expect(base.meta.warnings).toHaveLength(2);
+    const c = runConfig(base, { issue_text: 'x', repo_path: '/repo', workers: 2 });
+    expect(c.manager.workers).toBe(2);
+    expect(c.meta.warnings).toEqual([expect.stringMatching(/^manager\.timeout_sec = 10 /)]);
+  });
 });
 
 describe('POST /api/runs validation', () => {

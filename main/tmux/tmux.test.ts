@@ -129,6 +129,7 @@ describe('Tmux', () => {
     try {
       for (let i = 0; i < 40; i++) {
         await own.newSession({ name: 'last', cwd: dir, command: 'sleep 30' });
+        if (i === 0) expect(existsSync(own.socketPath()!)).toBe(true); // where tmux put it
         // tmux answers "server exited unexpectedly" to a client that connects in the server's last moments.
         const [, snap, list, started] = await Promise.all([
           own.killSession('last'),

@@ -110,7 +110,8 @@ export class Tmux {
     args.push(';', 'set-option', '-w', '-t', `=${o.name}:`, 'remain-on-exit', 'on');
     // A quiet status line naming the whole session (tmux's default cuts it to 10 characters, in
     // bright green, with the host and clock), in the terminal's own colours.
-    for (const [k, v] of STATUS_LINE) args.push(';', 'set-option', '-t', `=${o.name}:`, k, v);
+    // (-q: an option this tmux does not know is no reason to fail a session that has started.)
+    for (const [k, v] of STATUS_LINE) args.push(';', 'set-option', '-q', '-t', `=${o.name}:`, k, v);
     await this.run(args);
   }
 
