@@ -1,6 +1,6 @@
 // Settings that run the real codex CLI offline against a loopback model (the scripted model, the demo).
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -35,9 +35,20 @@ export function scriptedCodexConfig(url: string): Record<string, unknown> {
   };
 }
 
-/** A fresh CODEX_HOME holding the offline settings. */
+/**
+ * Where fresh CODEX_HOMEs go: never under /tmp. Where the system has bubblewrap, codex's own sandbox
+ * uses it and refuses to create its helper under /tmp, and every command the model runs then fails
+ * (`execvp codex-linux-sandbox`) without the answer saying so. MMINIONS_CODEX_HOME_ROOT overrides.
+ */
+export function codexHomeRoot(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MMINIONS_CODEX_HOME_ROOT || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'mminions', 'codex-homes');
+}
+
+/** A fresh CODEX_HOME holding the offline settings (under codexHomeRoot()). */
 export async function makeOfflineCodexHome(prefix = 'mm-codex-home-'): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const root = codexHomeRoot();
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  const dir = await mkdtemp(join(root, prefix));
   await writeFile(join(dir, 'config.toml'), OFFLINE_CODEX_CONFIG);
   return dir;
 }
