@@ -13,7 +13,10 @@ export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'result
 export async function writeResults(name: string, data: unknown): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, FULL ? `${name}.json` : `${name}.smoke.json`);
-  await writeFile(file, `${JSON.stringify({ name, mode: MODE, date: new Date().toISOString(), ...(data as object) }, null, 2)}\n`);
+  await writeFile(
+    file,
+    `${JSON.stringify({ name, mode: MODE, date: new Date().toISOString(), ...(data as object) }, null, 2)}\n`,
+  );
   return file;
 }
 

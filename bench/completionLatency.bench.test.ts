@@ -72,7 +72,10 @@ describe(`completion latency benchmark (${MODE}: ${RUNS} run${RUNS === 1 ? '' : 
       ['runs', 'workers', 'p50 ms', 'p95 ms', 'max ms', 'target p95', 'median run wall ms'],
       [[summary.runs, summary.workers, summary.p50Ms, summary.p95Ms, summary.maxMs, '< 100 ms', summary.medianRunWallMs]],
     );
-    const perWorker = markdownTable(['run', 'worker', 'role', 'latency ms'], samples.map((s) => [s.run, s.worker, s.role, Math.round(s.latencyMs)]));
+    const perWorker = markdownTable(
+      ['run', 'worker', 'role', 'latency ms'],
+      samples.map((s) => [s.run, s.worker, s.role, Math.round(s.latencyMs)]),
+    );
     console.log(`\nCompletion latency (${MODE}) → ${file}\n\n${table}\n\n${perWorker}\n`);
   });
 });

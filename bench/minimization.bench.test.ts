@@ -15,7 +15,12 @@ import { FULL, MODE, markdownTable, writeResults } from './benchUtil';
 import { classicDdmin } from './classicDdmin';
 import { PACKAGE_FILES, REQUIRED_FRAME, SIGNATURE, SMOKE_CASES, allCases, type ReductionCase } from './minimizationCases';
 
-const SIGNALS: IssueSignals = { exception_types: ['ValueError'], messages: ['kernel cannot be empty'], assertion_failures: [], exit_codes: [] };
+const SIGNALS: IssueSignals = {
+  exception_types: ['ValueError'],
+  messages: ['kernel cannot be empty'],
+  assertion_failures: [],
+  exit_codes: [],
+};
 
 let dir: string;
 let repo: string;
@@ -35,7 +40,12 @@ afterAll(async () => {
 
 function oracle(c: ReductionCase) {
   return makeReproducesCheck({
-    answer: { candidate_id: c.name, oracle_command: c.ext === 'py' ? '{python} {repro_file}' : 'bash {repro_file}', claimed_failure_signature: SIGNATURE, file_extension: c.ext },
+    answer: {
+      candidate_id: c.name,
+      oracle_command: c.ext === 'py' ? '{python} {repro_file}' : 'bash {repro_file}',
+      claimed_failure_signature: SIGNATURE,
+      file_extension: c.ext,
+    },
     worktree: repo,
     python,
     signals: SIGNALS,
@@ -52,8 +62,17 @@ function oracle(c: ReductionCase) {
 async function reallyReproduces(c: ReductionCase, script: string): Promise<boolean> {
   const file = join(dir, `check-${c.name}.${c.ext}`);
   await writeFile(file, script);
-  const r = await execa(c.ext === 'py' ? python : 'bash', [file], { cwd: repo, env: { ...process.env, PYTHONPATH: repo }, reject: false, all: true, timeout: 20_000, stdin: 'ignore' });
-  const lines = String(r.all ?? '').split('\n').map((l) => l.trimEnd());
+  const r = await execa(c.ext === 'py' ? python : 'bash', [file], {
+    cwd: repo,
+    env: { ...process.env, PYTHONPATH: repo },
+    reject: false,
+    all: true,
+    timeout: 20_000,
+    stdin: 'ignore',
+  });
+  const lines = String(r.all ?? '')
+    .split('\n')
+    .map((l) => l.trimEnd());
   const frame = lines.findIndex((l) => /pkgmini\/core\.py", line \d+, in convolve$/.test(l));
   return frame >= 0 && lines.slice(frame).some((l) => l.trim() === SIGNATURE);
 }
@@ -66,7 +85,16 @@ interface CaseResult {
   linesBefore: number;
   knownMinimum: number;
   minimumVerified: boolean;
-  ours: { linesAfter: number; reachedMinimum: boolean; oracleRuns: number; cacheHits: number; compileRejects: number; wallMs: number; falseReduction: boolean; fellBack: boolean };
+  ours: {
+    linesAfter: number;
+    reachedMinimum: boolean;
+    oracleRuns: number;
+    cacheHits: number;
+    compileRejects: number;
+    wallMs: number;
+    falseReduction: boolean;
+    fellBack: boolean;
+  };
   classic: { linesAfter: number; reachedMinimum: boolean; oracleRuns: number; wallMs: number; falseReduction: boolean };
 }
 
@@ -79,7 +107,9 @@ describe(`minimization benchmark (${MODE}: ${cases.length} cases)`, () => {
       const check = oracle(c);
       // The known result really is 1-minimal for this oracle: it reproduces and loses that without any one line.
       const minimumVerified =
-        (await check(join1(c.minimal))) && (await reallyReproduces(c, join1(c.minimal))) && (await Promise.all(c.minimal.map((_, i) => check(join1(c.minimal.filter((__, j) => j !== i)))))).every((ok) => !ok);
+        (await check(join1(c.minimal))) &&
+        (await reallyReproduces(c, join1(c.minimal))) &&
+        (await Promise.all(c.minimal.map((_, i) => check(join1(c.minimal.filter((__, j) => j !== i)))))).every((ok) => !ok);
       expect(await check(c.script), `${c.name}: the original reproduces`).toBe(true);
 
       let t = performance.now();
@@ -138,7 +168,20 @@ describe(`minimization benchmark (${MODE}: ${cases.length} cases)`, () => {
     };
     const file = await writeResults('minimization', { suite, cases: results });
     const table = markdownTable(
-      ['case', 'lines', 'known min', 'ours lines', 'classic lines', 'ours runs', 'cache hits', 'classic runs', 'ratio', 'ours ms', 'classic ms', 'false red. (ours/classic)'],
+      [
+        'case',
+        'lines',
+        'known min',
+        'ours lines',
+        'classic lines',
+        'ours runs',
+        'cache hits',
+        'classic runs',
+        'ratio',
+        'ours ms',
+        'classic ms',
+        'false red. (ours/classic)',
+      ],
       results.map((r) => [
         r.name,
         r.linesBefore,

@@ -56,16 +56,42 @@ function pyNoise(target: number, seed: number): string[] {
     i++;
     switch (i % 5) {
       case 0:
-        out.push(`# helper ${i}: not needed for the bug`, `def helper_${i}(x):`, `    y = x + ${i}`, `    if y > 1000:`, `        return y - 1`, `    return y`, '');
+        out.push(
+          `# helper ${i}: not needed for the bug`,
+          `def helper_${i}(x):`,
+          `    y = x + ${i}`,
+          `    if y > 1000:`,
+          `        return y - 1`,
+          `    return y`,
+          '',
+        );
         break;
       case 1:
         out.push(`acc_${i} = 0`, `for j in range(3):`, `    acc_${i} += j * ${i}`, `print("acc", acc_${i})`);
         break;
       case 2:
-        out.push(`class Rec${i}:`, `    def __init__(self):`, `        self.items = []`, '', `    def add(self, item):`, `        self.items.append(item)`, `        return len(self.items)`, '', `rec_${i} = Rec${i}()`, `rec_${i}.add(${i})`, '');
+        out.push(
+          `class Rec${i}:`,
+          `    def __init__(self):`,
+          `        self.items = []`,
+          '',
+          `    def add(self, item):`,
+          `        self.items.append(item)`,
+          `        return len(self.items)`,
+          '',
+          `rec_${i} = Rec${i}()`,
+          `rec_${i}.add(${i})`,
+          '',
+        );
         break;
       case 3:
-        out.push(`data_${i} = {"k": ${i}, "v": [${i}, ${i + 1}]}`, `if data_${i}["k"] % 2 == 0:`, `    print("even", data_${i})`, `else:`, `    print("odd", data_${i})`);
+        out.push(
+          `data_${i} = {"k": ${i}, "v": [${i}, ${i + 1}]}`,
+          `if data_${i}["k"] % 2 == 0:`,
+          `    print("even", data_${i})`,
+          `else:`,
+          `    print("odd", data_${i})`,
+        );
         break;
       default:
         out.push(`import math as m${i}`, `print("sqrt", m${i}.sqrt(${i}))`, `print("mean", pkgmini.mean([1, 2, ${i}]))`);
@@ -98,7 +124,12 @@ function shNoise(target: number, seed: number): string[] {
 }
 
 /** `count` noise lines before and after the essential lines (in order), trimmed to `total` lines. */
-function interleave(essential: string[], noise: (n: number, seed: number) => string[], total: number, header: string[] = []): string[] {
+function interleave(
+  essential: string[],
+  noise: (n: number, seed: number) => string[],
+  total: number,
+  header: string[] = [],
+): string[] {
   const room = Math.max(0, total - essential.length - header.length);
   const pieces = essential.length + 1;
   const out = [...header];
@@ -116,7 +147,14 @@ const text = (lines: string[]) => `${lines.join('\n')}\n`;
 function pyNoiseCase(name: string, total: number): ReductionCase {
   const essential = ['import pkgmini', 'pkgmini.convolve([1, 2], [])'];
   // Noise uses pkgmini, so the import goes first; noise helpers are whole blocks (never cut mid-body).
-  const lines = ['#!/usr/bin/env python3', '"""Reproducer: convolve blames the wrong argument."""', 'import pkgmini', ...wholePy(total - 5, 7), 'pkgmini.convolve([1, 2], [])', 'print("not reached")'];
+  const lines = [
+    '#!/usr/bin/env python3',
+    '"""Reproducer: convolve blames the wrong argument."""',
+    'import pkgmini',
+    ...wholePy(total - 5, 7),
+    'pkgmini.convolve([1, 2], [])',
+    'print("not reached")',
+  ];
   return { name, ext: 'py', script: text(lines), minimal: essential, trap: false };
 }
 
@@ -134,12 +172,33 @@ function wholePy(n: number, seed: number): string[] {
 
 function pyDepsCase(name: string, total: number): ReductionCase {
   const n = Math.floor((total - 8) / 3);
-  const lines = ['import pkgmini', ...wholePy(n, 3), 'data = [1.0, 2.0, 3.0]', ...wholePy(n, 40), 'kernel = [k for k in data if k > 10]', ...wholePy(n, 80), 'print("about to convolve", len(data))', 'pkgmini.convolve(data, kernel)'];
-  return { name, ext: 'py', script: text(lines), minimal: ['import pkgmini', 'data = [1.0, 2.0, 3.0]', 'kernel = [k for k in data if k > 10]', 'pkgmini.convolve(data, kernel)'], trap: false };
+  const lines = [
+    'import pkgmini',
+    ...wholePy(n, 3),
+    'data = [1.0, 2.0, 3.0]',
+    ...wholePy(n, 40),
+    'kernel = [k for k in data if k > 10]',
+    ...wholePy(n, 80),
+    'print("about to convolve", len(data))',
+    'pkgmini.convolve(data, kernel)',
+  ];
+  return {
+    name,
+    ext: 'py',
+    script: text(lines),
+    minimal: [
+      'import pkgmini',
+      'data = [1.0, 2.0, 3.0]',
+      'kernel = [k for k in data if k > 10]',
+      'pkgmini.convolve(data, kernel)',
+    ],
+    trap: false,
+  };
 }
 
 function pyDeepCase(name: string, depthNoise: number): ReductionCase {
-  const noiseAt = (indent: string, k: number) => Array.from({ length: depthNoise }, (_, j) => `${indent}tmp_${k}_${j} = ${k} * ${j}`);
+  const noiseAt = (indent: string, k: number) =>
+    Array.from({ length: depthNoise }, (_, j) => `${indent}tmp_${k}_${j} = ${k} * ${j}`);
   const lines = [
     'import os',
     'import pkgmini',
@@ -161,7 +220,13 @@ function pyDeepCase(name: string, depthNoise: number): ReductionCase {
     'outer()',
   ];
   // Deleting lines only: the call stays indented, so it needs one header that runs its body.
-  return { name, ext: 'py', script: text(lines), minimal: ['import pkgmini', 'if True:', '                    pkgmini.convolve([1, 2], [])'], trap: false };
+  return {
+    name,
+    ext: 'py',
+    script: text(lines),
+    minimal: ['import pkgmini', 'if True:', '                    pkgmini.convolve([1, 2], [])'],
+    trap: false,
+  };
 }
 
 /** The same message raised by the script itself (no package frame) is reachable by deleting the real call. */
@@ -200,15 +265,41 @@ function shNoiseCase(name: string, total: number): ReductionCase {
 }
 
 function shEnvCase(name: string, total: number): ReductionCase {
-  const lines = interleave(['export PKGMINI_KERNEL=""', 'run_it() {', '  python3 -m pkgmini.cli 1,2', '}', 'run_it'], shNoise, total, ['#!/usr/bin/env bash', 'set -e']);
+  const lines = interleave(
+    ['export PKGMINI_KERNEL=""', 'run_it() {', '  python3 -m pkgmini.cli 1,2', '}', 'run_it'],
+    shNoise,
+    total,
+    ['#!/usr/bin/env bash', 'set -e'],
+  );
   // Shell ignores indentation: the function's body line runs on its own.
-  return { name, ext: 'sh', script: text(lines), minimal: ['export PKGMINI_KERNEL=""', '  python3 -m pkgmini.cli 1,2'], trap: false };
+  return {
+    name,
+    ext: 'sh',
+    script: text(lines),
+    minimal: ['export PKGMINI_KERNEL=""', '  python3 -m pkgmini.cli 1,2'],
+    trap: false,
+  };
 }
 
 /** A shell script that echoes the signature itself (exits 1) after the real failure is avoided. */
 function shQuotedCase(name: string, total: number): ReductionCase {
-  const lines = interleave(['python3 -m pkgmini.cli 1,2 "" || status=$?', 'echo "expected: ValueError: kernel cannot be empty" >&2', 'exit "${status:-1}"'], shNoise, total, ['#!/usr/bin/env bash']);
-  return { name, ext: 'sh', script: text(lines), minimal: ['python3 -m pkgmini.cli 1,2 "" || status=$?', 'exit "${status:-1}"'], trap: true };
+  const lines = interleave(
+    [
+      'python3 -m pkgmini.cli 1,2 "" || status=$?',
+      'echo "expected: ValueError: kernel cannot be empty" >&2',
+      'exit "${status:-1}"',
+    ],
+    shNoise,
+    total,
+    ['#!/usr/bin/env bash'],
+  );
+  return {
+    name,
+    ext: 'sh',
+    script: text(lines),
+    minimal: ['python3 -m pkgmini.cli 1,2 "" || status=$?', 'exit "${status:-1}"'],
+    trap: true,
+  };
 }
 
 export function allCases(): ReductionCase[] {

@@ -25,7 +25,9 @@ const REPEATS = FULL ? 3 : 1;
 async function scenarioFor(n: number): Promise<ScenarioInput> {
   const base = await statsminiScenario();
   const copy = (role: string, from: string, to: string): ScenarioInput['agents'][number] => {
-    const e = JSON.parse(JSON.stringify(getAgent(base, role, from))) as ScenarioInput['agents'][number] & { steps: Array<Record<string, unknown>> };
+    const e = JSON.parse(JSON.stringify(getAgent(base, role, from))) as ScenarioInput['agents'][number] & {
+      steps: Array<Record<string, unknown>>;
+    };
     e.worker = to;
     for (const s of e.steps) if (typeof s.message === 'string') s.message = s.message.replaceAll(`${from}-`, `${to}-`);
     return e;
@@ -64,7 +66,13 @@ interface Split {
   minimizationMs: number;
   overheadMs: number;
   /** Where the overhead went (ms): phases outside the agents, and the manager's share of the worker phases. */
-  overhead: { preflight: number; issue: number; reproPhaseBesideAgents: number; triagePhaseBesideAgents: number; outsidePhases: number };
+  overhead: {
+    preflight: number;
+    issue: number;
+    reproPhaseBesideAgents: number;
+    triagePhaseBesideAgents: number;
+    outsidePhases: number;
+  };
 }
 
 /** Phase durations (ms) from phase_started/phase_finished events. */
@@ -112,8 +120,15 @@ describe(`run overhead benchmark (${MODE}: ${WORKER_COUNTS.join('/')} workers ×
           const phases = phaseMs(a);
           if (process.env.MMINIONS_BENCH_TRACE === '1') {
             const tl = a.events.map((e) => `${Date.parse(e.ts) - t0}\t${e.type}\t${JSON.stringify(e).slice(0, 160)}`);
-            const files = await Promise.all(a.sessions.workers.map(async (w) => `${w.invocation}: pid ${Math.round((await stat(join(a.paths.scriptsDir, `${w.invocation}.pid`))).mtimeMs - t0)} exit ${Math.round((await stat(join(a.paths.scriptsDir, `${w.invocation}.exit`))).mtimeMs - t0)}`));
-            console.log(`[trace] ${n} workers, run ${repeat} (ms since start)\n${tl.join('\n')}\n${files.join('\n')}\nreturned ${t1 - t0}`);
+            const files = await Promise.all(
+              a.sessions.workers.map(
+                async (w) =>
+                  `${w.invocation}: pid ${Math.round((await stat(join(a.paths.scriptsDir, `${w.invocation}.pid`))).mtimeMs - t0)} exit ${Math.round((await stat(join(a.paths.scriptsDir, `${w.invocation}.exit`))).mtimeMs - t0)}`,
+              ),
+            );
+            console.log(
+              `[trace] ${n} workers, run ${repeat} (ms since start)\n${tl.join('\n')}\n${files.join('\n')}\nreturned ${t1 - t0}`,
+            );
           }
           const repro = await agentIntervals(a, 'repro');
           const triage = await agentIntervals(a, 'triage');
@@ -179,11 +194,34 @@ describe(`run overhead benchmark (${MODE}: ${WORKER_COUNTS.join('/')} workers ×
     });
     const table = markdownTable(
       ['workers', 'runs', 'wall ms', 'agents (critical path) ms', 'validation ms', 'minimization ms', 'overhead ms', 'target'],
-      byWorkers.map((r) => [r.workers, r.runs, r.wallMs, r.agentCriticalMs, r.validationMs, r.minimizationMs, r.overheadMs, '< 1000 ms']),
+      byWorkers.map((r) => [
+        r.workers,
+        r.runs,
+        r.wallMs,
+        r.agentCriticalMs,
+        r.validationMs,
+        r.minimizationMs,
+        r.overheadMs,
+        '< 1000 ms',
+      ]),
     );
     const where = markdownTable(
-      ['workers', 'preflight ms', 'issue ms', 'repro phase beside agents ms', 'triage phase beside agents ms', 'outside phases ms'],
-      byWorkers.map((r) => [r.workers, r.overhead.preflight, r.overhead.issue, r.overhead.reproPhaseBesideAgents, r.overhead.triagePhaseBesideAgents, r.overhead.outsidePhases]),
+      [
+        'workers',
+        'preflight ms',
+        'issue ms',
+        'repro phase beside agents ms',
+        'triage phase beside agents ms',
+        'outside phases ms',
+      ],
+      byWorkers.map((r) => [
+        r.workers,
+        r.overhead.preflight,
+        r.overhead.issue,
+        r.overhead.reproPhaseBesideAgents,
+        r.overhead.triagePhaseBesideAgents,
+        r.overhead.outsidePhases,
+      ]),
     );
     console.log(`\nRun overhead (${MODE}) → ${file}\n\n${table}\n\nWhere the overhead went (medians):\n\n${where}\n`);
   });

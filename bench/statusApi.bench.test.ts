@@ -55,11 +55,19 @@ function get(path: string): Promise<{ status: number; body: string } & Timed> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const r = httpRequest(
-      { host: '127.0.0.1', port: s.port, path, agent, headers: { authorization: `Bearer ${s.token}`, accept: 'application/json' } },
+      {
+        host: '127.0.0.1',
+        port: s.port,
+        path,
+        agent,
+        headers: { authorization: `Bearer ${s.token}`, accept: 'application/json' },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - t0 }),
+        );
         res.on('error', reject);
       },
     );
@@ -117,7 +125,13 @@ async function writeLiveRun(store: RunStore, n: number): Promise<string> {
   // Some output in every pane, so captures carry text like a real agent's terminal.
   const cmd = (who: string) => `for i in $(seq 1 80); do echo "${who} line $i: working on the repro"; done; exec sleep 600`;
   await tmux!.newSession({ name: managerSession, cwd, command: cmd('manager') });
-  const log = new SessionsLog(paths.sessions, { runId, socket: tmux!.socket, managerSession, issueUrl: `https://github.com/acme/statsmini/issues/${n}`, pid: null });
+  const log = new SessionsLog(paths.sessions, {
+    runId,
+    socket: tmux!.socket,
+    managerSession,
+    issueUrl: `https://github.com/acme/statsmini/issues/${n}`,
+    pid: null,
+  });
   await writeJsonAtomic(paths.issue, {
     source: 'github',
     issue_url: `https://github.com/acme/statsmini/issues/${n}`,
@@ -143,7 +157,15 @@ async function writeLiveRun(store: RunStore, n: number): Promise<string> {
     const w = worker(runId, i, new Date(now - 20_000));
     await tmux!.newSession({ name: w.session_name, cwd, command: cmd(w.worker_id) });
     await log.upsertWorker(w);
-    await ev({ type: 'worker_status', worker: w.worker_id, role: w.role, phase: w.phase, status: 'running', detail: null, invocation: w.invocation });
+    await ev({
+      type: 'worker_status',
+      worker: w.worker_id,
+      role: w.role,
+      phase: w.phase,
+      status: 'running',
+      detail: null,
+      invocation: w.invocation,
+    });
   }
   return runId;
 }
@@ -165,7 +187,13 @@ function checkList(body: string): void {
 }
 
 const r = (v: number) => Math.round(v * 10) / 10;
-const stats = (xs: number[]) => ({ n: xs.length, p50: r(percentile(xs, 50)), p90: r(percentile(xs, 90)), p99: r(percentile(xs, 99)), max: r(Math.max(...xs)) });
+const stats = (xs: number[]) => ({
+  n: xs.length,
+  p50: r(percentile(xs, 50)),
+  p90: r(percentile(xs, 90)),
+  p99: r(percentile(xs, 99)),
+  max: r(Math.max(...xs)),
+});
 
 describe(`status API benchmark (${MODE}: ${RUNS} runs × ${WORKERS} workers, ${SAMPLES} samples)`, () => {
   beforeAll(async () => {
@@ -184,7 +212,8 @@ describe(`status API benchmark (${MODE}: ${RUNS} runs × ${WORKERS} workers, ${S
     await server?.close();
     await tmux?.killServer();
     // tmux 3.3 leaves the socket file of a killed server behind: remove ours too.
-    if (tmux?.socket) await rm(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, tmux.socket), { force: true });
+    if (tmux?.socket)
+      await rm(join(process.env.TMUX_TMPDIR ?? '/tmp', `tmux-${process.getuid?.() ?? 0}`, tmux.socket), { force: true });
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -263,7 +292,15 @@ describe(`status API benchmark (${MODE}: ${RUNS} runs × ${WORKERS} workers, ${S
         list: { ...listS, p99OverFloorP99: ratio(listS, floorS.p99), p99OverFloorP50: ratio(listS, floorS.p50) },
         status: { ...statusS, p99OverFloorP99: ratio(statusS, floorS.p99), p99OverFloorP50: ratio(statusS, floorS.p50) },
       },
-      concurrent: cFloor && cStatus ? { clients: CLIENTS, rounds: ROUNDS, floor: cFloor, status: { ...cStatus, p99OverFloorP99: ratio(cStatus, cFloor.p99) } } : null,
+      concurrent:
+        cFloor && cStatus
+          ? {
+              clients: CLIENTS,
+              rounds: ROUNDS,
+              floor: cFloor,
+              status: { ...cStatus, p99OverFloorP99: ratio(cStatus, cFloor.p99) },
+            }
+          : null,
       target: { apiP99OverFloorP99AtMost: TARGET_RATIO },
       met: ratio(listS, floorS.p99) <= TARGET_RATIO && ratio(statusS, floorS.p99) <= TARGET_RATIO,
       note: 'floor = one `tmux -L <socket> list-sessions -F #{session_name}` spawned with execa like main/tmux/tmux.ts; API times are client-side (request sent → body received, keep-alive connection, Bearer token)',
@@ -279,9 +316,17 @@ describe(`status API benchmark (${MODE}: ${RUNS} runs × ${WORKERS} workers, ${S
       base ? `${ratio(s, base.p99)}×` : '—',
       base ? `${ratio(s, base.p50)}×` : '—',
     ];
-    const rows = [row('floor: tmux list-sessions', floorS, null), row('GET /api/runs', listS, floorS), row('GET /api/runs/<id>/status', statusS, floorS)];
-    if (cFloor && cStatus) rows.push(row(`floor, ${CLIENTS} at once`, cFloor, null), row(`status, ${CLIENTS} at once`, cStatus, cFloor));
-    const table = markdownTable(['request', 'samples', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'p99 / floor p99', 'p99 / floor p50'], rows);
+    const rows = [
+      row('floor: tmux list-sessions', floorS, null),
+      row('GET /api/runs', listS, floorS),
+      row('GET /api/runs/<id>/status', statusS, floorS),
+    ];
+    if (cFloor && cStatus)
+      rows.push(row(`floor, ${CLIENTS} at once`, cFloor, null), row(`status, ${CLIENTS} at once`, cStatus, cFloor));
+    const table = markdownTable(
+      ['request', 'samples', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'p99 / floor p99', 'p99 / floor p50'],
+      rows,
+    );
     console.log(
       `\nStatus API (${MODE}: ${RUNS} runs × ${WORKERS} workers, ${summary.liveSessions} live tmux sessions) → ${file}\n\n${table}\n\n` +
         `target: API p99 ≤ ${TARGET_RATIO}× the floor's p99 (one request at a time) — ${summary.met ? 'met' : 'MISSED'}\n`,

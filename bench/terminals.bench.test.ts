@@ -121,7 +121,14 @@ interface BenchSocket {
 }
 interface BenchGlobals {
   __mminionsTerminals?: TerminalRegistryView;
-  __bench?: { t0: number; wait: Promise<[number, number] | null> | null; tSend: number; tMsg: number; needle: string; inputs: string[] };
+  __bench?: {
+    t0: number;
+    wait: Promise<[number, number] | null> | null;
+    tSend: number;
+    tMsg: number;
+    needle: string;
+    inputs: string[];
+  };
   addEventListener(type: string, fn: () => void, capture: boolean): void;
   requestAnimationFrame(fn: () => void): number;
 }
@@ -159,7 +166,13 @@ function childrenRss(pid: number): { count: number; mb: number } {
 /** A run whose workers' sessions run the given commands (one session per worker, as the pipeline names them). */
 async function makeRun(runId: string, workers: Array<{ id: string; command: string }>): Promise<void> {
   const { paths } = await store.create(runId);
-  const log = new SessionsLog(paths.sessions, { runId, socket: tmux.socket, managerSession: sessionName(runId, 'manager'), issueUrl: null, pid: null });
+  const log = new SessionsLog(paths.sessions, {
+    runId,
+    socket: tmux.socket,
+    managerSession: sessionName(runId, 'manager'),
+    issueUrl: null,
+    pid: null,
+  });
   const now = new Date().toISOString();
   for (const w of workers) {
     await tmux.newSession({ name: sessionName(runId, w.id), cwd: dir, command: w.command, width: 120, height: 40 });
@@ -183,7 +196,8 @@ async function makeRun(runId: string, workers: Array<{ id: string; command: stri
   await log.flush();
 }
 
-const tmuxCmd = (args: string[]) => execa('tmux', [...tmux.baseArgs(), ...args], { env: attachEnv(process.env), extendEnv: false });
+const tmuxCmd = (args: string[]) =>
+  execa('tmux', [...tmux.baseArgs(), ...args], { env: attachEnv(process.env), extendEnv: false });
 const killSession = (name: string) => tmuxCmd(['kill-session', '-t', `=${name}`]).catch(() => undefined);
 /** A FIFO for one flood generator, and the command that starts it (the pane's program). */
 interface Flood {
@@ -201,7 +215,14 @@ async function flood(tag: string, bytes: number): Promise<Flood> {
       await rm(`${fifo}.done`, { force: true });
       await writeFile(fifo, 'g');
     },
-    doneAt: async () => Number(await waitFor(() => (existsSync(`${fifo}.done`) ? readFileSync(`${fifo}.done`, 'utf8') : null), 'the generator to finish', 240_000)),
+    doneAt: async () =>
+      Number(
+        await waitFor(
+          () => (existsSync(`${fifo}.done`) ? readFileSync(`${fifo}.done`, 'utf8') : null),
+          'the generator to finish',
+          240_000,
+        ),
+      ),
   };
 }
 /** Markers avoid runs of one character (tmux may send those as a repeat sequence, which a raw-stream search would miss). */
@@ -209,7 +230,10 @@ const marker = (tag: string, round: number) => `mark-end-${tag}-r${round}-k`;
 const echoed = (key: string, n: number) => `key-${key}-${n}.`;
 const armed = (tag: string, round: number) => `armed-${tag}-r${round}`;
 
-async function openDashboard(hash: string, viewport = { width: 1400, height: 900 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+async function openDashboard(
+  hash: string,
+  viewport = { width: 1400, height: 900 },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser!.newContext({ viewport });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -219,7 +243,8 @@ async function openDashboard(hash: string, viewport = { width: 1400, height: 900
 }
 
 const terminals = (page: Page) => page.evaluate(() => (globalThis as unknown as BenchGlobals).__mminionsTerminals!.list());
-const received = (page: Page, w: string) => page.evaluate((x) => (globalThis as unknown as BenchGlobals).__mminionsTerminals!.received(x) ?? 0, w);
+const received = (page: Page, w: string) =>
+  page.evaluate((x) => (globalThis as unknown as BenchGlobals).__mminionsTerminals!.received(x) ?? 0, w);
 
 /** Counts a raw output stream and tells when a needle has passed (searching each chunk with the end of the previous). */
 class StreamWatch {
@@ -243,7 +268,9 @@ class StreamWatch {
 
 /** A WebSocket client in node on a run's w1 terminal that acknowledges every output frame at once. */
 function ackingClient(runId: string): { ws: WebSocket; watch: StreamWatch } {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/api/runs/${runId}/terminal/w1?mode=rw&cols=${cols}&rows=${rows}&token=${token}`);
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${port}/api/runs/${runId}/terminal/w1?mode=rw&cols=${cols}&rows=${rows}&token=${token}`,
+  );
   const watch = new StreamWatch();
   ws.on('message', (data, isBinary) => {
     if (!isBinary) return;
@@ -258,7 +285,12 @@ function ackingClient(runId: string): { ws: WebSocket; watch: StreamWatch } {
  * Types keys one at a time through `send`, each timed until its echo passes `watch`: ECHO_IDLE keys,
  * then (once the generator's flood is coming through) ECHO_FLOOD keys; returns the flood's MB/s meanwhile.
  */
-async function rawEchoes(watch: StreamWatch, send: (key: string) => void, gen: Flood & { readAt: (n: number) => number }, phases: [EchoResult['phase'], EchoResult['phase']]): Promise<{ floodMBps: number }> {
+async function rawEchoes(
+  watch: StreamWatch,
+  send: (key: string) => void,
+  gen: Flood & { readAt: (n: number) => number },
+  phases: [EchoResult['phase'], EchoResult['phase']],
+): Promise<{ floodMBps: number }> {
   let n = 0;
   const typeOne = async (phase: EchoResult['phase']) => {
     n += 1;
@@ -268,7 +300,13 @@ async function rawEchoes(watch: StreamWatch, send: (key: string) => void, gen: F
     send(key);
     await seen;
     const ms = Math.round((performance.now() - t0) * 10) / 10;
-    echoes.push({ phase, key: n, bufferMs: ms, frameMs: ms, readMs: Math.round((gen.readAt(n) - (performance.timeOrigin + t0)) * 10) / 10 });
+    echoes.push({
+      phase,
+      key: n,
+      bufferMs: ms,
+      frameMs: ms,
+      readMs: Math.round((gen.readAt(n) - (performance.timeOrigin + t0)) * 10) / 10,
+    });
     await sleep(40 + Math.random() * 40);
   };
   for (let i = 0; i < ECHO_IDLE; i++) await typeOne(phases[0]);
@@ -292,14 +330,33 @@ beforeAll(async () => {
   await writeFile(floodScript, FLOOD_PY);
   tmux = privateTmux('mmbterm');
   store = new RunStore(root);
-  server = execa('node', [cliScript(), 'server', '--runs-root', root, '--port', '0', '--tmux-socket', tmux.socket!, '--config', join(dir, 'mminions.toml'), '--quiet'], {
-    cwd: dir,
-    reject: false,
-  });
+  server = execa(
+    'node',
+    [
+      cliScript(),
+      'server',
+      '--runs-root',
+      root,
+      '--port',
+      '0',
+      '--tmux-socket',
+      tmux.socket!,
+      '--config',
+      join(dir, 'mminions.toml'),
+      '--quiet',
+    ],
+    {
+      cwd: dir,
+      reject: false,
+    },
+  );
   serverPid = server.pid!;
   let out = '';
   server.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  const m = await waitFor(() => /^mminions server: (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]+)$/m.exec(out), 'the server URL line');
+  const m = await waitFor(
+    () => /^mminions server: (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]+)$/m.exec(out),
+    'the server URL line',
+  );
   base = m[1]!;
   port = Number(m[2]);
   token = m[3]!;
@@ -324,12 +381,39 @@ afterAll(async () => {
   const med = (path: string) => {
     const v = floods.filter((f) => f.path === path);
     const gen = v.filter((f) => f.generatorMs !== undefined).map((f) => f.generatorMs!);
-    return v.length ? { ms: Math.round(percentile(v.map((f) => f.ms), 50)), bytes: v[0]!.bytes, gen: gen.length ? Math.round(percentile(gen, 50)) : '–' } : null;
+    return v.length
+      ? {
+          ms: Math.round(
+            percentile(
+              v.map((f) => f.ms),
+              50,
+            ),
+          ),
+          bytes: v[0]!.bytes,
+          gen: gen.length ? Math.round(percentile(gen, 50)) : '–',
+        }
+      : null;
   };
-  const paths = ['generator → /dev/null', 'generator → pty (no tmux)', 'tmux attach under node-pty', 'bridge → ws client in node', 'bridge → xterm.js in Chromium'];
+  const paths = [
+    'generator → /dev/null',
+    'generator → pty (no tmux)',
+    'tmux attach under node-pty',
+    'bridge → ws client in node',
+    'bridge → xterm.js in Chromium',
+  ];
   const floodRows = paths.flatMap((p) => {
     const r = med(p);
-    return r ? [[p, r.ms, r.gen, r.bytes === null ? '–' : (r.bytes / MB).toFixed(1), r.ms > 0 ? ((FLOOD_BYTES / MB / r.ms) * 1000).toFixed(0) : '–']] : [];
+    return r
+      ? [
+          [
+            p,
+            r.ms,
+            r.gen,
+            r.bytes === null ? '–' : (r.bytes / MB).toFixed(1),
+            r.ms > 0 ? ((FLOOD_BYTES / MB / r.ms) * 1000).toFixed(0) : '–',
+          ],
+        ]
+      : [];
   });
   const echo = (phase: EchoResult['phase']) => {
     const v = echoes.filter((e) => e.phase === phase);
@@ -346,7 +430,9 @@ afterAll(async () => {
       frameP95: Math.round(percentile(f, 95)),
       ...(sent.length ? { sentP50: Math.round(percentile(sent, 50)), sentP95: Math.round(percentile(sent, 95)) } : {}),
       ...(read.length ? { readP50: Math.round(percentile(read, 50)), readP95: Math.round(percentile(read, 95)) } : {}),
-      ...(arrived.length ? { arrivedP50: Math.round(percentile(arrived, 50)), arrivedP95: Math.round(percentile(arrived, 95)) } : {}),
+      ...(arrived.length
+        ? { arrivedP50: Math.round(percentile(arrived, 50)), arrivedP95: Math.round(percentile(arrived, 95)) }
+        : {}),
     };
   };
   const browserFlood = med('bridge → xterm.js in Chromium');
@@ -368,38 +454,102 @@ afterAll(async () => {
   const main = markdownTable(
     ['measure', 'figure', 'target'],
     [
-      [`${FLOOD_BYTES / MB} MB flood → last line in xterm (median of ${FLOOD_REPEATS})`, `${summary.floodBrowserMs} ms`, '< 5000 ms'],
-      [`echo while flooding, p50 / p95 / max (${summary.echoFlood.n} keys)`, `${summary.echoFlood.p50} / ${summary.echoFlood.p95} / ${summary.echoFlood.max} ms`, 'p95 < 50 ms'],
+      [
+        `${FLOOD_BYTES / MB} MB flood → last line in xterm (median of ${FLOOD_REPEATS})`,
+        `${summary.floodBrowserMs} ms`,
+        '< 5000 ms',
+      ],
+      [
+        `echo while flooding, p50 / p95 / max (${summary.echoFlood.n} keys)`,
+        `${summary.echoFlood.p50} / ${summary.echoFlood.p95} / ${summary.echoFlood.max} ms`,
+        'p95 < 50 ms',
+      ],
       [`echo while flooding, p95 to the next frame`, `${summary.echoFlood.frameP95} ms`, ''],
-      [`echo while flooding, p50 / p95 keydown → input sent; → echo frame handled`, `${summary.echoFlood.sentP50} / ${summary.echoFlood.sentP95}; ${summary.echoFlood.arrivedP50} / ${summary.echoFlood.arrivedP95} ms`, ''],
-      [`echo idle, p50 / p95 / max (${summary.echoIdle.n} keys)`, `${summary.echoIdle.p50} / ${summary.echoIdle.p95} / ${summary.echoIdle.max} ms`, ''],
-      [`echo while flooding, p50 / p95 keydown → key read by the program (input path)`, `${summary.echoFlood.readP50} / ${summary.echoFlood.readP95} ms`, ''],
-      [`floor: echo through bare tmux attach (node-pty) while flooding, p50 / p95 / max`, `${summary.echoTmuxFlood.p50} / ${summary.echoTmuxFlood.p95} / ${summary.echoTmuxFlood.max} ms`, ''],
-      [`floor: … of which write → key read by the program (input path), p50 / p95`, `${summary.echoTmuxFlood.readP50} / ${summary.echoTmuxFlood.readP95} ms`, ''],
-      [`floor: echo through bare tmux attach (node-pty) idle, p50 / p95 / max`, `${summary.echoTmuxIdle.p50} / ${summary.echoTmuxIdle.p95} / ${summary.echoTmuxIdle.max} ms`, ''],
-      [`echo through the bridge to a ws client in node while flooding, p50 / p95 / max`, `${summary.echoWsFlood.p50} / ${summary.echoWsFlood.p95} / ${summary.echoWsFlood.max} ms`, ''],
-      [`… of which input message → key read by the program (input path), p50 / p95`, `${summary.echoWsFlood.readP50} / ${summary.echoWsFlood.readP95} ms`, ''],
-      [`echo through the bridge to a ws client in node idle, p50 / p95 / max`, `${summary.echoWsIdle.p50} / ${summary.echoWsIdle.p95} / ${summary.echoWsIdle.max} ms`, ''],
-      [`server RSS: started / ${TERMINALS} attached idle / peak while all print / after`, `${memory.serverStartMb} / ${memory.attachedIdleMb} / ${memory.peakMb} / ${memory.afterMb} MB`, 'peak < 150 MB'],
+      [
+        `echo while flooding, p50 / p95 keydown → input sent; → echo frame handled`,
+        `${summary.echoFlood.sentP50} / ${summary.echoFlood.sentP95}; ${summary.echoFlood.arrivedP50} / ${summary.echoFlood.arrivedP95} ms`,
+        '',
+      ],
+      [
+        `echo idle, p50 / p95 / max (${summary.echoIdle.n} keys)`,
+        `${summary.echoIdle.p50} / ${summary.echoIdle.p95} / ${summary.echoIdle.max} ms`,
+        '',
+      ],
+      [
+        `echo while flooding, p50 / p95 keydown → key read by the program (input path)`,
+        `${summary.echoFlood.readP50} / ${summary.echoFlood.readP95} ms`,
+        '',
+      ],
+      [
+        `floor: echo through bare tmux attach (node-pty) while flooding, p50 / p95 / max`,
+        `${summary.echoTmuxFlood.p50} / ${summary.echoTmuxFlood.p95} / ${summary.echoTmuxFlood.max} ms`,
+        '',
+      ],
+      [
+        `floor: … of which write → key read by the program (input path), p50 / p95`,
+        `${summary.echoTmuxFlood.readP50} / ${summary.echoTmuxFlood.readP95} ms`,
+        '',
+      ],
+      [
+        `floor: echo through bare tmux attach (node-pty) idle, p50 / p95 / max`,
+        `${summary.echoTmuxIdle.p50} / ${summary.echoTmuxIdle.p95} / ${summary.echoTmuxIdle.max} ms`,
+        '',
+      ],
+      [
+        `echo through the bridge to a ws client in node while flooding, p50 / p95 / max`,
+        `${summary.echoWsFlood.p50} / ${summary.echoWsFlood.p95} / ${summary.echoWsFlood.max} ms`,
+        '',
+      ],
+      [
+        `… of which input message → key read by the program (input path), p50 / p95`,
+        `${summary.echoWsFlood.readP50} / ${summary.echoWsFlood.readP95} ms`,
+        '',
+      ],
+      [
+        `echo through the bridge to a ws client in node idle, p50 / p95 / max`,
+        `${summary.echoWsIdle.p50} / ${summary.echoWsIdle.p95} / ${summary.echoWsIdle.max} ms`,
+        '',
+      ],
+      [
+        `server RSS: started / ${TERMINALS} attached idle / peak while all print / after`,
+        `${memory.serverStartMb} / ${memory.attachedIdleMb} / ${memory.peakMb} / ${memory.afterMb} MB`,
+        'peak < 150 MB',
+      ],
       [`attach processes (${memory.attachProcesses}) RSS, summed`, `${memory.attachProcessesMb} MB`, ''],
       [`server RSS peak of the whole benchmark (VmHWM)`, `${memory.serverHwmMb} MB`, ''],
     ],
   );
-  const floor = markdownTable(['path (same bytes, same size)', 'median ms', 'generator done ms', 'MB through', 'MB/s of input'], floodRows);
+  const floor = markdownTable(
+    ['path (same bytes, same size)', 'median ms', 'generator done ms', 'MB through', 'MB/s of input'],
+    floodRows,
+  );
   console.log(`\nTerminals (${MODE}) → ${file}\n\n${main}\n\n${floor}\n`);
 }, 60_000);
 
 const whenText = (page: Page, w: string, needle: string, ms = 240_000) =>
-  page.evaluate(([x, n, t]) => (globalThis as unknown as BenchGlobals).__mminionsTerminals!.whenText(x as string, n as string, t as number), [w, needle, ms] as const);
+  page.evaluate(
+    ([x, n, t]) => (globalThis as unknown as BenchGlobals).__mminionsTerminals!.whenText(x as string, n as string, t as number),
+    [w, needle, ms] as const,
+  );
 
 describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDLE}+${ECHO_FLOOD} keystrokes, ${TERMINALS} terminals)`, () => {
   it(`server memory with ${TERMINALS} terminals attached from the dashboard`, async () => {
-    const workers = await Promise.all(Array.from({ length: TERMINALS }, async (_, i) => ({ id: `w${i + 1}`, tag: `m${i + 1}`, ...(await flood(`m${i + 1}`, MEM_BYTES_EACH)) })));
+    const workers = await Promise.all(
+      Array.from({ length: TERMINALS }, async (_, i) => ({
+        id: `w${i + 1}`,
+        tag: `m${i + 1}`,
+        ...(await flood(`m${i + 1}`, MEM_BYTES_EACH)),
+      })),
+    );
     await makeRun(RUN_MEM, workers);
     memory.idleBeforeAttachMb = rssMb(serverPid);
     const { context, page, errors } = await openDashboard(`#/runs/${RUN_MEM}/workers`, { width: 1600, height: 1200 });
     try {
-      await waitFor(async () => (await page.locator('.terminal-state.state-attached').count()) === TERMINALS, `${TERMINALS} attached terminals`, 60_000);
+      await waitFor(
+        async () => (await page.locator('.terminal-state.state-attached').count()) === TERMINALS,
+        `${TERMINALS} attached terminals`,
+        60_000,
+      );
       for (const w of workers) expect(await whenText(page, w.id, armed(w.tag, 1), 30_000), `${w.id} armed`).not.toBeNull();
       await sleep(FULL ? 1000 : 200);
       const idle = rssMb(serverPid);
@@ -422,7 +572,10 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
       memory.bytesEachMb = MEM_BYTES_EACH / MB;
       memory.terminals = TERMINALS;
       memory.clients = `${TERMINALS} xterm.js panes of the dashboard in one Chromium page (WebSockets from the browser)`;
-      expect(at.every((x) => x !== null), 'every terminal showed its marker').toBe(true);
+      expect(
+        at.every((x) => x !== null),
+        'every terminal showed its marker',
+      ).toBe(true);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -452,7 +605,13 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
         const at = await seen;
         const ms = Math.round(performance.now() - t0);
         expect(at, `marker ${marker('xb', r)} in xterm`).not.toBeNull();
-        floods.push({ path: 'bridge → xterm.js in Chromium', repeat: r, ms, bytes: (await received(page, 'w1')) - before, generatorMs: (await gen.doneAt()) - wall0 });
+        floods.push({
+          path: 'bridge → xterm.js in Chromium',
+          repeat: r,
+          ms,
+          bytes: (await received(page, 'w1')) - before,
+          generatorMs: (await gen.doneAt()) - wall0,
+        });
       }
       notes.serverHwmAfterBrowserFloodMb = rssMb(serverPid, 'VmHWM');
       expect(errors).toEqual([]);
@@ -478,7 +637,13 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
         const wall0 = Date.now();
         await gen.fire();
         await seen;
-        floods.push({ path, repeat: r, ms: Math.round(performance.now() - t0), bytes: watch.bytes - before, generatorMs: (await gen.doneAt()) - wall0 });
+        floods.push({
+          path,
+          repeat: r,
+          ms: Math.round(performance.now() - t0),
+          bytes: watch.bytes - before,
+          generatorMs: (await gen.doneAt()) - wall0,
+        });
       }
     };
 
@@ -497,7 +662,14 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
     const floorSession = 'bench-floor-tmux';
     const tmGen = await flood('tm', FLOOD_BYTES);
     await tmux.newSession({ name: floorSession, cwd: dir, command: tmGen.command, width: cols, height: rows });
-    const attach = pty.spawn('tmux', attachArgs(tmux.baseArgs(), floorSession, 'rw'), { name: 'xterm-256color', cols, rows, cwd: dir, env: attachEnv(process.env), encoding: null });
+    const attach = pty.spawn('tmux', attachArgs(tmux.baseArgs(), floorSession, 'rw'), {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd: dir,
+      env: attachEnv(process.env),
+      encoding: null,
+    });
     try {
       const watch = new StreamWatch();
       attach.onData((d) => watch.push(d as unknown as Buffer));
@@ -523,7 +695,11 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
   }, 600_000);
 
   /** Bottom pane (active): the echo program; top pane: a flood that starts on a FIFO write and never stops. */
-  async function echoSession(session: string, tag: string, runId: string | null): Promise<Flood & { readAt: (n: number) => number }> {
+  async function echoSession(
+    session: string,
+    tag: string,
+    runId: string | null,
+  ): Promise<Flood & { readAt: (n: number) => number }> {
     const echoScript = join(dir, 'echo.sh');
     await writeFile(echoScript, `${ECHO_SH}\n`);
     const log = join(dir, `echo-${tag}.log`);
@@ -543,7 +719,14 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
   it('echo floor: keystrokes through a bare tmux attach under node-pty, idle and while flooding', async () => {
     const session = 'bench-floor-echo';
     const gen = await echoSession(session, 'ef', null);
-    const attach = pty.spawn('tmux', attachArgs(tmux.baseArgs(), session, 'rw'), { name: 'xterm-256color', cols, rows, cwd: dir, env: attachEnv(process.env), encoding: null });
+    const attach = pty.spawn('tmux', attachArgs(tmux.baseArgs(), session, 'rw'), {
+      name: 'xterm-256color',
+      cols,
+      rows,
+      cwd: dir,
+      env: attachEnv(process.env),
+      encoding: null,
+    });
     try {
       const watch = new StreamWatch();
       attach.onData((d) => watch.push(d as unknown as Buffer));
@@ -576,7 +759,11 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
       expect(await terminals(page)).toEqual(['w1']);
       await page.getByRole('region', { name: 'Terminal w1' }).locator('.xterm').click();
       await sleep(500); // the focused terminal asks for WebGL
-      notes.echoRenderer = await page.evaluate(() => (globalThis as unknown as { __mminionsTerminals: { renderer(w: string): string | null } }).__mminionsTerminals.renderer('w1'));
+      notes.echoRenderer = await page.evaluate(() =>
+        (globalThis as unknown as { __mminionsTerminals: { renderer(w: string): string | null } }).__mminionsTerminals.renderer(
+          'w1',
+        ),
+      );
       await page.evaluate(() => {
         const g = globalThis as unknown as BenchGlobals;
         g.__bench = { t0: 0, wait: null, tSend: 0, tMsg: 0, needle: '', inputs: [] };
@@ -594,7 +781,12 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
             this.__benchHooked = true;
             const dec = new TextDecoder();
             this.addEventListener('message', (ev: { data: unknown }) => {
-              if (typeof ev.data !== 'string' && g.__bench!.needle && dec.decode(ev.data as ArrayBuffer).includes(g.__bench!.needle)) g.__bench!.tMsg = performance.now();
+              if (
+                typeof ev.data !== 'string' &&
+                g.__bench!.needle &&
+                dec.decode(ev.data as ArrayBuffer).includes(g.__bench!.needle)
+              )
+                g.__bench!.tMsg = performance.now();
             });
           }
           return send.call(this, d);
@@ -608,9 +800,13 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
           ([needle]) => {
             const g = globalThis as unknown as BenchGlobals;
             Object.assign(g.__bench!, { needle, tSend: 0, tMsg: 0 });
-            g.__bench!.wait = g.__mminionsTerminals!.whenText('w1', needle as string, 20_000).then((t1) =>
-              t1 === null ? null : new Promise<[number, number]>((r) => g.requestAnimationFrame(() => r([t1, performance.now()]))),
-            );
+            g.__bench!.wait = g
+              .__mminionsTerminals!.whenText('w1', needle as string, 20_000)
+              .then((t1) =>
+                t1 === null
+                  ? null
+                  : new Promise<[number, number]>((r) => g.requestAnimationFrame(() => r([t1, performance.now()]))),
+              );
           },
           [echoed(key, n)] as const,
         );
@@ -619,11 +815,27 @@ describe(`terminals benchmark (${MODE}: ${FLOOD_BYTES / MB} MB flood, ${ECHO_IDL
           const g = globalThis as unknown as BenchGlobals;
           const at = await g.__bench!.wait;
           const b = g.__bench!;
-          return at ? [at[0] - b.t0, at[1] - b.t0, b.tSend ? b.tSend - b.t0 : -1, b.tMsg ? b.tMsg - b.t0 : -1, performance.timeOrigin + b.t0] : null;
+          return at
+            ? [
+                at[0] - b.t0,
+                at[1] - b.t0,
+                b.tSend ? b.tSend - b.t0 : -1,
+                b.tMsg ? b.tMsg - b.t0 : -1,
+                performance.timeOrigin + b.t0,
+              ]
+            : null;
         });
         expect(r, `echo of key ${n} (${key})`).not.toBeNull();
         const r1 = (x: number) => Math.round(x * 10) / 10;
-        echoes.push({ phase, key: n, bufferMs: r1(r![0]!), frameMs: r1(r![1]!), sentMs: r1(r![2]!), arrivedMs: r1(r![3]!), readMs: r1(gen.readAt(n) - r![4]!) });
+        echoes.push({
+          phase,
+          key: n,
+          bufferMs: r1(r![0]!),
+          frameMs: r1(r![1]!),
+          sentMs: r1(r![2]!),
+          arrivedMs: r1(r![3]!),
+          readMs: r1(gen.readAt(n) - r![4]!),
+        });
         await sleep(40 + Math.random() * 40); // typing pace, and independent samples
       };
       for (let i = 0; i < ECHO_IDLE; i++) await typeOne('idle');

@@ -126,7 +126,9 @@ const absolutePath = (field: string) =>
     .refine((s) => ABSOLUTE_PATH.test(s), `${field}: expected an absolute path (starting with "/")`)
     .refine((s) => !s.includes('\0'), `${field}: must not contain NUL`);
 const modelName = (field: string) =>
-  z.string({ error: `${field}: expected a string` }).regex(MODEL_NAME, `${field}: expected a model name such as "gpt-5" (letters, digits, . _ : / @ + -)`);
+  z
+    .string({ error: `${field}: expected a string` })
+    .regex(MODEL_NAME, `${field}: expected a model name such as "gpt-5" (letters, digits, . _ : / @ + -)`);
 
 export const StartRunRequest = z
   .object({
@@ -135,11 +137,25 @@ export const StartRunRequest = z
       .max(2000, 'issue_url: too long')
       .regex(/^https?:\/\/\S+$/, 'issue_url: expected an http(s) URL such as https://github.com/<owner>/<repo>/issues/<number>')
       .optional(),
-    issue_text: z.string({ error: 'issue_text: expected a string' }).min(1, 'issue_text: must not be empty').max(500_000, 'issue_text: too long').optional(),
+    issue_text: z
+      .string({ error: 'issue_text: expected a string' })
+      .min(1, 'issue_text: must not be empty')
+      .max(500_000, 'issue_text: too long')
+      .optional(),
     issue_file: absolutePath('issue_file').optional(),
     repo_path: absolutePath('repo_path'),
-    workers: z.number({ error: 'workers: expected an integer 1..6' }).int('workers: expected an integer 1..6').min(1, 'workers: expected an integer 1..6').max(6, 'workers: expected an integer 1..6').optional(),
-    timeout_sec: z.number({ error: 'timeout_sec: expected an integer of at least 60' }).int('timeout_sec: expected an integer of at least 60').min(60, 'timeout_sec: expected an integer of at least 60').max(86_400, 'timeout_sec: at most 86400 (one day)').optional(),
+    workers: z
+      .number({ error: 'workers: expected an integer 1..6' })
+      .int('workers: expected an integer 1..6')
+      .min(1, 'workers: expected an integer 1..6')
+      .max(6, 'workers: expected an integer 1..6')
+      .optional(),
+    timeout_sec: z
+      .number({ error: 'timeout_sec: expected an integer of at least 60' })
+      .int('timeout_sec: expected an integer of at least 60')
+      .min(60, 'timeout_sec: expected an integer of at least 60')
+      .max(86_400, 'timeout_sec: at most 86400 (one day)')
+      .optional(),
     worker_model: modelName('worker_model').optional(),
     manager_model: modelName('manager_model').optional(),
   })
@@ -179,7 +195,10 @@ export const SendRequest = z
       .string({ error: 'text: expected a string' })
       .max(MAX_SEND_CHARS, `text: ${MAX_SEND_CHARS} characters at most`)
       // eslint-disable-next-line no-control-regex
-      .refine((s) => !/[\u0000-\u0008\u000a-\u001f\u007f]/.test(s), 'text: control characters are not allowed (tab is); Enter is sent after the text'),
+      .refine(
+        (s) => !/[\u0000-\u0008\u000a-\u001f\u007f]/.test(s),
+        'text: control characters are not allowed (tab is); Enter is sent after the text',
+      ),
   })
   .strict();
 export type SendRequest = z.infer<typeof SendRequest>;
@@ -189,7 +208,18 @@ export type SendResponse = z.infer<typeof SendResponse>;
 
 // ---------- GET /api/runs/<id>/artifacts/<name> ----------
 
-export const ARTIFACT_NAMES = ['issue', 'sessions', 'candidates', 'minimal_repro', 'selected_candidate', 'hypotheses', 'decision', 'run_done', 'final', 'telemetry'] as const;
+export const ARTIFACT_NAMES = [
+  'issue',
+  'sessions',
+  'candidates',
+  'minimal_repro',
+  'selected_candidate',
+  'hypotheses',
+  'decision',
+  'run_done',
+  'final',
+  'telemetry',
+] as const;
 export const ArtifactName = z.enum(ARTIFACT_NAMES, { error: `artifact: expected one of ${ARTIFACT_NAMES.join(', ')}` });
 export type ArtifactName = z.infer<typeof ArtifactName>;
 
@@ -219,7 +249,10 @@ export type TelemetryResponse = z.infer<typeof TelemetryResponse>;
 /** The SSE event name of every run event; the data is one events.jsonl line. */
 export const SSE_EVENT_NAME = 'run-event';
 export const EventsQuery = z.object({
-  after: z.string().regex(/^\d{1,15}$/, 'after: expected a byte offset (a whole number)').optional(),
+  after: z
+    .string()
+    .regex(/^\d{1,15}$/, 'after: expected a byte offset (a whole number)')
+    .optional(),
 });
 export const LastEventId = z.string().regex(/^\d{1,15}$/, 'Last-Event-ID: expected a byte offset (a whole number)');
 export { RunEvent };

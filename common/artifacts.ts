@@ -155,7 +155,6 @@ export const SelectedCandidateFile = CandidateFile.extend({
 });
 export type SelectedCandidateFile = z.infer<typeof SelectedCandidateFile>;
 
-
 export const PreflightCheck = z.object({ name: z.string(), ok: z.boolean(), details: z.string() });
 export type PreflightCheck = z.infer<typeof PreflightCheck>;
 

@@ -5,8 +5,30 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionsFile } from '../common/artifacts';
 import { appendEvent } from '../main/runs/events';
 import { readJson, writeJsonAtomic } from '../main/runs/runStore';
-import { closePages, launchChromium, openPage, screenshot, startHarness, terminalSelection, terminalSize, terminalText, unexpectedErrors, type Harness, type PageGlobals, type PageWindow } from './support/dashboard';
-import { DONE_RUN, LIVE_RUN, MINIMAL_SCRIPT, NEEDS_HUMAN_RUN, writeDoneRun, writeLiveRun, writeNeedsHumanRun, type LiveRun } from './support/runFixtures';
+import {
+  closePages,
+  launchChromium,
+  openPage,
+  screenshot,
+  startHarness,
+  terminalSelection,
+  terminalSize,
+  terminalText,
+  unexpectedErrors,
+  type Harness,
+  type PageGlobals,
+  type PageWindow,
+} from './support/dashboard';
+import {
+  DONE_RUN,
+  LIVE_RUN,
+  MINIMAL_SCRIPT,
+  NEEDS_HUMAN_RUN,
+  writeDoneRun,
+  writeLiveRun,
+  writeNeedsHumanRun,
+  type LiveRun,
+} from './support/runFixtures';
 
 let h: Harness;
 let browser: Browser;
@@ -25,7 +47,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function openDashboard(hash = '', opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ page: Page; errors: string[] }> {
+async function openDashboard(
+  hash = '',
+  opts: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<{ page: Page; errors: string[] }> {
   const { page, errors, context } = await openPage(browser, opts);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: h.server.url });
   await page.goto(`${h.server.pageUrl}${hash}`);
@@ -42,7 +67,9 @@ describe('dashboard', () => {
     expect(page.url()).not.toContain('token=');
     // Its icon is inline (no request for /favicon.ico, which the server does not have).
     expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
-    expect(await page.evaluate(() => (globalThis as unknown as PageWindow).sessionStorage.getItem('mminions.token'))).toBe(h.server.token);
+    expect(await page.evaluate(() => (globalThis as unknown as PageWindow).sessionStorage.getItem('mminions.token'))).toBe(
+      h.server.token,
+    );
     const items = page.getByRole('list', { name: 'Runs' }).getByRole('listitem');
     await expect.poll(() => items.count()).toBe(3);
     const texts = await items.allInnerTexts();
@@ -63,7 +90,8 @@ describe('dashboard', () => {
   it('shows a finished run in every tab: progress, repro, hypotheses, metrics and the report', async () => {
     const { page, errors } = await openDashboard();
     await page.getByRole('link', { name: /median\(\) raises IndexError/ }).click();
-    for (const name of ['Overview', 'Workers', 'Repro', 'Hypotheses', 'Metrics', 'Report']) await expect.poll(() => tab(page, name).count()).toBe(1);
+    for (const name of ['Overview', 'Workers', 'Repro', 'Hypotheses', 'Metrics', 'Report'])
+      await expect.poll(() => tab(page, name).count()).toBe(1);
     expect(await tab(page, 'Overview').getAttribute('aria-selected')).toBe('true');
     const phases = page.getByRole('list', { name: 'Phases' });
     await expect.poll(() => phases.innerText()).toMatch(/Triage\s*done · 53 s[\s\S]*Decision\s*ok/);
@@ -77,11 +105,17 @@ describe('dashboard', () => {
     const rejected = page.getByRole('article', { name: 'Candidate median-syntax from w2' });
     expect(await rejected.innerText()).toMatch(/1 of 3 runs[\s\S]*Rejected: matched only 1 of 3 runs/);
     expect((await page.getByLabel('Minimal repro script').innerText()).trimEnd()).toBe(MINIMAL_SCRIPT.trimEnd());
-    expect(await page.locator('.repro .counts').innerText()).toMatch(/original\s*12 lines[\s\S]*after LLM\s*5 lines[\s\S]*final\s*2 lines[\s\S]*removed\s*83%/);
+    expect(await page.locator('.repro .counts').innerText()).toMatch(
+      /original\s*12 lines[\s\S]*after LLM\s*5 lines[\s\S]*final\s*2 lines[\s\S]*removed\s*83%/,
+    );
     await page.getByRole('button', { name: 'Copy repro' }).click();
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageWindow).navigator.clipboard.readText())).toBe(MINIMAL_SCRIPT);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as PageWindow).navigator.clipboard.readText()))
+      .toBe(MINIMAL_SCRIPT);
     await page.getByRole('button', { name: 'Copy oracle command' }).click();
-    await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageWindow).navigator.clipboard.readText())).toMatch(/^python3 \/.*\/repro\/minimal_repro\.py$/);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as unknown as PageWindow).navigator.clipboard.readText()))
+      .toMatch(/^python3 \/.*\/repro\/minimal_repro\.py$/);
     await screenshot(page, 'run-repro');
 
     await tab(page, 'Hypotheses').click();
@@ -96,12 +130,19 @@ describe('dashboard', () => {
     await screenshot(page, 'run-hypotheses');
 
     await page.keyboard.press('5');
-    for (const name of ['Tokens by worker', 'Tokens by phase', 'Timeline of workers across phases', 'Reduction from 12 to 2 lines']) {
+    for (const name of [
+      'Tokens by worker',
+      'Tokens by phase',
+      'Timeline of workers across phases',
+      'Reduction from 12 to 2 lines',
+    ]) {
       await page.getByRole('img', { name }).waitFor();
     }
     const workerTable = page.getByRole('table', { name: 'Tokens by worker' });
     expect(await workerTable.getByRole('row', { name: /^w1 / }).innerText()).toMatch(/12000\s+30000\s+2100/);
-    expect(await page.getByRole('img', { name: 'Timeline of workers across phases' }).locator('rect.seg-timeout').count()).toBe(1);
+    expect(await page.getByRole('img', { name: 'Timeline of workers across phases' }).locator('rect.seg-timeout').count()).toBe(
+      1,
+    );
     await screenshot(page, 'run-metrics');
 
     await tab(page, 'Report').click();
@@ -139,8 +180,12 @@ describe('dashboard', () => {
     await expect.poll(() => terminalText(page, 'w1'), { timeout: 30_000 }).toMatch(/^hi-from-42$/m);
     expect(await paneText(live.w1Session)).toMatch(/^hi-from-42$/m);
     // The focused terminal asks for WebGL; without a GPU it falls back to the DOM renderer.
-    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__mminionsTerminals?.renderer('w1'))).toMatch(/^(webgl|dom)$/);
-    console.log(`[e2e] w1 renderer: ${await page.evaluate(() => (globalThis as unknown as PageGlobals).__mminionsTerminals?.renderer('w1'))}, manager: ${await page.evaluate(() => (globalThis as unknown as PageGlobals).__mminionsTerminals?.renderer('manager'))}`);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).__mminionsTerminals?.renderer('w1'))).toMatch(
+      /^(webgl|dom)$/,
+    );
+    console.log(
+      `[e2e] w1 renderer: ${await page.evaluate(() => (globalThis as unknown as PageGlobals).__mminionsTerminals?.renderer('w1'))}, manager: ${await page.evaluate(() => (globalThis as unknown as PageGlobals).__mminionsTerminals?.renderer('manager'))}`,
+    );
 
     // Read-only: reconnects in ro mode; keys no longer reach the session.
     await region.getByRole('checkbox', { name: 'Read-only w1' }).check();
@@ -157,7 +202,9 @@ describe('dashboard', () => {
     await page.getByRole('heading', { name: 'Terminals' }).click();
     await page.keyboard.press('/');
     const find = page.getByRole('searchbox', { name: 'Find in terminal w1' });
-    await expect.poll(() => find.evaluate((el) => el === (globalThis as unknown as PageWindow).document.activeElement)).toBe(true);
+    await expect
+      .poll(() => find.evaluate((el) => el === (globalThis as unknown as PageWindow).document.activeElement))
+      .toBe(true);
     await find.fill('hi-from-42');
     await find.press('Enter');
     await expect.poll(() => terminalSelection(page, 'w1')).toBe('hi-from-42');
@@ -183,7 +230,12 @@ describe('dashboard', () => {
     await page.setViewportSize({ width: 1000, height: 900 });
     await expect.poll(async () => (await terminalSize(page, 'w1'))!.cols).not.toBe(before.cols);
     const { execa } = await import('execa');
-    const tmuxWidth = async () => Number((await execa('tmux', [...h.tmux.baseArgs(), 'display-message', '-p', '-t', `=${live.w1Session}:`, '#{window_width}'])).stdout.trim());
+    const tmuxWidth = async () =>
+      Number(
+        (
+          await execa('tmux', [...h.tmux.baseArgs(), 'display-message', '-p', '-t', `=${live.w1Session}:`, '#{window_width}'])
+        ).stdout.trim(),
+      );
     // Compared within the poll: the layout may settle in more than one step.
     await expect.poll(async () => (await tmuxWidth()) === (await terminalSize(page, 'w1'))!.cols).toBe(true);
     expect((await terminalSize(page, 'w1'))!.cols).not.toBe(before.cols);
@@ -199,13 +251,23 @@ describe('dashboard', () => {
     sessions.workers[1]!.status = 'running';
     sessions.workers[1]!.started_at = new Date().toISOString();
     await writeJsonAtomic(live.paths.sessions, sessions);
-    await appendEvent(live.paths.events, { type: 'worker_status', worker: 'w2', role: 'REPRO_BUILDER', phase: 'repro', status: 'running', detail: null, invocation: 'repro-w2' });
+    await appendEvent(live.paths.events, {
+      type: 'worker_status',
+      worker: 'w2',
+      role: 'REPRO_BUILDER',
+      phase: 'repro',
+      status: 'running',
+      detail: null,
+      invocation: 'repro-w2',
+    });
     await appendEvent(live.paths.events, { type: 'worker_stalled', worker: 'w2', action: 'nudge', idle_sec: 120 });
     await log.getByText('w2 stalled for 120 s: nudge').waitFor();
     await expect.poll(() => page.locator('.counts').first().innerText()).toMatch(/2\s*active/);
     await appendEvent(live.paths.events, { type: 'phase_finished', phase: 'repro', seconds: 31 });
     await appendEvent(live.paths.events, { type: 'phase_started', phase: 'validation' });
-    await expect.poll(() => page.getByRole('list', { name: 'Phases' }).innerText()).toMatch(/Repro\s*done · 31 s\s*Validation\s*in progress/);
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Phases' }).innerText())
+      .toMatch(/Repro\s*done · 31 s\s*Validation\s*in progress/);
     await screenshot(page, 'run-overview-live');
     expect(unexpectedErrors(errors)).toEqual([]);
     await page.close();
@@ -228,7 +290,9 @@ describe('dashboard', () => {
     expect(await stop.count()).toBe(0);
     const left = [...(await h.tmux.listSessions())].filter((s) => s.includes(LIVE_RUN));
     expect(left).toEqual([]);
-    await expect.poll(() => page.getByRole('list', { name: 'Runs' }).getByRole('listitem').first().innerText()).toMatch(/stopped/);
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Runs' }).getByRole('listitem').first().innerText())
+      .toMatch(/stopped/);
     expect(unexpectedErrors(errors)).toEqual([]);
     await page.close();
   });

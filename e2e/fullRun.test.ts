@@ -37,8 +37,12 @@ describe('full runs', () => {
   it('starts a run from the form and follows it to ranked hypotheses and metrics', async () => {
     const { page, errors } = await openPage(browser);
     const runId = await startFromForm(page);
-    await expect.poll(() => page.getByRole('list', { name: 'Runs' }).innerText(), { timeout: 15_000 }).toContain('convolve reports the wrong argument as empty');
-    await expect.poll(() => page.getByRole('list', { name: 'Phases' }).innerText(), { timeout: 30_000 }).toMatch(/Repro\s*in progress/);
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Runs' }).innerText(), { timeout: 15_000 })
+      .toContain('convolve reports the wrong argument as empty');
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Phases' }).innerText(), { timeout: 30_000 })
+      .toMatch(/Repro\s*in progress/);
     await screenshot(page, 'full-run-overview-running');
 
     // Workers appear, their terminals attach and show live output; typing is echoed by the pane.
@@ -49,11 +53,16 @@ describe('full runs', () => {
     await term.getByText(/^attached/).waitFor({ timeout: 15_000 });
     // The worker's codex prints its steps as they happen; after a command it waits for the (slowed) model,
     // so what is typed now is echoed without interleaved output.
-    await expect.poll(() => terminalText(page, 'w1'), { timeout: 45_000 }).toMatch(/\$ .*grep -rn 'cannot be empty' statsmini.* → exit 0/);
+    await expect
+      .poll(() => terminalText(page, 'w1'), { timeout: 45_000 })
+      .toMatch(/\$ .*grep -rn 'cannot be empty' statsmini.* → exit 0/);
     await term.locator('.xterm').click();
     await page.keyboard.type('typed-into-w1');
     await expect.poll(() => terminalText(page, 'w1'), { timeout: 30_000 }).toContain('typed-into-w1');
-    await page.getByRole('region', { name: 'Terminal w2' }).getByText(/^attached/).waitFor();
+    await page
+      .getByRole('region', { name: 'Terminal w2' })
+      .getByText(/^attached/)
+      .waitFor();
     await screenshot(page, 'full-run-workers');
 
     // The run ends by itself.
@@ -78,7 +87,9 @@ describe('full runs', () => {
     const byWorker = page.getByRole('table', { name: 'Tokens by worker' });
     await expect.poll(() => byWorker.getByRole('row').count()).toBe(6); // header, manager (reducer), w1..w4
     await page.getByRole('img', { name: /^Reduction from \d+ to \d+ lines$/ }).waitFor();
-    expect(await page.getByRole('img', { name: 'Timeline of workers across phases' }).locator('rect.seg-finished').count()).toBe(4);
+    expect(await page.getByRole('img', { name: 'Timeline of workers across phases' }).locator('rect.seg-finished').count()).toBe(
+      4,
+    );
     await screenshot(page, 'full-run-metrics');
 
     await tab(page, 'Report').click();
@@ -99,7 +110,9 @@ describe('full runs', () => {
     await expect.poll(() => page.locator('.run-header .badge').innerText(), { timeout: 30_000 }).toBe('stopped');
     // The badge can show stopped (run_done written) a moment before the manager's own session ends.
     await expect.poll(async () => [...(await s.tmux.listSessions())].filter((x) => x.includes(runId))).toEqual([]);
-    await expect.poll(() => page.getByRole('list', { name: 'Runs' }).getByRole('listitem').first().innerText()).toMatch(/stopped/);
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Runs' }).getByRole('listitem').first().innerText())
+      .toMatch(/stopped/);
     await screenshot(page, 'full-run-stopped');
     expect(unexpectedErrors(errors)).toEqual([]);
     await page.close();

@@ -16,17 +16,34 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('npm start without Electron', () => {
   it('says so plainly and serves the dashboard, printing the URL to open', async () => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs'), '--no-build', '--port', '0', '--runs-root', join(dir, 'runs'), '--tmux-socket', `mmstart-${process.pid}`], {
-      cwd: ROOT,
-      env: { ...process.env, MMINIONS_BROWSER: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'scripts', 'start.mjs'),
+        '--no-build',
+        '--port',
+        '0',
+        '--runs-root',
+        join(dir, 'runs'),
+        '--tmux-socket',
+        `mmstart-${process.pid}`,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, MMINIONS_BROWSER: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
     child.stderr.on('data', (b: Buffer) => (out += b.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
-      const url = (await waitFor(() => /mminions server: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out)?.[1], 'the printed URL', 20_000))!;
+      const url = (await waitFor(
+        () => /mminions server: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out)?.[1],
+        'the printed URL',
+        20_000,
+      ))!;
       expect(out).toContain('[mminions] Electron is not installed on this machine, so the desktop window cannot open.');
       expect(out).toContain('Open the URL printed below in your browser');
       const page = await fetch(url);

@@ -11,7 +11,12 @@ const BIN = resolve(__dirname, '..', 'bin', 'mminions.js');
 let dir: string;
 
 const mm = (args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) =>
-  execa(process.execPath, [BIN, ...args], { reject: false, cwd: opts.cwd ?? dir, env: { MMINIONS_CONFIG: '', ...opts.env }, timeout: 30_000 });
+  execa(process.execPath, [BIN, ...args], {
+    reject: false,
+    cwd: opts.cwd ?? dir,
+    env: { MMINIONS_CONFIG: '', ...opts.env },
+    timeout: 30_000,
+  });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mm-cli-'));
@@ -24,7 +29,21 @@ describe('mminions --help', () => {
   it('lists every command', async () => {
     const r = await mm(['--help']);
     expect(r.exitCode).toBe(0);
-    for (const c of ['manager', 'run', 'status', 'attach', 'send', 'stop', 'server', 'demo', 'eval', 'preflight', 'config', 'scripted-model', 'render-events']) {
+    for (const c of [
+      'manager',
+      'run',
+      'status',
+      'attach',
+      'send',
+      'stop',
+      'server',
+      'demo',
+      'eval',
+      'preflight',
+      'config',
+      'scripted-model',
+      'render-events',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
     }
   });
@@ -41,7 +60,19 @@ describe('mminions --help', () => {
   it('warns at once about a flag outside its range (clamped, as the prototype did)', async () => {
     const plain = join(dir, 'plain');
     await mkdir(plain, { recursive: true });
-    const r = await mm(['manager', '--issue-text', 'x', '--workers', '9', '--repo-path', plain, '--runs-root', join(dir, 'runs'), '--tmux-socket', `mmcli-warn-${process.pid}`]);
+    const r = await mm([
+      'manager',
+      '--issue-text',
+      'x',
+      '--workers',
+      '9',
+      '--repo-path',
+      plain,
+      '--runs-root',
+      join(dir, 'runs'),
+      '--tmux-socket',
+      `mmcli-warn-${process.pid}`,
+    ]);
     expect(r.exitCode).toBe(2); // preflight: not a git repository
     expect(r.stderr).toContain('mminions manager: warning: manager.workers = 9 is outside 1..6; using 6');
   });
@@ -55,7 +86,10 @@ describe('mminions --help', () => {
 
 describe('mminions config', () => {
   it('prints the effective configuration: file, environment and flags applied', async () => {
-    await writeFile(join(dir, 'mminions.toml'), '[manager]\nworkers = 3\nruns_root = "my-runs"\n[codex.config]\nmodel_provider = "local"\n');
+    await writeFile(
+      join(dir, 'mminions.toml'),
+      '[manager]\nworkers = 3\nruns_root = "my-runs"\n[codex.config]\nmodel_provider = "local"\n',
+    );
     const r = await mm(['config', '--timeout-sec', '90'], { env: { MMINIONS_TMUX_SOCKET: 'sock-from-env' } });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain(`# effective configuration (file: ${join(dir, 'mminions.toml')})`);
@@ -127,7 +161,11 @@ describe('run control without a run', () => {
 
 describe('mminions render-events', () => {
   it('renders codex JSONL and passes other lines through', async () => {
-    const input = ['{"type":"turn.started"}', 'plain text line', '{"type":"turn.completed","usage":{"input_tokens":5,"cached_input_tokens":1,"output_tokens":2}}'].join('\n');
+    const input = [
+      '{"type":"turn.started"}',
+      'plain text line',
+      '{"type":"turn.completed","usage":{"input_tokens":5,"cached_input_tokens":1,"output_tokens":2}}',
+    ].join('\n');
     const r = await execa(process.execPath, [BIN, 'render-events'], { input, reject: false });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('plain text line');
@@ -140,10 +178,16 @@ describe('commandHint', () => {
   const root = resolve(__dirname, '..');
   it('prints a command line that works in the shell it is shown in', async () => {
     const noMminions = { PATH: '/usr/bin:/bin' };
-    expect(commandHint(['status', '--run-id', 'run-1'], { env: noMminions, cwd: root })).toBe('npx mminions status --run-id run-1');
-    expect(commandHint(['status', '--runs-root', '/my runs'], { env: noMminions, cwd: dir })).toBe(`node ${join(root, 'bin', 'mminions.js')} status --runs-root '/my runs'`);
+    expect(commandHint(['status', '--run-id', 'run-1'], { env: noMminions, cwd: root })).toBe(
+      'npx mminions status --run-id run-1',
+    );
+    expect(commandHint(['status', '--runs-root', '/my runs'], { env: noMminions, cwd: dir })).toBe(
+      `node ${join(root, 'bin', 'mminions.js')} status --runs-root '/my runs'`,
+    );
     // npm's own PATH (node_modules/.bin) does not count: the person's shell does not have it.
-    expect(commandHint(['status'], { env: { PATH: `${join(root, 'node_modules', '.bin')}:/usr/bin` }, cwd: root })).toBe('npx mminions status');
+    expect(commandHint(['status'], { env: { PATH: `${join(root, 'node_modules', '.bin')}:/usr/bin` }, cwd: root })).toBe(
+      'npx mminions status',
+    );
     const binDir = join(dir, 'global-bin');
     await mkdir(binDir, { recursive: true });
     await writeFile(join(binDir, 'mminions'), '#!/bin/sh\n', { mode: 0o755 });

@@ -18,8 +18,14 @@ const COMMANDS: Record<string, Command> = {
   eval: { summary: 'bug-fix evaluation harness (numpy-convolve, bugfix)', load: () => import('./cli/eval') },
   preflight: { summary: 'check codex, tmux, git and the repository', load: () => import('./cli/preflight') },
   config: { summary: 'print the effective configuration', load: () => import('./cli/config') },
-  'scripted-model': { summary: 'serve a scripted Responses-API model on loopback (tests, demo)', load: () => import('./cli/scriptedModel') },
-  'render-events': { summary: 'render codex JSONL events from stdin as readable lines', load: () => import('./cli/renderEvents') },
+  'scripted-model': {
+    summary: 'serve a scripted Responses-API model on loopback (tests, demo)',
+    load: () => import('./cli/scriptedModel'),
+  },
+  'render-events': {
+    summary: 'render codex JSONL events from stdin as readable lines',
+    load: () => import('./cli/renderEvents'),
+  },
 };
 
 export function helpText(): string {
@@ -62,7 +68,15 @@ export async function main(argv: string[]): Promise<number> {
     }
     const e = err as Error;
     // Our own errors say what went wrong in words; a built-in one (TypeError, ...) is a bug, named as such.
-    const builtin = ['EvalError', 'RangeError', 'ReferenceError', 'SyntaxError', 'TypeError', 'URIError', 'AggregateError'].includes(e.name);
+    const builtin = [
+      'EvalError',
+      'RangeError',
+      'ReferenceError',
+      'SyntaxError',
+      'TypeError',
+      'URIError',
+      'AggregateError',
+    ].includes(e.name);
     console.error(`mminions ${name}: ${builtin ? `${e.name}: ` : ''}${e.message}`);
     if (process.env.MMINIONS_DEBUG) console.error(e.stack);
     return 1;

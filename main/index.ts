@@ -11,7 +11,10 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   startDesktopApp({ preloadPath: join(here, '..', 'preload', 'index.cjs') }).catch((err: Error) => {
-    dialog.showErrorBox('mminions could not start', `${err.message}\n\nThe same dashboard is available without the desktop app: run \`mminions server\` and open the URL it prints.`);
+    dialog.showErrorBox(
+      'mminions could not start',
+      `${err.message}\n\nThe same dashboard is available without the desktop app: run \`mminions server\` and open the URL it prints.`,
+    );
     app.exit(1);
   });
 }

@@ -30,14 +30,18 @@ for (const tool of ['tmux', 'git']) {
   }
 }
 
-const installArgs = existsSync(join(root, 'package-lock.json')) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+const installArgs = existsSync(join(root, 'package-lock.json'))
+  ? ['ci', '--no-audit', '--no-fund']
+  : ['install', '--no-audit', '--no-fund'];
 // node-pty builds from source; point node-gyp at the system's Node headers when they exist so it
 // does not need to download them.
 const headerEnv = !process.env.npm_config_nodedir && existsSync('/usr/include/node/node.h') ? { npm_config_nodedir: '/usr' } : {};
 
 say(`installing dependencies (npm ${installArgs[0]})...`);
 if (!process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
-  say("(Electron downloads its binary from github.com. Where it cannot, npm prints an error for it and setup retries without it: the dashboard then opens in your browser.)");
+  say(
+    '(Electron downloads its binary from github.com. Where it cannot, npm prints an error for it and setup retries without it: the dashboard then opens in your browser.)',
+  );
 }
 let desktop = true;
 if (!run(npm, installArgs, headerEnv)) {
@@ -46,7 +50,9 @@ if (!run(npm, installArgs, headerEnv)) {
   desktop = false;
   if (!run(npm, installArgs, { ...headerEnv, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' })) {
     rmSync(join(root, 'node_modules'), { recursive: true, force: true });
-    console.error('\n[mminions setup] npm could not install the dependencies (see the errors above). Nothing was left half-installed; fix the cause and run `npm run setup` again.');
+    console.error(
+      '\n[mminions setup] npm could not install the dependencies (see the errors above). Nothing was left half-installed; fix the cause and run `npm run setup` again.',
+    );
     process.exit(1);
   }
 }
@@ -58,7 +64,9 @@ if (!run(npm, ['run', 'build'])) {
 }
 
 if (!desktop) {
-  say('Electron\'s binary could not be downloaded on this machine, so the dashboard will open in your browser instead of a desktop window. Everything else works the same.');
+  say(
+    "Electron's binary could not be downloaded on this machine, so the dashboard will open in your browser instead of a desktop window. Everything else works the same.",
+  );
 }
 say('ready. `npx mminions --help` lists the commands; `npm test` runs the tests.');
 if (noStart) process.exit(0);

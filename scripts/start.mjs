@@ -39,6 +39,13 @@ if (electron) {
       ? '[mminions] MMINIONS_BROWSER is set: serving the dashboard for your browser.'
       : '[mminions] Electron is not installed on this machine, so the desktop window cannot open.',
   );
-  console.log('[mminions] Open the URL printed below in your browser (it carries your access token). Stop with Ctrl+C; runs keep going.');
-  forward(spawn(process.execPath, [join(root, 'out', 'main', 'cli.js'), 'server', ...extra.filter((a) => a !== '--no-build')], { cwd: root, stdio: 'inherit' }));
+  console.log(
+    '[mminions] Open the URL printed below in your browser (it carries your access token). Stop with Ctrl+C; runs keep going.',
+  );
+  forward(
+    spawn(process.execPath, [join(root, 'out', 'main', 'cli.js'), 'server', ...extra.filter((a) => a !== '--no-build')], {
+      cwd: root,
+      stdio: 'inherit',
+    }),
+  );
 }

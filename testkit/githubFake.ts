@@ -38,7 +38,11 @@ const ISSUE_PATH = /\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/?$/;
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -49,9 +53,18 @@ export async function startGithubFake(opts: GithubFakeOptions): Promise<GithubFa
 
   const answer = (method: string, path: string, headers: IncomingHttpHeaders, res: ServerResponse) => {
     const reset = String(opts.rateLimitReset ?? Math.floor(Date.now() / 1000) + 3600);
-    const rate = { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': opts.rateLimited ? '0' : '59', 'x-ratelimit-reset': reset };
+    const rate = {
+      'x-ratelimit-limit': '60',
+      'x-ratelimit-remaining': opts.rateLimited ? '0' : '59',
+      'x-ratelimit-reset': reset,
+    };
     if (opts.rateLimited) {
-      sendJson(res, 403, { message: 'API rate limit exceeded for 127.0.0.1.', documentation_url: 'https://docs.github.com/rest/rate-limit' }, rate);
+      sendJson(
+        res,
+        403,
+        { message: 'API rate limit exceeded for 127.0.0.1.', documentation_url: 'https://docs.github.com/rest/rate-limit' },
+        rate,
+      );
       return;
     }
     if (opts.requireToken !== undefined) {
@@ -64,7 +77,12 @@ export async function startGithubFake(opts: GithubFakeOptions): Promise<GithubFa
     const m = method === 'GET' ? ISSUE_PATH.exec(path.split('?')[0] ?? '') : null;
     const issue = m ? issues.get(`${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}#${m[3]}`) : undefined;
     if (issue === undefined) {
-      sendJson(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/issues/issues#get-an-issue' }, rate);
+      sendJson(
+        res,
+        404,
+        { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/issues/issues#get-an-issue' },
+        rate,
+      );
     } else if (typeof issue === 'string') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...rate });
       res.end(issue);

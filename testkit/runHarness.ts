@@ -46,7 +46,14 @@ export function getAgent(scenario: ScenarioInput, role: string, worker: string):
 }
 
 /** A repro answer as the `message` text of a scenario step. */
-export function reproMessage(a: { candidate_id: string; script: string; claimed_failure_signature: string; oracle_command?: string; setup_commands?: string[]; file_extension?: string }): string {
+export function reproMessage(a: {
+  candidate_id: string;
+  script: string;
+  claimed_failure_signature: string;
+  oracle_command?: string;
+  setup_commands?: string[];
+  file_extension?: string;
+}): string {
   return JSON.stringify({
     candidate_id: a.candidate_id,
     script: a.script,
@@ -124,7 +131,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Python's major.minor on PATH (so validation resolves it without a version diagnostic). */
 function localPythonVersion(): string {
   try {
-    const v = execFileSync('python3', ['-c', 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")'], { encoding: 'utf8', timeout: 10_000 }).trim();
+    const v = execFileSync('python3', ['-c', 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")'], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    }).trim();
     return /^3\.\d+$/.test(v) ? v : '3';
   } catch {
     return '3';
@@ -160,7 +170,14 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
 
     const makeConfig = (manager: ConfigOverrides = {}, codex: { command?: string; sandbox?: SandboxMode } = {}): Config =>
       buildConfig(
-        { codex: { command: codex.command ?? o.codex?.command ?? CODEX_BIN, home: codexHome.dir, sandbox: codex.sandbox ?? o.codex?.sandbox ?? 'read-only', config: model.codexConfig } },
+        {
+          codex: {
+            command: codex.command ?? o.codex?.command ?? CODEX_BIN,
+            home: codexHome.dir,
+            sandbox: codex.sandbox ?? o.codex?.sandbox ?? 'read-only',
+            config: model.codexConfig,
+          },
+        },
         {
           file: null,
           env: {},
@@ -189,7 +206,8 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
     const store = new RunStore(runsRoot);
 
     const cliEnv: NodeJS.ProcessEnv = { ...codexHome.env };
-    for (const k of Object.keys(cliEnv)) if (k.startsWith('MMINIONS_') || k === 'TMUX' || k === 'GITHUB_TOKEN' || k === 'GH_TOKEN') delete cliEnv[k];
+    for (const k of Object.keys(cliEnv))
+      if (k.startsWith('MMINIONS_') || k === 'TMUX' || k === 'GITHUB_TOKEN' || k === 'GH_TOKEN') delete cliEnv[k];
 
     const writeConfigFile = async (c: Config = config): Promise<string> => {
       const file = join(root, 'mminions.toml');
@@ -197,18 +215,32 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
       const table = {
         manager: rest.manager,
         ...(rest.tmux.socket ? { tmux: { socket: rest.tmux.socket } } : {}),
-        codex: { command: rest.codex.command, ...(rest.codex.home ? { home: rest.codex.home } : {}), sandbox: rest.codex.sandbox, config: rest.codex.config },
+        codex: {
+          command: rest.codex.command,
+          ...(rest.codex.home ? { home: rest.codex.home } : {}),
+          sandbox: rest.codex.sandbox,
+          config: rest.codex.config,
+        },
       };
       await writeFile(file, stringifyToml(table));
       return file;
     };
 
     const cli = (args: string[], opts: ExecaOptions = {}) =>
-      execa(process.execPath, [requireBuiltCli(), ...args], { cwd: root, env: cliEnv, extendEnv: false, reject: false, stdin: 'ignore', timeout: 120_000, ...opts });
+      execa(process.execPath, [requireBuiltCli(), ...args], {
+        cwd: root,
+        env: cliEnv,
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        timeout: 120_000,
+        ...opts,
+      });
 
     const readRun = async (runId: string): Promise<RunArtifacts> => {
       const paths = store.paths(runId);
-      const json = async <S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> => parseJsonArtifact(path, await readFile(path, 'utf8'), schema);
+      const json = async <S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> =>
+        parseJsonArtifact(path, await readFile(path, 'utf8'), schema);
       const candidates: Record<string, CandidateFile> = {};
       for (const f of (await readdir(paths.candidatesDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'))) {
         candidates[f.replace(/\.json$/, '')] = await json(join(paths.candidatesDir, f), CandidateFile);
@@ -255,8 +287,12 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
       const sessions = await tmux.listSessions();
       if (sessions.size) problems.push(`tmux sessions left on ${tmux.socket}: ${[...sessions].join(', ')}`);
       const wt = execFileSync('git', ['-C', repo.path, 'worktree', 'list', '--porcelain'], { encoding: 'utf8', timeout: 10_000 });
-      const listed = wt.split('\n').filter((l) => l.startsWith('worktree ')).map((l) => l.slice('worktree '.length));
-      if (listed.length !== 1 || listed[0] !== repo.path) problems.push(`git worktree list shows more than the main worktree: ${listed.join(', ')}`);
+      const listed = wt
+        .split('\n')
+        .filter((l) => l.startsWith('worktree '))
+        .map((l) => l.slice('worktree '.length));
+      if (listed.length !== 1 || listed[0] !== repo.path)
+        problems.push(`git worktree list shows more than the main worktree: ${listed.join(', ')}`);
       const dirs = (await readdir(worktreeRoot).catch(() => [] as string[])).filter((n) => n.startsWith('mminions-'));
       if (dirs.length) problems.push(`worktree folders left in ${worktreeRoot}: ${dirs.join(', ')}`);
       const procs = execFileSync('ps', ['-A', '-o', 'pid=,stat=,args='], { encoding: 'utf8', timeout: 10_000 })
@@ -304,7 +340,12 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
 }
 
 /** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

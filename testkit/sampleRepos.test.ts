@@ -14,7 +14,8 @@ async function sample(kind: SampleRepo['kind']): Promise<SampleRepo> {
   return r;
 }
 
-const run = (cmd: string, args: string[], cwd: string) => execa(cmd, args, { cwd, reject: false, timeout: 20_000, stdin: 'ignore', all: true });
+const run = (cmd: string, args: string[], cwd: string) =>
+  execa(cmd, args, { cwd, reject: false, timeout: 20_000, stdin: 'ignore', all: true });
 
 describe('createSampleRepo', () => {
   it('python-convolve: one clean commit, the real bug, a fix that applies and cures it', async () => {

@@ -58,7 +58,8 @@ const CONVOLVE_CHECKS = `    if not signal:
 function pythonConvolveSpec(): SampleSpec {
   const files = readTree(join(EXAMPLE, 'repo'));
   const core = files['statsmini/core.py'] ?? '';
-  if (!core.includes(CONVOLVE_SWAP + CONVOLVE_CHECKS)) throw new Error('examples/statsmini/repo/statsmini/core.py no longer has the convolve bug the sample expects');
+  if (!core.includes(CONVOLVE_SWAP + CONVOLVE_CHECKS))
+    throw new Error('examples/statsmini/repo/statsmini/core.py no longer has the convolve bug the sample expects');
   const issue = readFileSync(join(EXAMPLE, 'issue.md'), 'utf8');
   return {
     files,
@@ -67,7 +68,11 @@ function pythonConvolveSpec(): SampleSpec {
     fixedContent: core.replace(CONVOLVE_SWAP + CONVOLVE_CHECKS, CONVOLVE_CHECKS + CONVOLVE_SWAP),
     bugLineText: '    if len(kernel) > len(signal):',
     bugFunc: 'convolve',
-    issue: (lineOf) => issue.replace(/core\.py", line \d+, in convolve/, `core.py", line ${lineOf('        raise ValueError("kernel cannot be empty")')}, in convolve`),
+    issue: (lineOf) =>
+      issue.replace(
+        /core\.py", line \d+, in convolve/,
+        `core.py", line ${lineOf('        raise ValueError("kernel cannot be empty")')}, in convolve`,
+      ),
   };
 }
 
@@ -218,7 +223,14 @@ export async function createSampleRepo(kind: SampleKind, parentDir?: string): Pr
     return n;
   };
   const bugLine = lineOf(spec.bugLineText);
-  return { kind, path, commit, issueMarkdown: spec.issue(lineOf), bug: { file: spec.buggyFile, line: bugLine, func: spec.bugFunc }, fixPatch };
+  return {
+    kind,
+    path,
+    commit,
+    issueMarkdown: spec.issue(lineOf),
+    bug: { file: spec.buggyFile, line: bugLine, func: spec.bugFunc },
+    fixPatch,
+  };
 }
 
 /** Commits the fix on top of the sample's HEAD; returns the new commit. */

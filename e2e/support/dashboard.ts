@@ -18,16 +18,26 @@ export const CHROMIUM = process.env.MMINIONS_CHROMIUM ?? '/usr/bin/chromium';
 
 export function requireBuiltDashboard(): void {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
-    throw new Error(`the dashboard is not built (${RENDERER_DIR}/index.html is missing): run \`npm run build\` before the e2e tests (\`npm test\` does)`);
+    throw new Error(
+      `the dashboard is not built (${RENDERER_DIR}/index.html is missing): run \`npm run build\` before the e2e tests (\`npm test\` does)`,
+    );
   }
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium), as .ci/run does`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: install Debian's package (apt-get install chromium), as .ci/run does`);
 }
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -46,7 +56,9 @@ export async function startHarness(configure: (c: Config) => Config = (c) => c):
   const runsRoot = join(dir, 'runs');
   await mkdir(runsRoot, { recursive: true });
   const tmux = privateTmux('mme2e');
-  const config = configure(buildConfig({}, { file: null, env: {}, cwd: dir, overrides: { runs_root: runsRoot, tmux_socket: tmux.socket } }));
+  const config = configure(
+    buildConfig({}, { file: null, env: {}, cwd: dir, overrides: { runs_root: runsRoot, tmux_socket: tmux.socket } }),
+  );
   const server = await startStatusServer({ config, port: 0, quiet: true, staticDir: RENDERER_DIR });
   return {
     dir,
@@ -71,7 +83,10 @@ export async function closePages(): Promise<void> {
 }
 
 /** A page with console errors and failed requests collected, so a test can assert there were none. */
-export async function openPage(browser: Browser, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+export async function openPage(
+  browser: Browser,
+  opts: { colorScheme?: 'light' | 'dark' } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, colorScheme: opts.colorScheme ?? 'light' });
   openContexts.add(context);
   const page = await context.newPage();
@@ -82,7 +97,8 @@ export async function openPage(browser: Browser, opts: { colorScheme?: 'light' |
   });
   // Artifacts a run has not written yet are 404 by design; any other failed request is reported.
   page.on('response', (r) => {
-    if (r.status() >= 400 && !/\/api\/runs\/[^/]+\/artifacts\//.test(r.url())) errors.push(`http ${r.status()} ${r.request().method()} ${r.url().replace(/token=[^&]+/, 'token=…')}`);
+    if (r.status() >= 400 && !/\/api\/runs\/[^/]+\/artifacts\//.test(r.url()))
+      errors.push(`http ${r.status()} ${r.request().method()} ${r.url().replace(/token=[^&]+/, 'token=…')}`);
   });
   return { context, page, errors };
 }

@@ -54,7 +54,14 @@ export async function startFullRunSetup(opts: { replyDelayMs: number; tmuxSocket
   const [title, ...rest] = issueBody.split('\n');
   const github = await startGithubFake({
     issues: {
-      'acme/statsmini#12': { number: 12, title: title!.replace(/^#\s*/, ''), body: rest.join('\n').trim(), labels: [{ name: 'bug' }], state: 'open', html_url: ISSUE_URL },
+      'acme/statsmini#12': {
+        number: 12,
+        title: title!.replace(/^#\s*/, ''),
+        body: rest.join('\n').trim(),
+        labels: [{ name: 'bug' }],
+        state: 'open',
+        html_url: ISSUE_URL,
+      },
     },
   });
   const runsRoot = join(dir, 'runs');
@@ -63,7 +70,15 @@ export async function startFullRunSetup(opts: { replyDelayMs: number; tmuxSocket
   await writeFile(
     toml,
     stringify({
-      manager: { repo_path: repo, runs_root: runsRoot, workers: 2, timeout_sec: 120, stall_sec: 60, worker_model: 'scripted', manager_model: 'scripted' },
+      manager: {
+        repo_path: repo,
+        runs_root: runsRoot,
+        workers: 2,
+        timeout_sec: 120,
+        stall_sec: 60,
+        worker_model: 'scripted',
+        manager_model: 'scripted',
+      },
       tmux: { socket: opts.tmuxSocket },
       github: { api_url: github.url },
       codex: { command: CODEX_BIN, home: codexHome, sandbox: 'read-only', config: scriptedCodexConfig(model.url) },

@@ -55,7 +55,9 @@ const INVOCATION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export function invocationFiles(paths: RunPaths, invocation: string): InvocationFiles {
   if (!INVOCATION_NAME.test(invocation)) {
-    throw new Error(`invalid agent invocation name ${JSON.stringify(invocation)}: use letters, digits, ".", "_" and "-" (e.g. repro-w1)`);
+    throw new Error(
+      `invalid agent invocation name ${JSON.stringify(invocation)}: use letters, digits, ".", "_" and "-" (e.g. repro-w1)`,
+    );
   }
   const telemetryPath = join(paths.telemetryDir, `${invocation}.jsonl`);
   return {
@@ -103,7 +105,11 @@ export async function collectAgentResult(o: {
   durationMs: number;
   notes: string[];
 }): Promise<AgentResult> {
-  const [rawOutput, jsonl, stderr] = await Promise.all([readOr(o.files.outputPath, ''), readOr(o.files.telemetryPath, ''), readOr(o.files.stderrPath, '')]);
+  const [rawOutput, jsonl, stderr] = await Promise.all([
+    readOr(o.files.outputPath, ''),
+    readOr(o.files.telemetryPath, ''),
+    readOr(o.files.stderrPath, ''),
+  ]);
   const summary: TelemetrySummary = summarizeTelemetry(jsonl);
   const diagnostics = [...o.notes, ...summary.errors.map((e) => `agent error: ${e}`)];
   const stderrTail = tailLines(stderr);

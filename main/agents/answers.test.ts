@@ -28,14 +28,20 @@ test('plain JSON', () => {
 test('JSON in a fence, with or without a language', () => {
   const fenced = `Here you go:\n\`\`\`json\n${JSON.stringify(triage, null, 2)}\n\`\`\`\nDone.`;
   expect(parseAgentAnswer('TRIAGER', fenced, 'w1-triage')).toEqual({ ok: true, value: triage });
-  expect(parseAgentAnswer('REDUCER', '```\n{"script": "x = 1"}\n```', 'manager-reducer')).toEqual({ ok: true, value: { script: 'x = 1' } });
+  expect(parseAgentAnswer('REDUCER', '```\n{"script": "x = 1"}\n```', 'manager-reducer')).toEqual({
+    ok: true,
+    value: { script: 'x = 1' },
+  });
 });
 
 test('JSON embedded in prose, braces and quotes inside strings, decoys before it', () => {
   const text = `I looked at "core.py" (the {weird} part) and {"note": "not it"}. Answer: ${JSON.stringify({
     script: 'def f():\n    return {"a": "}"}\nprint(f(), "{")',
   })} -- that's all, don't worry.`;
-  expect(parseAgentAnswer('REDUCER', text, 'manager-reducer')).toEqual({ ok: true, value: { script: 'def f():\n    return {"a": "}"}\nprint(f(), "{")' } });
+  expect(parseAgentAnswer('REDUCER', text, 'manager-reducer')).toEqual({
+    ok: true,
+    value: { script: 'def f():\n    return {"a": "}"}\nprint(f(), "{")' },
+  });
 });
 
 test('an answer inside a wrapper object that does not parse is still found', () => {

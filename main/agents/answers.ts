@@ -1,6 +1,12 @@
 // Parses an agent's final message into its role's answer (untrusted text: plain JSON, fenced, or inside prose).
 import type { z } from 'zod';
-import { ANSWER_SCHEMAS, type AgentRole, type ReducerAnswer, type ReproAnswer, type TriageAnswer } from '../../common/agentAnswers';
+import {
+  ANSWER_SCHEMAS,
+  type AgentRole,
+  type ReducerAnswer,
+  type ReproAnswer,
+  type TriageAnswer,
+} from '../../common/agentAnswers';
 
 export interface AnswerByRole {
   REPRO_BUILDER: ReproAnswer;

@@ -21,7 +21,10 @@ describe('nativeCodex', () => {
     expect(native!.path).toMatch(/vendor\/[^/]+\/bin\/codex$/);
     expect(native!.env).toMatchObject({ CODEX_MANAGED_BY_NPM: '1' });
     const viaLauncher = execFileSync(CODEX_BIN, ['--version'], { encoding: 'utf8' }).trim();
-    const direct = execFileSync(native!.path, ['--version'], { encoding: 'utf8', env: { ...process.env, ...native!.env } }).trim();
+    const direct = execFileSync(native!.path, ['--version'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...native!.env },
+    }).trim();
     expect(direct).toBe(viaLauncher);
     // A bare `codex` found on PATH through a symlink, as a global npm install makes it.
     const bin = join(dir, 'bin');

@@ -9,29 +9,59 @@ const ctx = { file: null, env: {}, cwd: '/tmp', overrides: {} };
 describe('buildCodexArgs', () => {
   it('builds the exec command line with every flag the manager relies on', () => {
     const config = buildConfig(
-      { codex: { command: '/opt/codex', home: '/tmp/ch', sandbox: 'read-only', config: { model_provider: 'scripted', model_providers: { scripted: { base_url: 'http://127.0.0.1:9/v1' } } } } },
+      {
+        codex: {
+          command: '/opt/codex',
+          home: '/tmp/ch',
+          sandbox: 'read-only',
+          config: { model_provider: 'scripted', model_providers: { scripted: { base_url: 'http://127.0.0.1:9/v1' } } },
+        },
+      },
       ctx,
     );
-    const c = buildCodexArgs({ config, model: 'scripted', worktree: '/wt/a b', outputFile: '/run/agents/repro-w1.out.txt', schemaFile: '/run/schema.json' });
+    const c = buildCodexArgs({
+      config,
+      model: 'scripted',
+      worktree: '/wt/a b',
+      outputFile: '/run/agents/repro-w1.out.txt',
+      schemaFile: '/run/schema.json',
+    });
     expect(c.command).toBe('/opt/codex');
     expect(c.env).toEqual({ CODEX_HOME: '/tmp/ch' });
     expect(c.args).toEqual([
-      'exec', '-', '--json',
-      '-o', '/run/agents/repro-w1.out.txt',
-      '--output-schema', '/run/schema.json',
+      'exec',
+      '-',
+      '--json',
+      '-o',
+      '/run/agents/repro-w1.out.txt',
+      '--output-schema',
+      '/run/schema.json',
       '--skip-git-repo-check',
-      '-s', 'read-only',
-      '-m', 'scripted',
-      '-C', '/wt/a b',
-      '-c', 'approval_policy="never"',
-      '-c', 'model_provider="scripted"',
-      '-c', 'model_providers.scripted.base_url="http://127.0.0.1:9/v1"',
+      '-s',
+      'read-only',
+      '-m',
+      'scripted',
+      '-C',
+      '/wt/a b',
+      '-c',
+      'approval_policy="never"',
+      '-c',
+      'model_provider="scripted"',
+      '-c',
+      'model_providers.scripted.base_url="http://127.0.0.1:9/v1"',
     ]);
   });
 
   it('omits the schema and --json when asked, overrides the sandbox, and leaves CODEX_HOME alone without a home', () => {
     const config = buildConfig({}, ctx);
-    const c = buildCodexArgs({ config, model: 'gpt-5', worktree: '/wt', outputFile: '/o', sandbox: 'workspace-write', json: false });
+    const c = buildCodexArgs({
+      config,
+      model: 'gpt-5',
+      worktree: '/wt',
+      outputFile: '/o',
+      sandbox: 'workspace-write',
+      json: false,
+    });
     // The default command `codex`: the native binary when PATH has the npm launcher (npx puts ours there), else as given.
     const native = nativeCodex('codex');
     expect(c.command).toBe(native?.path ?? 'codex');

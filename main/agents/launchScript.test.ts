@@ -74,7 +74,7 @@ describe('renderLaunchScript', () => {
       ...files,
       codex: {
         command: 'sh',
-        args: ['-c', 'cat; pwd; printf "%s\\n" "$MM_VALUE"; echo "boom on stderr" >&2; exit 5', "$(touch PWNED3)"],
+        args: ['-c', 'cat; pwd; printf "%s\\n" "$MM_VALUE"; echo "boom on stderr" >&2; exit 5', '$(touch PWNED3)'],
         env: { MM_VALUE: "it's $(touch PWNED4) `x`" },
       },
       // A renderer that fails at once: codex must still run to the end (the rest is drained).
@@ -85,7 +85,9 @@ describe('renderLaunchScript', () => {
     const res = await runScript(script);
     expect(res.code).toBe(5);
     expect(await readFile(files.exitCodeFile, 'utf8')).toBe('5\n');
-    expect(await readFile(files.telemetryFile, 'utf8')).toBe(`ROLE: REPRO_BUILDER\nWORKER: w1\n${files.worktree}\nit's $(touch PWNED4) \`x\`\n`);
+    expect(await readFile(files.telemetryFile, 'utf8')).toBe(
+      `ROLE: REPRO_BUILDER\nWORKER: w1\n${files.worktree}\nit's $(touch PWNED4) \`x\`\n`,
+    );
     expect(await readFile(stderrFileFor(files.telemetryFile), 'utf8')).toBe('boom on stderr\n');
     expect(res.out).toContain('[mminions] codex stderr (last lines):\nboom on stderr');
     for (const f of ['PWNED', 'PWNED2', 'PWNED3', 'PWNED4', 'PWNED5']) {
@@ -98,15 +100,29 @@ describe('renderLaunchScript', () => {
   it('replaces a stale exit-code file and records 127 when codex cannot be found', async () => {
     const { files, script } = await setup('missing');
     await writeFile(files.exitCodeFile, '0\n');
-    await writeFile(script, renderLaunchScript({ ...files, codex: { command: '/nonexistent/codex', args: ['exec'], env: {} }, renderCommand: [] }));
+    await writeFile(
+      script,
+      renderLaunchScript({ ...files, codex: { command: '/nonexistent/codex', args: ['exec'], env: {} }, renderCommand: [] }),
+    );
     const res = await runScript(script);
     expect(res.code).toBe(127);
     expect(await readFile(files.exitCodeFile, 'utf8')).toBe('127\n');
   });
 
   it('rejects relative paths and bad environment names', () => {
-    const base = { promptFile: '/p', telemetryFile: '/t.jsonl', outputFile: '/o', exitCodeFile: '/e', worktree: '/w', renderCommand: [] };
-    expect(() => renderLaunchScript({ ...base, worktree: 'rel', codex: { command: 'codex', args: [], env: {} } })).toThrow(/worktree must be an absolute path/);
-    expect(() => renderLaunchScript({ ...base, codex: { command: 'codex', args: [], env: { 'A;B': '1' } } })).toThrow(/invalid environment variable name/);
+    const base = {
+      promptFile: '/p',
+      telemetryFile: '/t.jsonl',
+      outputFile: '/o',
+      exitCodeFile: '/e',
+      worktree: '/w',
+      renderCommand: [],
+    };
+    expect(() => renderLaunchScript({ ...base, worktree: 'rel', codex: { command: 'codex', args: [], env: {} } })).toThrow(
+      /worktree must be an absolute path/,
+    );
+    expect(() => renderLaunchScript({ ...base, codex: { command: 'codex', args: [], env: { 'A;B': '1' } } })).toThrow(
+      /invalid environment variable name/,
+    );
   });
 });

@@ -43,10 +43,18 @@ export function stderrFileFor(telemetryFile: string): string {
  */
 export function renderLaunchScript(o: LaunchScriptOptions): string {
   for (const name of Object.keys(o.codex.env)) {
-    if (!ENV_NAME.test(name)) throw new LaunchScriptError(`invalid environment variable name for the codex launch script: ${JSON.stringify(name)}`);
+    if (!ENV_NAME.test(name))
+      throw new LaunchScriptError(`invalid environment variable name for the codex launch script: ${JSON.stringify(name)}`);
   }
-  for (const [what, path] of Object.entries({ promptFile: o.promptFile, telemetryFile: o.telemetryFile, outputFile: o.outputFile, exitCodeFile: o.exitCodeFile, worktree: o.worktree })) {
-    if (!isAbsolute(path)) throw new LaunchScriptError(`${what} must be an absolute path for the launch script (got ${JSON.stringify(path)})`);
+  for (const [what, path] of Object.entries({
+    promptFile: o.promptFile,
+    telemetryFile: o.telemetryFile,
+    outputFile: o.outputFile,
+    exitCodeFile: o.exitCodeFile,
+    worktree: o.worktree,
+  })) {
+    if (!isAbsolute(path))
+      throw new LaunchScriptError(`${what} must be an absolute path for the launch script (got ${JSON.stringify(path)})`);
   }
   const q = shellQuote;
   const render = o.renderCommand.length > 0 ? shellJoin(o.renderCommand) : 'cat';

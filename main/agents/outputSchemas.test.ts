@@ -34,11 +34,21 @@ test('every role schema is strict: closed objects, all properties required, no u
     expect(text).not.toMatch(/"(minLength|maxLength|\$schema)"/);
     expect(text).not.toContain(String(Number.MAX_SAFE_INTEGER));
   }
-  expect((outputSchema('TRIAGER') as Schema).properties.hypotheses.items.properties.confidence).toEqual({ type: 'number', minimum: 0, maximum: 1 });
+  expect((outputSchema('TRIAGER') as Schema).properties.hypotheses.items.properties.confidence).toEqual({
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+  });
 });
 
 test('toStrictSchema closes open objects and requires optional properties', () => {
-  expect(toStrictSchema({ type: 'object', properties: { a: { type: 'string', minLength: 1 }, b: { type: 'integer' } }, required: ['a'] })).toEqual({
+  expect(
+    toStrictSchema({
+      type: 'object',
+      properties: { a: { type: 'string', minLength: 1 }, b: { type: 'integer' } },
+      required: ['a'],
+    }),
+  ).toEqual({
     type: 'object',
     properties: { a: { type: 'string' }, b: { type: 'integer' } },
     required: ['a', 'b'],
@@ -70,14 +80,31 @@ test('writeOutputSchema writes <role>.schema.json that the real codex accepts an
   try {
     const out = join(dir, 'out.txt');
     const run = await runCodex({
-      args: ['exec', '-', '--json', '-o', out, '--output-schema', path, '--skip-git-repo-check', '-s', 'read-only', '-m', 'scripted', ...model.codexArgs],
+      args: [
+        'exec',
+        '-',
+        '--json',
+        '-o',
+        out,
+        '--output-schema',
+        path,
+        '--skip-git-repo-check',
+        '-s',
+        'read-only',
+        '-m',
+        'scripted',
+        ...model.codexArgs,
+      ],
       stdin: 'ROLE: REDUCER\nWORKER: manager\nReduce it.\n',
       cwd: dir,
       env: home.env,
       timeoutMs: 30_000,
     });
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(parseAgentAnswer('REDUCER', await readFile(out, 'utf8'), 'manager-reducer')).toEqual({ ok: true, value: { script: 'print(1)' } });
+    expect(parseAgentAnswer('REDUCER', await readFile(out, 'utf8'), 'manager-reducer')).toEqual({
+      ok: true,
+      value: { script: 'print(1)' },
+    });
     expect(bodies).toHaveLength(1);
     expect(bodies[0].text.format).toMatchObject({ type: 'json_schema', strict: true, schema: outputSchema('REDUCER') });
   } finally {

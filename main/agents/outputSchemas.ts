@@ -11,8 +11,24 @@ type JsonSchema = { [key: string]: unknown };
  * validated against the full zod schemas after parsing anyway, so dropping a bound loses nothing.
  */
 const KEPT = new Set([
-  'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'anyOf', 'description',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'pattern', '$defs', '$ref',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'const',
+  'anyOf',
+  'description',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minItems',
+  'maxItems',
+  'pattern',
+  '$defs',
+  '$ref',
 ]);
 
 /** Rewrites a JSON Schema for strict mode: closed objects, every property required, unsupported keywords dropped. */

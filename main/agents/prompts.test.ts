@@ -35,28 +35,73 @@ describe('prompts', () => {
     expect(p.split('\n').slice(0, 2)).toEqual(['ROLE: REPRO_BUILDER', 'WORKER: w1']);
     expect(jsonAfter(p, 'ISSUE')).toEqual(issueForPrompt(issue));
     expect(issueForPrompt(issue).body).toBe(issue.body);
-    for (const needle of ['{repro_file}', '{python}', 'non-zero exit', 'last lines', 'deterministic', 'Do not edit', 'ONLY', 'candidate_id', 'setup_commands', 'oracle_command', 'claimed_failure_signature', 'file_extension', '/tmp/wt']) {
+    for (const needle of [
+      '{repro_file}',
+      '{python}',
+      'non-zero exit',
+      'last lines',
+      'deterministic',
+      'Do not edit',
+      'ONLY',
+      'candidate_id',
+      'setup_commands',
+      'oracle_command',
+      'claimed_failure_signature',
+      'file_extension',
+      '/tmp/wt',
+    ]) {
       expect(p).toContain(needle);
     }
   });
 
   it('triage prompt: header, issue and repro JSON, evidence rules', () => {
-    const minimalRepro = { script: 'import statsmini\nstatsmini.median([])\n', oracle_command: '{python} {repro_file}', claimed_failure_signature: 'IndexError: list index out of range', repo_frames: ['statsmini/core.py:12'] };
+    const minimalRepro = {
+      script: 'import statsmini\nstatsmini.median([])\n',
+      oracle_command: '{python} {repro_file}',
+      claimed_failure_signature: 'IndexError: list index out of range',
+      repo_frames: ['statsmini/core.py:12'],
+    };
     const p = triagePrompt({ workerId: 'w2', issue, minimalRepro });
     expect(p.split('\n').slice(0, 2)).toEqual(['ROLE: TRIAGER', 'WORKER: w2']);
     expect(jsonAfter(p, 'ISSUE')).toEqual(issueForPrompt(issue));
     expect(jsonAfter(p, 'MINIMAL REPRO')).toEqual({ ...minimalRepro, failure_output_tail: '' });
-    for (const needle of ['hypotheses', 'mechanism', 'evidence', 'at least one', 'repository-relative', 'exact source text', '[0, 1]', 'disconfirming_checks', 'No fixes', 'ONLY']) {
+    for (const needle of [
+      'hypotheses',
+      'mechanism',
+      'evidence',
+      'at least one',
+      'repository-relative',
+      'exact source text',
+      '[0, 1]',
+      'disconfirming_checks',
+      'No fixes',
+      'ONLY',
+    ]) {
       expect(p).toContain(needle);
     }
   });
 
   it('reducer prompt: manager header, frames named, no bug replacement', () => {
-    const p = reducerPrompt({ issue, script: 'x = 1\nimport statsmini\nstatsmini.median([])\n', oracle_command: '{python} {repro_file}', claimed_failure_signature: 'IndexError: list index out of range', file_extension: 'py', repo_frames: ['statsmini/core.py:12 in median'] });
+    const p = reducerPrompt({
+      issue,
+      script: 'x = 1\nimport statsmini\nstatsmini.median([])\n',
+      oracle_command: '{python} {repro_file}',
+      claimed_failure_signature: 'IndexError: list index out of range',
+      file_extension: 'py',
+      repo_frames: ['statsmini/core.py:12 in median'],
+    });
     expect(p.split('\n').slice(0, 2)).toEqual(['ROLE: REDUCER', 'WORKER: manager']);
     expect(jsonAfter(p, 'ISSUE')).toEqual(issueForPrompt(issue));
     expect((jsonAfter(p, 'REPRODUCER') as { script: string }).script).toContain('statsmini.median([])');
-    for (const needle of ['same failure', 'same root-cause path', 'statsmini/core.py:12 in median', 'Never replace', 'noise', '{"script": "..."}', 'ONLY']) {
+    for (const needle of [
+      'same failure',
+      'same root-cause path',
+      'statsmini/core.py:12 in median',
+      'Never replace',
+      'noise',
+      '{"script": "..."}',
+      'ONLY',
+    ]) {
       expect(p).toContain(needle);
     }
   });

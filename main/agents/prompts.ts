@@ -64,7 +64,7 @@ export function reproPrompt(o: { workerId: string; issue: IssueSpec; repoPath: s
       'setup_commands: commands run once, in order, before the oracle (e.g. building or installing the package); [] when none are needed.',
       'claimed_failure_signature: the failure line you expect, e.g. "ValueError: cannot be empty".',
       'file_extension: the script\'s extension without the dot, e.g. "py", "js", "sh".',
-      'Do not edit the repository\'s code and do not fix the bug. You may read files and run commands to explore.',
+      "Do not edit the repository's code and do not fix the bug. You may read files and run commands to explore.",
     ]),
     'Answer ONLY with one JSON object of this shape (no prose, no code fences):',
     `{"candidate_id": "${o.workerId}-candidate", "script": "...", "setup_commands": [], "oracle_command": "{python} {repro_file}", "claimed_failure_signature": "...", "file_extension": "py"}\n`,
@@ -105,7 +105,10 @@ export function reducerPrompt(o: {
   file_extension: string;
   repo_frames: string[];
 }): string {
-  const frames = o.repo_frames.length > 0 ? o.repo_frames.map((f) => `  ${f}`).join('\n') : '  (none recorded: keep every call into the repository code)';
+  const frames =
+    o.repo_frames.length > 0
+      ? o.repo_frames.map((f) => `  ${f}`).join('\n')
+      : '  (none recorded: keep every call into the repository code)';
   return sections(
     header('REDUCER', 'manager'),
     'You reduce a bug reproducer. Return a shorter script that still fails the same way through the same repository code.\n',

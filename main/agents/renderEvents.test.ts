@@ -7,15 +7,31 @@ const line = (o: object) => JSON.stringify(o);
 test('renders each kind of event as one line', () => {
   expect(renderEvent(line({ type: 'thread.started', thread_id: 'abc' }))).toBe('thread abc');
   expect(renderEvent(line({ type: 'turn.started' }))).toBe('turn started');
-  expect(renderEvent(line({ type: 'item.completed', item: { type: 'command_execution', command: "bash -lc 'ls'", exit_code: 2, status: 'failed' } }))).toBe(
-    "$ bash -lc 'ls' → exit 2",
-  );
-  expect(renderEvent(line({ type: 'item.completed', item: { type: 'file_change', changes: [{ path: 'a.py', kind: 'update' }, { path: 'b.py', kind: 'add' }] } }))).toBe(
-    'files: update a.py, add b.py',
-  );
-  expect(renderEvent(line({ type: 'turn.completed', usage: { input_tokens: 10, cached_input_tokens: 4, output_tokens: 3 } }))).toBe(
-    'turn completed: 10 input tokens (4 cached), 3 output',
-  );
+  expect(
+    renderEvent(
+      line({
+        type: 'item.completed',
+        item: { type: 'command_execution', command: "bash -lc 'ls'", exit_code: 2, status: 'failed' },
+      }),
+    ),
+  ).toBe("$ bash -lc 'ls' → exit 2");
+  expect(
+    renderEvent(
+      line({
+        type: 'item.completed',
+        item: {
+          type: 'file_change',
+          changes: [
+            { path: 'a.py', kind: 'update' },
+            { path: 'b.py', kind: 'add' },
+          ],
+        },
+      }),
+    ),
+  ).toBe('files: update a.py, add b.py');
+  expect(
+    renderEvent(line({ type: 'turn.completed', usage: { input_tokens: 10, cached_input_tokens: 4, output_tokens: 3 } })),
+  ).toBe('turn completed: 10 input tokens (4 cached), 3 output');
   expect(renderEvent(line({ type: 'turn.failed', error: { message: 'boom\nbad' } }))).toBe('turn failed: boom bad');
   expect(renderEvent(line({ type: 'error', message: 'Reconnecting... 2/5 (stream disconnected before completion)' }))).toBe(
     'error: Reconnecting... 2/5 (stream disconnected before completion)',
@@ -23,7 +39,9 @@ test('renders each kind of event as one line', () => {
 });
 
 test('shortens long messages to one line', () => {
-  const msg = renderEvent(line({ type: 'item.completed', item: { type: 'agent_message', text: `first\n\nsecond ${'x'.repeat(500)}` } }));
+  const msg = renderEvent(
+    line({ type: 'item.completed', item: { type: 'agent_message', text: `first\n\nsecond ${'x'.repeat(500)}` } }),
+  );
   expect(msg).toMatch(/^agent: first second x+…$/);
   expect(msg!.length).toBeLessThanOrEqual('agent: '.length + 200);
   const thought = renderEvent(line({ type: 'item.completed', item: { type: 'reasoning', text: 'y'.repeat(1000) } }));

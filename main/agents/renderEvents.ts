@@ -5,7 +5,6 @@ import { oneLine } from '../../common/text';
 const MESSAGE_CHARS = 200;
 const SHORT_CHARS = 120;
 
-
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -14,7 +13,8 @@ const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v)
 function renderItem(item: Json): string | null {
   switch (item.type) {
     case 'command_execution': {
-      const exit = item.exit_code === null || item.exit_code === undefined ? String(item.status ?? '?') : `exit ${String(item.exit_code)}`;
+      const exit =
+        item.exit_code === null || item.exit_code === undefined ? String(item.status ?? '?') : `exit ${String(item.exit_code)}`;
       return `$ ${oneLine(str(item.command), SHORT_CHARS)} → ${exit}`;
     }
     case 'agent_message':

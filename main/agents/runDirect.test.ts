@@ -20,8 +20,18 @@ const EXEC_USAGE = { input_tokens: 700, cached_input_tokens: 0, output_tokens: 5
 
 const scenario = {
   agents: [
-    { role: 'REDUCER', worker: 'manager', usage: REDUCER_USAGE, steps: [{ message: '{"script": "import statsmini\\nstatsmini.median([])\\n"}' }] },
-    { role: 'REPRO_BUILDER', worker: 'w1', usage: EXEC_USAGE, steps: [{ exec: 'printf made > made-by-agent.txt' }, { message: 'wrote it' }] },
+    {
+      role: 'REDUCER',
+      worker: 'manager',
+      usage: REDUCER_USAGE,
+      steps: [{ message: '{"script": "import statsmini\\nstatsmini.median([])\\n"}' }],
+    },
+    {
+      role: 'REPRO_BUILDER',
+      worker: 'w1',
+      usage: EXEC_USAGE,
+      steps: [{ exec: 'printf made > made-by-agent.txt' }, { message: 'wrote it' }],
+    },
     { role: 'REPRO_BUILDER', worker: 'w2', hang: true },
     { role: 'REPRO_BUILDER', worker: 'w3', steps: [{ message: 'I could not find the bug, sorry. {not json' }] },
   ],
@@ -34,10 +44,22 @@ let worktree: string;
 let paths: RunPaths;
 let config: Config;
 
-function inv(role: AgentInvocation['role'], workerId: string, invocation: string, sandbox?: AgentInvocation['sandbox']): AgentInvocation {
-  return { invocation, role, workerId, prompt: `ROLE: ${role}\nWORKER: ${workerId}\n\nDo the thing.\n`, worktree, model: 'scripted', sandbox };
+function inv(
+  role: AgentInvocation['role'],
+  workerId: string,
+  invocation: string,
+  sandbox?: AgentInvocation['sandbox'],
+): AgentInvocation {
+  return {
+    invocation,
+    role,
+    workerId,
+    prompt: `ROLE: ${role}\nWORKER: ${workerId}\n\nDo the thing.\n`,
+    worktree,
+    model: 'scripted',
+    sandbox,
+  };
 }
-
 
 beforeAll(async () => {
   home = await makeCodexHome();
@@ -47,7 +69,10 @@ beforeAll(async () => {
   execFileSync('git', ['init', '-q', worktree], { timeout: 10_000 });
   await writeFile(join(worktree, 'README.md'), 'sample\n');
   paths = (await new RunStore(join(root, 'runs')).create('run-direct')).paths;
-  config = buildConfig({ codex: { command: CODEX_BIN, home: home.dir, config: model.codexConfig } }, { file: null, env: {}, cwd: root, overrides: {} });
+  config = buildConfig(
+    { codex: { command: CODEX_BIN, home: home.dir, config: model.codexConfig } },
+    { file: null, env: {}, cwd: root, overrides: {} },
+  );
 });
 
 afterAll(async () => {
@@ -71,20 +96,34 @@ describe('runAgentDirect', () => {
   });
 
   it('runs an exec step in a workspace-write sandbox: the file exists in the worktree, one command in telemetry', async () => {
-    const r = await runAgentDirect(inv('REPRO_BUILDER', 'w1', 'repro-w1', 'workspace-write'), { config, paths, timeoutMs: 30_000 });
+    const r = await runAgentDirect(inv('REPRO_BUILDER', 'w1', 'repro-w1', 'workspace-write'), {
+      config,
+      paths,
+      timeoutMs: 30_000,
+    });
     expect(r.status, r.diagnostics.join('\n')).toBe('finished');
     expect(await readFile(join(worktree, 'made-by-agent.txt'), 'utf8')).toBe('made');
     expect(r.rawOutput).toBe('wrote it');
     const summary = summarizeTelemetry(await readFile(r.telemetryPath, 'utf8'));
     expect(summary.commands_run).toBe(1);
     // The scenario's usage is reported on each of the two model responses of the one turn.
-    expect(r.usage).toEqual({ input_tokens: 2 * EXEC_USAGE.input_tokens, cached_input_tokens: 0, output_tokens: 2 * EXEC_USAGE.output_tokens, turns: 1 });
+    expect(r.usage).toEqual({
+      input_tokens: 2 * EXEC_USAGE.input_tokens,
+      cached_input_tokens: 0,
+      output_tokens: 2 * EXEC_USAGE.output_tokens,
+      turns: 1,
+    });
   });
 
   it('times out a hanging model: status timeout, bounded, and nothing of the process group survives', async () => {
     let pgid = 0;
     const t0 = Date.now();
-    const r = await runAgentDirect(inv('REPRO_BUILDER', 'w2', 'repro-w2'), { config, paths, timeoutMs: 3_000, onSpawn: (pid) => (pgid = pid) });
+    const r = await runAgentDirect(inv('REPRO_BUILDER', 'w2', 'repro-w2'), {
+      config,
+      paths,
+      timeoutMs: 3_000,
+      onSpawn: (pid) => (pgid = pid),
+    });
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(r.status).toBe('timeout');
     expect(r.diagnostics[0]).toMatch(/did not finish within 3 s; its process group was killed/);
@@ -123,7 +162,7 @@ describe('runAgentDirect', () => {
     expect(parsed.error.raw).toBe(r.rawOutput);
   });
 
-  it('reports the model server\'s error for an unknown role/worker', async () => {
+  it("reports the model server's error for an unknown role/worker", async () => {
     const r = await runAgentDirect(inv('TRIAGER', 'w9', 'triage-w9'), { config, paths, timeoutMs: 20_000 });
     expect(['failed', 'timeout']).toContain(r.status);
     const text = r.diagnostics.join('\n');

@@ -3,7 +3,14 @@ import { execFile, spawn } from 'node:child_process';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Config } from '../config/config';
 import type { RunPaths } from '../runs/runStore';
-import { collectAgentResult, invocationFiles, prepareInvocationFiles, type AgentInvocation, type AgentResult, type AgentStatus } from './agent';
+import {
+  collectAgentResult,
+  invocationFiles,
+  prepareInvocationFiles,
+  type AgentInvocation,
+  type AgentResult,
+  type AgentStatus,
+} from './agent';
 import { buildCodexArgs, type CodexCommand } from './codexCommand';
 
 export interface RunDirectOptions {
@@ -44,7 +51,9 @@ export function signalGroup(pgid: number, sig: NodeJS.Signals | 0): boolean {
 export async function liveGroupMembers(pgid: number): Promise<number[]> {
   if (!signalGroup(pgid, 0)) return [];
   const table = await new Promise<string | null>((resolve) => {
-    execFile('ps', ['-A', '-o', 'pid=,pgid=,stat='], { timeout: 5_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => resolve(err ? null : stdout));
+    execFile('ps', ['-A', '-o', 'pid=,pgid=,stat='], { timeout: 5_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) =>
+      resolve(err ? null : stdout),
+    );
   });
   if (table === null) return [pgid]; // cannot tell: assume alive
   return table
@@ -71,7 +80,14 @@ export async function untilGroupGone(pgid: number, ms: number): Promise<boolean>
  */
 function spawnInGroup(
   cmd: CodexCommand,
-  o: { cwd: string; stdio: [number, number, number]; timeoutMs: number; graceMs: number; signal?: AbortSignal; onSpawn?: (pid: number) => void },
+  o: {
+    cwd: string;
+    stdio: [number, number, number];
+    timeoutMs: number;
+    graceMs: number;
+    signal?: AbortSignal;
+    onSpawn?: (pid: number) => void;
+  },
 ): Promise<ChildOutcome> {
   return new Promise((resolve) => {
     let timedOut = false;
@@ -137,11 +153,16 @@ function outcomeStatus(r: ChildOutcome): AgentStatus {
 }
 
 function outcomeNotes(r: ChildOutcome, cmd: CodexCommand, cwd: string, timeoutMs: number): string[] {
-  if (r.spawnError) return [`could not start ${cmd.command} in ${cwd}: ${r.spawnError} (check codex.command in mminions.toml, that codex is installed and that the worktree exists)`];
+  if (r.spawnError)
+    return [
+      `could not start ${cmd.command} in ${cwd}: ${r.spawnError} (check codex.command in mminions.toml, that codex is installed and that the worktree exists)`,
+    ];
   if (r.timedOut) return [`${cmd.command} did not finish within ${Math.round(timeoutMs / 1000)} s; its process group was killed`];
   if (r.aborted) return [`cancelled (the run was stopped); ${cmd.command}'s process group was killed`];
   if (r.exitCode === 0) return [];
-  return [r.exitCode === null ? `${cmd.command} was killed by ${r.signal ?? 'a signal'}` : `${cmd.command} exited with ${r.exitCode}`];
+  return [
+    r.exitCode === null ? `${cmd.command} was killed by ${r.signal ?? 'a signal'}` : `${cmd.command} exited with ${r.exitCode}`,
+  ];
 }
 
 /**
@@ -152,7 +173,14 @@ function outcomeNotes(r: ChildOutcome, cmd: CodexCommand, cwd: string, timeoutMs
 export async function runAgentDirect(inv: AgentInvocation, o: RunDirectOptions): Promise<AgentResult> {
   const files = invocationFiles(o.paths, inv.invocation);
   await prepareInvocationFiles(files, inv.prompt);
-  const cmd = buildCodexArgs({ config: o.config, model: inv.model, worktree: inv.worktree, outputFile: files.outputPath, schemaFile: o.schemaFile, sandbox: inv.sandbox });
+  const cmd = buildCodexArgs({
+    config: o.config,
+    model: inv.model,
+    worktree: inv.worktree,
+    outputFile: files.outputPath,
+    schemaFile: o.schemaFile,
+    sandbox: inv.sandbox,
+  });
   const started = Date.now();
   const handles: FileHandle[] = [];
   let outcome: ChildOutcome;
@@ -160,7 +188,14 @@ export async function runAgentDirect(inv: AgentInvocation, o: RunDirectOptions):
     // Files, not pipes: codex writes straight to disk and no inherited pipe can outlive a kill.
     handles.push(await open(files.promptPath, 'r'), await open(files.telemetryPath, 'w'), await open(files.stderrPath, 'w'));
     const [stdin, stdout, stderr] = handles.map((h) => h.fd) as [number, number, number];
-    outcome = await spawnInGroup(cmd, { cwd: inv.worktree, stdio: [stdin, stdout, stderr], timeoutMs: o.timeoutMs, graceMs: o.killGraceMs ?? 2_000, signal: o.signal, onSpawn: o.onSpawn });
+    outcome = await spawnInGroup(cmd, {
+      cwd: inv.worktree,
+      stdio: [stdin, stdout, stderr],
+      timeoutMs: o.timeoutMs,
+      graceMs: o.killGraceMs ?? 2_000,
+      signal: o.signal,
+      onSpawn: o.onSpawn,
+    });
   } finally {
     await Promise.all(handles.map((h) => h.close()));
   }

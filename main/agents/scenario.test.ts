@@ -16,7 +16,10 @@ describe('identifyAgent', () => {
   test('reads array content and searches every user message', () => {
     const input = [
       user([{ type: 'input_text', text: '<environment_context>\n<cwd>/x</cwd>\n</environment_context>' }]),
-      user([{ type: 'input_text', text: 'intro' }, { type: 'input_text', text: '  ROLE: REDUCER  \nWORKER: manager' }]),
+      user([
+        { type: 'input_text', text: 'intro' },
+        { type: 'input_text', text: '  ROLE: REDUCER  \nWORKER: manager' },
+      ]),
     ];
     expect(identifyAgent(input)).toEqual({ role: 'REDUCER', worker: 'manager' });
   });
@@ -39,7 +42,9 @@ describe('identifyAgent', () => {
 
 test('stepIndex counts function_call_output items only', () => {
   expect(stepIndex([user('x')])).toBe(0);
-  expect(stepIndex([user('x'), { type: 'function_call', call_id: 'c' }, toolOutput, { type: 'function_call' }, toolOutput])).toBe(2);
+  expect(stepIndex([user('x'), { type: 'function_call', call_id: 'c' }, toolOutput, { type: 'function_call' }, toolOutput])).toBe(
+    2,
+  );
   expect(stepIndex(undefined)).toBe(0);
 });
 
@@ -47,7 +52,13 @@ describe('planReply', () => {
   const scenario = parseScenario({
     usage: { input_tokens: 10, output_tokens: 2 },
     agents: [
-      { role: 'REPRO_BUILDER', worker: 'w1', delay_ms: 5, usage: { input_tokens: 1500, cached_input_tokens: 300, output_tokens: 400 }, steps: [{ exec: 'ls' }, { message: 'done' }] },
+      {
+        role: 'REPRO_BUILDER',
+        worker: 'w1',
+        delay_ms: 5,
+        usage: { input_tokens: 1500, cached_input_tokens: 300, output_tokens: 400 },
+        steps: [{ exec: 'ls' }, { message: 'done' }],
+      },
       { role: 'TRIAGER', worker: 'w1', steps: [{ message: 'first' }, { exec: 'ls' }] },
       { role: 'REDUCER', worker: 'manager', steps: [{ exec: 'ls' }] },
       { role: 'REPRO_BUILDER', worker: 'w2', hang: true },
@@ -57,9 +68,23 @@ describe('planReply', () => {
 
   test('plays steps by the number of tool outputs, with the entry usage', () => {
     const first = planReply(scenario, req('ROLE: REPRO_BUILDER\nWORKER: w1'));
-    expect(first).toMatchObject({ role: 'REPRO_BUILDER', worker: 'w1', step: 0, reply: { kind: 'exec', command: 'ls', delayMs: 5 } });
-    expect(first.reply).toHaveProperty('usage', { input_tokens: 1500, cached_input_tokens: 300, output_tokens: 400, reasoning_output_tokens: 0 });
-    expect(planReply(scenario, req('ROLE: REPRO_BUILDER\nWORKER: w1', 1)).reply).toMatchObject({ kind: 'message', text: 'done', repeated: false });
+    expect(first).toMatchObject({
+      role: 'REPRO_BUILDER',
+      worker: 'w1',
+      step: 0,
+      reply: { kind: 'exec', command: 'ls', delayMs: 5 },
+    });
+    expect(first.reply).toHaveProperty('usage', {
+      input_tokens: 1500,
+      cached_input_tokens: 300,
+      output_tokens: 400,
+      reasoning_output_tokens: 0,
+    });
+    expect(planReply(scenario, req('ROLE: REPRO_BUILDER\nWORKER: w1', 1)).reply).toMatchObject({
+      kind: 'message',
+      text: 'done',
+      repeated: false,
+    });
   });
 
   test('falls back to the top-level usage', () => {
@@ -70,7 +95,11 @@ describe('planReply', () => {
   });
 
   test('repeats the last message step when steps run out, or fails without one', () => {
-    expect(planReply(scenario, req('ROLE: TRIAGER\nWORKER: w1', 5)).reply).toMatchObject({ kind: 'message', text: 'first', repeated: true });
+    expect(planReply(scenario, req('ROLE: TRIAGER\nWORKER: w1', 5)).reply).toMatchObject({
+      kind: 'message',
+      text: 'first',
+      repeated: true,
+    });
     const r = planReply(scenario, req('ROLE: REDUCER\nWORKER: manager', 1)).reply;
     expect(r).toMatchObject({ kind: 'error', status: 400 });
     expect(r.kind === 'error' && r.message).toMatch(/step 1.*1 step\(s\) and no "message" step/);
@@ -100,14 +129,25 @@ describe('loading', () => {
 
   test('loads a valid file', async () => {
     const file = join(dir, 's.json');
-    await writeFile(file, JSON.stringify({ agents: [{ role: 'REDUCER', worker: 'manager', steps: [{ message: '{"script": "x"}' }] }] }));
+    await writeFile(
+      file,
+      JSON.stringify({ agents: [{ role: 'REDUCER', worker: 'manager', steps: [{ message: '{"script": "x"}' }] }] }),
+    );
     const s = await loadScenario(file);
     expect(s.agents[0]?.steps).toEqual([{ message: '{"script": "x"}' }]);
   });
 
   test('names the file and the bad field', async () => {
     const file = join(dir, 'bad.json');
-    await writeFile(file, JSON.stringify({ agents: [{ role: 'R', worker: 'w1', steps: [{ exec: 'ls' }] }, { role: 'R', worker: 'w2', delay_ms: -1, steps: [{ mesage: 'typo' }] }] }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        agents: [
+          { role: 'R', worker: 'w1', steps: [{ exec: 'ls' }] },
+          { role: 'R', worker: 'w2', delay_ms: -1, steps: [{ mesage: 'typo' }] },
+        ],
+      }),
+    );
     const err = await loadScenario(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScenarioError);
     const msg = (err as Error).message;
@@ -118,9 +158,14 @@ describe('loading', () => {
 
   test('rejects entries without steps, duplicates, unreadable and non-JSON files', async () => {
     expect(() => parseScenario({ agents: [{ role: 'R', worker: 'w1' }] })).toThrow(/agents\[0\]: an entry needs "steps"/);
-    expect(() => parseScenario({ agents: [{ role: 'R', worker: 'w1', hang: true }, { role: 'R', worker: 'w1', hang: true }] })).toThrow(
-      /agents\[1\]: duplicate entry for role=R worker=w1 \(already agents\[0\]\)/,
-    );
+    expect(() =>
+      parseScenario({
+        agents: [
+          { role: 'R', worker: 'w1', hang: true },
+          { role: 'R', worker: 'w1', hang: true },
+        ],
+      }),
+    ).toThrow(/agents\[1\]: duplicate entry for role=R worker=w1 \(already agents\[0\]\)/);
     await expect(loadScenario(join(dir, 'missing.json'))).rejects.toThrow(/missing\.json: cannot read it/);
     await writeFile(join(dir, 'x.json'), '{nope');
     await expect(loadScenario(join(dir, 'x.json'))).rejects.toThrow(/x\.json: not valid JSON/);

@@ -3,9 +3,12 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 const count = (what: string) =>
-  z.number({ error: `expected ${what} (a whole number >= 0)` }).int({ error: `expected ${what} (a whole number >= 0)` }).min(0, {
-    error: `expected ${what} (a whole number >= 0)`,
-  });
+  z
+    .number({ error: `expected ${what} (a whole number >= 0)` })
+    .int({ error: `expected ${what} (a whole number >= 0)` })
+    .min(0, {
+      error: `expected ${what} (a whole number >= 0)`,
+    });
 
 export const ScenarioUsage = z
   .object({
@@ -65,7 +68,12 @@ export const Scenario = z
 export type Scenario = z.infer<typeof Scenario>;
 export type ScenarioInput = z.input<typeof Scenario>;
 
-export const DEFAULT_USAGE: ScenarioUsage = { input_tokens: 0, cached_input_tokens: 0, output_tokens: 0, reasoning_output_tokens: 0 };
+export const DEFAULT_USAGE: ScenarioUsage = {
+  input_tokens: 0,
+  cached_input_tokens: 0,
+  output_tokens: 0,
+  reasoning_output_tokens: 0,
+};
 
 export class ScenarioError extends Error {
   constructor(message: string) {
@@ -117,7 +125,9 @@ function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((p) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+    .map((p) =>
+      p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '',
+    )
     .join('\n');
 }
 
@@ -165,7 +175,12 @@ export interface ReplyPlan extends AgentIdentity {
 /** What the scenario answers to a Responses API request body (already parsed JSON). */
 export function planReply(scenario: Scenario, body: unknown): ReplyPlan {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    return { role: null, worker: null, step: 0, reply: { kind: 'error', status: 400, message: 'scripted model: the request body must be a JSON object' } };
+    return {
+      role: null,
+      worker: null,
+      step: 0,
+      reply: { kind: 'error', status: 400, message: 'scripted model: the request body must be a JSON object' },
+    };
   }
   const input = (body as { input?: unknown }).input;
   const { role, worker } = identifyAgent(input);
@@ -174,7 +189,14 @@ export function planReply(scenario: Scenario, body: unknown): ReplyPlan {
   const entry = scenario.agents.find((e) => e.role === role && e.worker === worker);
   if (!entry) {
     const hint = role && worker ? '' : ' (the prompt needs "ROLE: <role>" and "WORKER: <id>" lines)';
-    return { ...base, reply: { kind: 'error', status: 400, message: `scripted model: no scenario entry for role=${role ?? '?'} worker=${worker ?? '?'}${hint}` } };
+    return {
+      ...base,
+      reply: {
+        kind: 'error',
+        status: 400,
+        message: `scripted model: no scenario entry for role=${role ?? '?'} worker=${worker ?? '?'}${hint}`,
+      },
+    };
   }
   const delayMs = entry.delay_ms ?? 0;
   if (entry.hang) return { ...base, reply: { kind: 'hang', delayMs } };

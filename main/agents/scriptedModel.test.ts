@@ -41,7 +41,11 @@ function sseEvents(text: string): Array<Record<string, any>> {
 }
 
 async function post(url: string, body: unknown) {
-  return fetch(`${url}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fetch(`${url}/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 describe('scripted model over HTTP', () => {
@@ -66,7 +70,11 @@ describe('scripted model over HTTP', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const events = sseEvents(await res.text());
     expect(events.map((e) => e.type)).toEqual(['response.created', 'response.output_item.done', 'response.completed']);
-    expect(events[1]!.item).toMatchObject({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: '{"candidate_id": "c1"}' }] });
+    expect(events[1]!.item).toMatchObject({
+      type: 'message',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: '{"candidate_id": "c1"}' }],
+    });
     expect(events[2]!.response.usage).toEqual({
       input_tokens: 1500,
       input_tokens_details: { cached_tokens: 300 },
@@ -77,7 +85,14 @@ describe('scripted model over HTTP', () => {
   });
 
   test('answers an exec step with an exec_command call, then the next step (also on /responses)', async () => {
-    const first = sseEvents(await (await fetch(`${model.url.replace(/\/v1$/, '')}/responses`, { method: 'POST', body: JSON.stringify(prompt('REPRO_BUILDER', 'w2')) })).text());
+    const first = sseEvents(
+      await (
+        await fetch(`${model.url.replace(/\/v1$/, '')}/responses`, {
+          method: 'POST',
+          body: JSON.stringify(prompt('REPRO_BUILDER', 'w2')),
+        })
+      ).text(),
+    );
     const call = first[1]!.item;
     expect(call).toMatchObject({ type: 'function_call', name: 'exec_command' });
     expect(JSON.parse(call.arguments)).toEqual({ cmd: 'echo hi > marker.txt', login: false });
@@ -98,14 +113,20 @@ describe('scripted model over HTTP', () => {
   test('400 JSON for unknown agents and malformed bodies; the log records them', async () => {
     const unknown = await post(model.url, prompt('TRIAGER', 'w9'));
     expect(unknown.status).toBe(400);
-    expect(await unknown.json()).toMatchObject({ error: { message: 'scripted model: no scenario entry for role=TRIAGER worker=w9' } });
+    expect(await unknown.json()).toMatchObject({
+      error: { message: 'scripted model: no scenario entry for role=TRIAGER worker=w9' },
+    });
 
     const notJson = await post(model.url, '{"input": [');
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as any).error.message).toMatch(/not valid JSON/);
     const notObject = await post(model.url, '[1, 2]');
     expect(notObject.status).toBe(400);
-    const zipped = await fetch(`${model.url}/responses`, { method: 'POST', headers: { 'content-encoding': 'gzip' }, body: gzipSync(JSON.stringify(prompt('TRIAGER', 'w8'))) });
+    const zipped = await fetch(`${model.url}/responses`, {
+      method: 'POST',
+      headers: { 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify(prompt('TRIAGER', 'w8'))),
+    });
     expect(zipped.status).toBe(400); // decoded: the unknown worker, not a garbled body
     expect(((await zipped.json()) as any).error.message).toMatch(/worker=w8/);
     const zstd = await fetch(`${model.url}/responses`, { method: 'POST', headers: { 'content-encoding': 'zstd' }, body: 'xx' });
@@ -180,7 +201,11 @@ describe('runScriptedModelCli', () => {
     let printed = '';
     stdout.on('data', (d) => (printed += d));
     const stop = new AbortController();
-    const done = runScriptedModelCli(['--scenario', file, '--port', '0'], { stdout, stderr: new PassThrough(), signal: stop.signal });
+    const done = runScriptedModelCli(['--scenario', file, '--port', '0'], {
+      stdout,
+      stderr: new PassThrough(),
+      signal: stop.signal,
+    });
     await expect.poll(() => printed, { timeout: 5000 }).toMatch(/\n$/);
     const url = /^scripted model listening on (http:\/\/127\.0\.0\.1:\d+\/v1)\n$/.exec(printed)?.[1];
     expect(url).toBeDefined();
@@ -214,11 +239,27 @@ describe('real codex against the scripted model', () => {
     await rm(cwd, { recursive: true, force: true });
   });
 
-  const codexExec = (m: TestModel, worker: string, opts: { sandbox?: string; timeoutMs?: number; extra?: string[]; onSpawn?: (pid: number) => void } = {}) =>
+  const codexExec = (
+    m: TestModel,
+    worker: string,
+    opts: { sandbox?: string; timeoutMs?: number; extra?: string[]; onSpawn?: (pid: number) => void } = {},
+  ) =>
     runCodex({
       args: [
-        'exec', '-', '--json', '-o', join(cwd, 'out.txt'), '--skip-git-repo-check', '-s', opts.sandbox ?? 'read-only',
-        '-m', 'scripted', ...m.codexArgs, '-c', 'approval_policy="never"', ...(opts.extra ?? []),
+        'exec',
+        '-',
+        '--json',
+        '-o',
+        join(cwd, 'out.txt'),
+        '--skip-git-repo-check',
+        '-s',
+        opts.sandbox ?? 'read-only',
+        '-m',
+        'scripted',
+        ...m.codexArgs,
+        '-c',
+        'approval_policy="never"',
+        ...(opts.extra ?? []),
       ],
       stdin: `ROLE: REPRO_BUILDER\nWORKER: ${worker}\nReproduce the bug.\n`,
       cwd,
@@ -255,7 +296,10 @@ describe('real codex against the scripted model', () => {
         [1, 'message'],
       ]);
 
-      const rendered = run.stdout.split('\n').map(renderEvent).filter((l): l is string => l !== null && l !== '');
+      const rendered = run.stdout
+        .split('\n')
+        .map(renderEvent)
+        .filter((l): l is string => l !== null && l !== '');
       expect(rendered[0]).toBe(`thread ${t.thread_id}`);
       expect(rendered).toContain('turn started');
       expect(rendered).toContainEqual(expect.stringMatching(/^\$ .*echo hi > marker\.txt.* → exit 0$/));

@@ -5,7 +5,15 @@ import type { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { loadScenario, parseScenario, planReply, type Reply, type Scenario, type ScenarioInput, type ScenarioUsage } from './scenario';
+import {
+  loadScenario,
+  parseScenario,
+  planReply,
+  type Reply,
+  type Scenario,
+  type ScenarioInput,
+  type ScenarioUsage,
+} from './scenario';
 
 export interface LogEntry {
   /** ISO time the request arrived. */
@@ -103,7 +111,8 @@ function errorJson(status: number, message: string) {
 function bodyStream(req: IncomingMessage): Readable {
   const enc = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
   if (enc === 'identity' || enc === '') return req;
-  const decoder = enc === 'gzip' ? createGunzip() : enc === 'deflate' ? createInflate() : enc === 'br' ? createBrotliDecompress() : null;
+  const decoder =
+    enc === 'gzip' ? createGunzip() : enc === 'deflate' ? createInflate() : enc === 'br' ? createBrotliDecompress() : null;
   if (!decoder) throw new Error(`unsupported content-encoding "${enc}" (send identity, gzip, deflate or br)`);
   req.once('error', (e) => decoder.destroy(e));
   req.once('close', () => req.complete || decoder.destroy(new Error('the client went away')));
@@ -185,7 +194,13 @@ export async function startScriptedModel(opts: ScriptedModelOptions): Promise<Sc
     const model = typeof (body as { model?: unknown }).model === 'string' ? (body as { model: string }).model : 'scripted';
     const id = newId('resp');
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    res.write(sseFrame({ type: 'response.created', sequence_number: 0, response: { ...responseShell(id, model, 'in_progress'), output: [] } }));
+    res.write(
+      sseFrame({
+        type: 'response.created',
+        sequence_number: 0,
+        response: { ...responseShell(id, model, 'in_progress'), output: [] },
+      }),
+    );
     if (reply.kind === 'hang') return; // left open until the client goes away or close() destroys the socket
     const item = outputItem(reply);
     res.write(sseFrame({ type: 'response.output_item.done', sequence_number: 1, output_index: 0, item }));
@@ -202,13 +217,25 @@ export async function startScriptedModel(opts: ScriptedModelOptions): Promise<Sc
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = path.replace(/\/+$/, '');
     const done = (p: Promise<void> | void) =>
-      Promise.resolve(p).catch((e: unknown) => sendJson(res, 500, errorJson(500, `scripted model: internal error: ${(e as Error).message}`)));
-    if (req.method === 'POST' && (route === '/v1/responses' || route === '/responses')) return done(handleResponses(req, res, route));
+      Promise.resolve(p).catch((e: unknown) =>
+        sendJson(res, 500, errorJson(500, `scripted model: internal error: ${(e as Error).message}`)),
+      );
+    if (req.method === 'POST' && (route === '/v1/responses' || route === '/responses'))
+      return done(handleResponses(req, res, route));
     req.resume();
-    if (req.method === 'GET' && (route === '/v1/models' || route === '/models')) return sendJson(res, 200, { object: 'list', data: [], models: [] });
+    if (req.method === 'GET' && (route === '/v1/models' || route === '/models'))
+      return sendJson(res, 200, { object: 'list', data: [], models: [] });
     if (req.method === 'GET' && route === '/scripted/log') return sendJson(res, 200, log);
-    if (req.method === 'GET' && (route === '' || route === '/health')) return sendJson(res, 200, { ok: true, scripted_model: true });
-    sendJson(res, 404, errorJson(404, `scripted model: no route ${req.method} ${path} (it serves POST /v1/responses, GET /v1/models, GET /scripted/log)`));
+    if (req.method === 'GET' && (route === '' || route === '/health'))
+      return sendJson(res, 200, { ok: true, scripted_model: true });
+    sendJson(
+      res,
+      404,
+      errorJson(
+        404,
+        `scripted model: no route ${req.method} ${path} (it serves POST /v1/responses, GET /v1/models, GET /scripted/log)`,
+      ),
+    );
   });
   server.on('connection', (s) => {
     sockets.add(s);

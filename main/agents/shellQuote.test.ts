@@ -19,7 +19,7 @@ const HOSTILE = [
   '*.py ? [ab] {x,y} ~ ~root',
   'FOO=bar',
   '-n',
-  '\\ back\\slash \\\'',
+  "\\ back\\slash \\'",
   'ünïcødé ✓',
   '&& || | > < >> 2>&1 &',
   '!event !! #comment',

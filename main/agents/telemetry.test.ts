@@ -6,8 +6,14 @@ import { addUsage, MAX_ERRORS, summarizeTelemetry, TelemetryReader, ZERO_USAGE }
 
 const ev = (o: object) => `${JSON.stringify(o)}\n`;
 const turnCompleted = (i: number, c: number, o: number) =>
-  ev({ type: 'turn.completed', usage: { input_tokens: i, cached_input_tokens: c, cache_write_input_tokens: 0, output_tokens: o, reasoning_output_tokens: 0 } });
-const command = ev({ type: 'item.completed', item: { id: 'i1', type: 'command_execution', command: 'ls', aggregated_output: '', exit_code: 0, status: 'completed' } });
+  ev({
+    type: 'turn.completed',
+    usage: { input_tokens: i, cached_input_tokens: c, cache_write_input_tokens: 0, output_tokens: o, reasoning_output_tokens: 0 },
+  });
+const command = ev({
+  type: 'item.completed',
+  item: { id: 'i1', type: 'command_execution', command: 'ls', aggregated_output: '', exit_code: 0, status: 'completed' },
+});
 
 test('summarizeTelemetry sums turns, counts commands, collects errors', () => {
   const jsonl = [

@@ -19,7 +19,17 @@ import { collectTmuxAgent, startTmuxAgent, stopTmuxAgent, waitForExitFile } from
 import { liveInGroup } from '../../testkit/processes';
 
 const TRIAGE_USAGE = { input_tokens: 900, cached_input_tokens: 100, output_tokens: 120 };
-const HYPOTHESES = { hypotheses: [{ hypothesis_id: 'w1-h1', mechanism: 'median indexes an empty list', evidence: [{ file: 'README.md', line: 1, snippet: 'sample' }], confidence: 0.8, disconfirming_checks: ['call median([1])'] }] };
+const HYPOTHESES = {
+  hypotheses: [
+    {
+      hypothesis_id: 'w1-h1',
+      mechanism: 'median indexes an empty list',
+      evidence: [{ file: 'README.md', line: 1, snippet: 'sample' }],
+      confidence: 0.8,
+      disconfirming_checks: ['call median([1])'],
+    },
+  ],
+};
 
 // The pane renders events with the built CLI's `mminions render-events` (npm test builds first).
 const RENDER = [...selfCommand(), 'render-events'];
@@ -31,7 +41,6 @@ let root: string;
 let worktree: string;
 let paths: RunPaths;
 let config: Config;
-
 
 beforeAll(async () => {
   home = await makeCodexHome();
@@ -46,7 +55,10 @@ beforeAll(async () => {
   execFileSync('git', ['init', '-q', worktree], { timeout: 10_000 });
   await writeFile(join(worktree, 'README.md'), 'sample\n');
   paths = (await new RunStore(join(root, 'runs')).create('run-tmux')).paths;
-  config = buildConfig({ codex: { command: CODEX_BIN, home: home.dir, config: model.codexConfig } }, { file: null, env: {}, cwd: root, overrides: {} });
+  config = buildConfig(
+    { codex: { command: CODEX_BIN, home: home.dir, config: model.codexConfig } },
+    { file: null, env: {}, cwd: root, overrides: {} },
+  );
 });
 
 afterAll(async () => {
@@ -57,7 +69,14 @@ afterAll(async () => {
 });
 
 function triage(workerId: string): AgentInvocation {
-  return { invocation: `triage-${workerId}`, role: 'TRIAGER', workerId, prompt: `ROLE: TRIAGER\nWORKER: ${workerId}\n\nFind the cause.\n`, worktree, model: 'scripted' };
+  return {
+    invocation: `triage-${workerId}`,
+    role: 'TRIAGER',
+    workerId,
+    prompt: `ROLE: TRIAGER\nWORKER: ${workerId}\n\nFind the cause.\n`,
+    worktree,
+    model: 'scripted',
+  };
 }
 
 async function paneUntil(session: string, needle: string, timeoutMs = 5_000): Promise<string> {
@@ -75,7 +94,14 @@ describe('startTmuxAgent / collectTmuxAgent', () => {
   it('runs codex in a tmux session: exit file, pane, telemetry, output', async () => {
     const session = sessionName('run-tmux', 'w1');
     const schemaFile = await writeOutputSchema('TRIAGER', paths.metaDir);
-    const handle = await startTmuxAgent(triage('w1'), { config, paths, tmux, sessionName: session, renderCommand: RENDER, schemaFile });
+    const handle = await startTmuxAgent(triage('w1'), {
+      config,
+      paths,
+      tmux,
+      sessionName: session,
+      renderCommand: RENDER,
+      schemaFile,
+    });
     expect(handle.scriptPath).toBe(join(paths.scriptsDir, 'triage-w1.sh'));
     expect(handle.exitCodeFile).toBe(join(paths.scriptsDir, 'triage-w1.exit'));
     expect(await readFile(handle.scriptPath, 'utf8')).toMatch(/^#!\/usr\/bin\/env bash\n/);

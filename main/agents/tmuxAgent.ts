@@ -6,7 +6,14 @@ import { basename, dirname } from 'node:path';
 import type { Config } from '../config/config';
 import type { RunPaths } from '../runs/runStore';
 import type { Tmux } from '../tmux/tmux';
-import { collectAgentResult, invocationFiles, prepareInvocationFiles, type AgentInvocation, type AgentResult, type InvocationFiles } from './agent';
+import {
+  collectAgentResult,
+  invocationFiles,
+  prepareInvocationFiles,
+  type AgentInvocation,
+  type AgentResult,
+  type InvocationFiles,
+} from './agent';
 import { buildCodexArgs } from './codexCommand';
 import { renderLaunchScript } from './launchScript';
 import { liveGroupMembers, signalGroup, untilGroupGone } from './runDirect';
@@ -44,7 +51,14 @@ export async function startTmuxAgent(inv: AgentInvocation, o: TmuxAgentOptions):
   await prepareInvocationFiles(files, inv.prompt);
   await rm(files.exitCodePath, { force: true }); // a stale one would end the wait at once
   await rm(files.pidPath, { force: true });
-  const codex = buildCodexArgs({ config: o.config, model: inv.model, worktree: inv.worktree, outputFile: files.outputPath, schemaFile: o.schemaFile, sandbox: inv.sandbox });
+  const codex = buildCodexArgs({
+    config: o.config,
+    model: inv.model,
+    worktree: inv.worktree,
+    outputFile: files.outputPath,
+    schemaFile: o.schemaFile,
+    sandbox: inv.sandbox,
+  });
   const script = renderLaunchScript({
     codex,
     promptFile: files.promptPath,
@@ -88,7 +102,10 @@ export async function readExitFile(path: string): Promise<number | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  if (!/^\d{1,3}\s*$/.test(text)) throw new Error(`exit-code file ${path} holds ${JSON.stringify(text.slice(0, 40))}, not an exit code (it is written by the launch script only)`);
+  if (!/^\d{1,3}\s*$/.test(text))
+    throw new Error(
+      `exit-code file ${path} holds ${JSON.stringify(text.slice(0, 40))}, not an exit code (it is written by the launch script only)`,
+    );
   return Number(text.trim());
 }
 
@@ -186,7 +203,9 @@ export async function collectTmuxAgent(handle: TmuxAgentHandle, o: CollectOption
     notes.push(`codex did not finish in time (session ${handle.sessionName}; no exit code in ${handle.exitCodeFile})`);
   } else {
     status = 'failed';
-    notes.push(`no exit code in ${handle.exitCodeFile}: the launch script did not finish (was session ${handle.sessionName} killed?)`);
+    notes.push(
+      `no exit code in ${handle.exitCodeFile}: the launch script did not finish (was session ${handle.sessionName} killed?)`,
+    );
   }
   const files: InvocationFiles = {
     promptPath: handle.promptPath,
@@ -197,7 +216,14 @@ export async function collectTmuxAgent(handle: TmuxAgentHandle, o: CollectOption
     exitCodePath: handle.exitCodeFile,
     pidPath: handle.pidFile,
   };
-  return collectAgentResult({ invocation: handle.invocation, files, status, exitCode, durationMs: Math.max(0, Math.round(ended - handle.startedAt)), notes });
+  return collectAgentResult({
+    invocation: handle.invocation,
+    files,
+    status,
+    exitCode,
+    durationMs: Math.max(0, Math.round(ended - handle.startedAt)),
+    notes,
+  });
 }
 
 /** The command line of process `pid`, or null when there is none. */

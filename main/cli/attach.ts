@@ -8,13 +8,15 @@ const USAGE = 'Usage: mminions attach --run-id ID [--worker manager|wN] [--read-
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, CONTROL_FLAGS, USAGE);
-  if (values.help) return console.log(USAGE), 0;
+  if (values.help) return (console.log(USAGE), 0);
   const ctx = controlContext(values, USAGE);
   const name = await workerSession(ctx.store, ctx.runId, values.worker ?? 'manager');
   const args = [...ctx.tmux.baseArgs(), 'attach-session', ...(values['read-only'] ? ['-r'] : []), '-t', `=${name}`];
   if (!(await ctx.tmux.hasSession(name))) {
     const who = (values.worker ?? 'manager') === 'manager' ? 'manager' : 'worker';
-    console.error(`session ${name} is not running (the ${who} has ended); its output is in the run's ${who === 'manager' ? 'final.md and events.jsonl' : 'agents/ and telemetry/ folders'}.`);
+    console.error(
+      `session ${name} is not running (the ${who} has ended); its output is in the run's ${who === 'manager' ? 'final.md and events.jsonl' : 'agents/ and telemetry/ folders'}.`,
+    );
     return 1;
   }
   if (!process.stdin.isTTY) {

@@ -23,7 +23,10 @@ export function demoCodexCommand(): string | null {
 async function makeRepo(dir: string, source: string): Promise<string> {
   const repo = join(dir, 'statsmini');
   await cp(source, repo, { recursive: true });
-  const git = (...args: string[]) => execa('git', ['-C', repo, ...args], { env: { GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' } });
+  const git = (...args: string[]) =>
+    execa('git', ['-C', repo, ...args], {
+      env: { GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' },
+    });
   await git('init', '-q');
   await git('config', 'user.email', 'demo@mminions.invalid');
   await git('config', 'user.name', 'mminions demo');
@@ -33,12 +36,18 @@ async function makeRepo(dir: string, source: string): Promise<string> {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags(argv, { 'runs-root': { type: 'string' }, 'tmux-socket': { type: 'string' }, keep: { type: 'boolean' } }, USAGE);
-  if (values.help) return console.log(USAGE), 0;
+  const { values } = parseFlags(
+    argv,
+    { 'runs-root': { type: 'string' }, 'tmux-socket': { type: 'string' }, keep: { type: 'boolean' } },
+    USAGE,
+  );
+  if (values.help) return (console.log(USAGE), 0);
   const example = join(packageRoot(), 'examples', 'statsmini');
   const codex = demoCodexCommand();
   if (!codex) {
-    console.error('mminions demo: the Codex CLI was not found: run `npm run setup` in the mminions folder, or `npm install -g @openai/codex`.');
+    console.error(
+      'mminions demo: the Codex CLI was not found: run `npm run setup` in the mminions folder, or `npm install -g @openai/codex`.',
+    );
     return 1;
   }
   console.log(
@@ -78,9 +87,16 @@ export async function run(argv: string[]): Promise<number> {
         },
       },
     );
-    const result = await runManager({ config, issue: { file: join(example, 'issue.md') }, out: (l) => console.log(l), signal: controller.signal });
+    const result = await runManager({
+      config,
+      issue: { file: join(example, 'issue.md') },
+      out: (l) => console.log(l),
+      signal: controller.signal,
+    });
     console.log(`\nThe report a person reads: ${result.paths.finalReport}`);
-    console.log(`Open the dashboard on these runs: ${commandHint(['server', '--runs-root', config.manager.runs_root, ...(config.tmux.socket ? ['--tmux-socket', config.tmux.socket] : [])])}`);
+    console.log(
+      `Open the dashboard on these runs: ${commandHint(['server', '--runs-root', config.manager.runs_root, ...(config.tmux.socket ? ['--tmux-socket', config.tmux.socket] : [])])}`,
+    );
     return result.decision.status === 'ok' ? 0 : 2;
   } finally {
     process.off('SIGINT', onSignal);

@@ -21,7 +21,7 @@ export function issueSource(values: Record<string, unknown>, usage: string) {
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, RUN_FLAGS, USAGE);
-  if (values.help) return console.log(USAGE), 0;
+  if (values.help) return (console.log(USAGE), 0);
   const issue = issueSource(values, USAGE);
   const config = loadConfig({ configFile: values.config, overrides: runOverrides(values) });
   for (const w of config.meta.warnings) console.error(`mminions manager: warning: ${w}`);
@@ -34,6 +34,12 @@ export async function run(argv: string[]): Promise<number> {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, onSignal);
   // A killed tmux pane closes stdout: keep going and clean up rather than die on EPIPE/EIO.
   process.stdout.on('error', () => undefined);
-  const result = await runManager({ config, issue, runId: values['run-id'], out: (l) => console.log(l), signal: controller.signal });
+  const result = await runManager({
+    config,
+    issue,
+    runId: values['run-id'],
+    out: (l) => console.log(l),
+    signal: controller.signal,
+  });
   return result.decision.status === 'ok' ? 0 : 2;
 }

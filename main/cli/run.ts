@@ -14,7 +14,7 @@ const USAGE = `${MANAGER_USAGE.replace('mminions manager', 'mminions run')}\n   
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { ...RUN_FLAGS, detach: { type: 'boolean' } }, USAGE);
-  if (values.help) return console.log(USAGE), 0;
+  if (values.help) return (console.log(USAGE), 0);
   const issue = issueSource(values, USAGE);
   const config = loadConfig({ configFile: values.config, overrides: runOverrides(values) });
   for (const w of config.meta.warnings) console.error(`mminions run: warning: ${w}`);
@@ -27,7 +27,9 @@ export async function run(argv: string[]): Promise<number> {
   if (values.detach) {
     // The flags that find this run again, wherever they came from: its runs root and tmux socket.
     const where = ['--runs-root', config.manager.runs_root, ...(config.tmux.socket ? ['--tmux-socket', config.tmux.socket] : [])];
-    console.log(`detached; watch it with \`${commandHint(['status', '--run-id', launched.run_id, '--format', 'text', ...where])}\` or \`${attach}\``);
+    console.log(
+      `detached; watch it with \`${commandHint(['status', '--run-id', launched.run_id, '--format', 'text', ...where])}\` or \`${attach}\``,
+    );
     return 0;
   }
   console.log(`waiting for the run (Ctrl-C stops waiting, not the run; watch it live with \`${attach}\`)...`);

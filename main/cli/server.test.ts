@@ -27,13 +27,38 @@ describe('mminions server', () => {
     const root = join(dir, 'runs');
     const run = 'run-20260701000000';
     const { paths } = await new RunStore(root).create(run);
-    await new SessionsLog(paths.sessions, { runId: run, socket: tmux.socket, managerSession: sessionName(run, 'manager'), issueUrl: null, pid: null }).flush();
+    await new SessionsLog(paths.sessions, {
+      runId: run,
+      socket: tmux.socket,
+      managerSession: sessionName(run, 'manager'),
+      issueUrl: null,
+      pid: null,
+    }).flush();
     await tmux.newSession({ name: sessionName(run, 'manager'), cwd: dir, command: 'sleep 300' });
 
-    const child = execa('node', [cliScript(), 'server', '--runs-root', root, '--port', '0', '--tmux-socket', tmux.socket!, '--config', join(dir, 'mminions.toml')], { cwd: dir, reject: false });
+    const child = execa(
+      'node',
+      [
+        cliScript(),
+        'server',
+        '--runs-root',
+        root,
+        '--port',
+        '0',
+        '--tmux-socket',
+        tmux.socket!,
+        '--config',
+        join(dir, 'mminions.toml'),
+      ],
+      { cwd: dir, reject: false },
+    );
     let out = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    const m = await waitFor(() => /^mminions server: (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]+)$/m.exec(out), 'the URL line', 20_000);
+    const m = await waitFor(
+      () => /^mminions server: (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]+)$/m.exec(out),
+      'the URL line',
+      20_000,
+    );
     const port = Number(m[2]);
     const token = m[3]!;
     expect(port).toBeGreaterThan(0);
@@ -44,7 +69,12 @@ describe('mminions server', () => {
 
     const term = await openTerminal(port, `/api/runs/${run}/terminal/manager?mode=ro&token=${token}`);
     await waitFor(() => term.messages.some((x) => x.type === 'ready'), 'ready');
-    const clientPid = Number(await waitFor(async () => (await execa('tmux', [...tmux.baseArgs(), 'list-clients', '-F', '#{client_pid}'])).stdout.trim(), 'an attached client'));
+    const clientPid = Number(
+      await waitFor(
+        async () => (await execa('tmux', [...tmux.baseArgs(), 'list-clients', '-F', '#{client_pid}'])).stdout.trim(),
+        'an attached client',
+      ),
+    );
     child.kill('SIGTERM');
     const res = await child;
     expect(res.exitCode).toBe(0);
@@ -62,17 +92,50 @@ describe('mminions server', () => {
   });
 
   it('refuses a non-loopback host without --allow-remote', async () => {
-    const res = await execa('node', [cliScript(), 'server', '--runs-root', join(dir, 'runs2'), '--host', '0.0.0.0', '--port', '0', '--config', join(dir, 'mminions.toml')], { cwd: dir, reject: false });
+    const res = await execa(
+      'node',
+      [
+        cliScript(),
+        'server',
+        '--runs-root',
+        join(dir, 'runs2'),
+        '--host',
+        '0.0.0.0',
+        '--port',
+        '0',
+        '--config',
+        join(dir, 'mminions.toml'),
+      ],
+      { cwd: dir, reject: false },
+    );
     expect(res.exitCode).toBe(1);
     expect(res.stderr).toMatch(/not a loopback address.*--allow-remote/);
   });
 
   it('explains a port that is taken', async () => {
-    const first = execa('node', [cliScript(), 'server', '--runs-root', join(dir, 'runs3'), '--port', '0', '--quiet', '--config', join(dir, 'mminions.toml')], { cwd: dir, reject: false });
+    const first = execa(
+      'node',
+      [
+        cliScript(),
+        'server',
+        '--runs-root',
+        join(dir, 'runs3'),
+        '--port',
+        '0',
+        '--quiet',
+        '--config',
+        join(dir, 'mminions.toml'),
+      ],
+      { cwd: dir, reject: false },
+    );
     let out = '';
     first.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     const port = (await waitFor(() => /127\.0\.0\.1:(\d+)/.exec(out), 'the first server', 20_000))[1]!;
-    const second = await execa('node', [cliScript(), 'server', '--runs-root', join(dir, 'runs3'), '--port', port, '--config', join(dir, 'mminions.toml')], { cwd: dir, reject: false });
+    const second = await execa(
+      'node',
+      [cliScript(), 'server', '--runs-root', join(dir, 'runs3'), '--port', port, '--config', join(dir, 'mminions.toml')],
+      { cwd: dir, reject: false },
+    );
     first.kill('SIGINT');
     expect((await first).exitCode).toBe(0);
     expect(second.exitCode).toBe(1);

@@ -7,15 +7,20 @@ const USAGE = 'Usage: mminions status --run-id ID [--runs-root DIR] [--lines N] 
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, CONTROL_FLAGS, USAGE);
-  if (values.help) return console.log(USAGE), 0;
+  if (values.help) return (console.log(USAGE), 0);
   const ctx = controlContext(values, USAGE);
   const status = await new RunStatusReader(ctx.store, ctx.tmux).status(ctx.runId, clampLines(values.lines ?? '120'));
   if (values.format === 'text') {
     console.log(`${status.run_id}: ${status.run_state} (decision: ${status.decision.status})`);
     console.log(`  manager  ${status.manager.session_name} ${status.manager.session_exists ? 'live' : 'ended'}`);
-    for (const w of status.workers) console.log(`  ${w.worker_id.padEnd(8)} ${w.role.padEnd(14)} ${w.status.padEnd(9)} ${w.session_name} ${w.session_exists ? 'live' : 'ended'}`);
+    for (const w of status.workers)
+      console.log(
+        `  ${w.worker_id.padEnd(8)} ${w.role.padEnd(14)} ${w.status.padEnd(9)} ${w.session_name} ${w.session_exists ? 'live' : 'ended'}`,
+      );
     const s = status.summary;
-    console.log(`  total ${s.total}, active ${s.active}, finished ${s.finished}, failed ${s.failed}, timeout ${s.timeout}${s.stopped ? `, stopped ${s.stopped}` : ''}`);
+    console.log(
+      `  total ${s.total}, active ${s.active}, finished ${s.finished}, failed ${s.failed}, timeout ${s.timeout}${s.stopped ? `, stopped ${s.stopped}` : ''}`,
+    );
   } else {
     console.log(JSON.stringify(status, null, 2));
   }

@@ -7,10 +7,13 @@ const USAGE = 'Usage: mminions stop --run-id ID [--runs-root DIR] [--config FILE
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, CONTROL_FLAGS, USAGE);
-  if (values.help) return console.log(USAGE), 0;
+  if (values.help) return (console.log(USAGE), 0);
   const ctx = controlContext(values, USAGE);
   const res = await stopRun(ctx.store, ctx.tmux, ctx.runId);
   console.log(JSON.stringify(res));
-  if (res.already_finished) console.error(`run ${res.run_id} had already finished (${res.already_finished}): nothing was running to stop; its leftovers, if any, were cleaned up.`);
+  if (res.already_finished)
+    console.error(
+      `run ${res.run_id} had already finished (${res.already_finished}): nothing was running to stop; its leftovers, if any, were cleaned up.`,
+    );
   return 0;
 }

@@ -93,8 +93,14 @@ const FileSchema = z
       })
       .partial()
       .strict(),
-    tmux: z.object({ socket: strKey('tmux.socket') }).partial().strict(),
-    github: z.object({ api_url: strKey('github.api_url').url({ error: 'github.api_url: expected an http(s) URL' }) }).partial().strict(),
+    tmux: z
+      .object({ socket: strKey('tmux.socket') })
+      .partial()
+      .strict(),
+    github: z
+      .object({ api_url: strKey('github.api_url').url({ error: 'github.api_url: expected an http(s) URL' }) })
+      .partial()
+      .strict(),
     codex: z
       .object({
         command: strKey('codex.command').min(1),
@@ -218,7 +224,8 @@ export function buildConfig(
 
   const socket = tmux_socket ?? ctx.env.MMINIONS_TMUX_SOCKET ?? f.tmux?.socket ?? null;
   const apiUrl = (ctx.env.MMINIONS_GITHUB_API_URL ?? f.github?.api_url ?? 'https://api.github.com').replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(apiUrl)) throw new ConfigError(`github.api_url: expected an http(s) URL (got ${JSON.stringify(apiUrl)})`);
+  if (!/^https?:\/\//.test(apiUrl))
+    throw new ConfigError(`github.api_url: expected an http(s) URL (got ${JSON.stringify(apiUrl)})`);
   const home = f.codex?.home ? resolvePath(f.codex.home, base) : null;
   return {
     manager,
@@ -260,8 +267,16 @@ export function renderConfig(c: Config): string {
     manager: c.manager,
     tmux: c.tmux.socket ? { socket: c.tmux.socket } : {},
     github: c.github,
-    codex: { command: c.codex.command, ...(c.codex.home ? { home: c.codex.home } : {}), sandbox: c.codex.sandbox, config: c.codex.config },
+    codex: {
+      command: c.codex.command,
+      ...(c.codex.home ? { home: c.codex.home } : {}),
+      sandbox: c.codex.sandbox,
+      config: c.codex.config,
+    },
   };
-  const head = [`# effective configuration (file: ${c.meta.file ?? 'none, defaults'})`, ...c.meta.warnings.map((w) => `# warning: ${w}`)];
+  const head = [
+    `# effective configuration (file: ${c.meta.file ?? 'none, defaults'})`,
+    ...c.meta.warnings.map((w) => `# warning: ${w}`),
+  ];
   return `${head.join('\n')}\n${stringifyToml(table)}\n`;
 }

@@ -19,7 +19,10 @@ const tmux = privateTmux('mmel');
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'mm-electron-'));
-  config = buildConfig({}, { file: null, env: {}, cwd: dir, overrides: { runs_root: join(dir, 'runs'), tmux_socket: tmux.socket } });
+  config = buildConfig(
+    {},
+    { file: null, env: {}, cwd: dir, overrides: { runs_root: join(dir, 'runs'), tmux_socket: tmux.socket } },
+  );
 });
 afterAll(async () => {
   await tmux.killServer();
@@ -56,7 +59,14 @@ describe('desktop app', () => {
     expect(d.server.tokenPath).toBeNull(); // a fresh token per launch, not stored
     const win = theWindow();
     const prefs = win.options.webPreferences as Record<string, unknown>;
-    expect(prefs).toMatchObject({ preload: '/app/out/preload/index.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, webSecurity: true });
+    expect(prefs).toMatchObject({
+      preload: '/app/out/preload/index.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      webSecurity: true,
+    });
     expect(win.loadedUrl).toBe(`${d.server.url}/`);
     expect(win.shown).toBe(true);
     const res = await fetch(`${d.server.url}/api/runs`, { headers: { Authorization: `Bearer ${d.server.token}` } });
@@ -117,18 +127,30 @@ describe('desktop app', () => {
     expect(wc.windowOpenHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
     expect(wc.windowOpenHandler!({ url: 'https://github.com.evil.example/x' })).toEqual({ action: 'deny' });
     await new Promise((r) => setTimeout(r, 0));
-    expect(fake.shell.opened).toEqual(['https://github.com/acme/statsmini/issues/7', 'https://github.com/acme/statsmini/issues/8']);
+    expect(fake.shell.opened).toEqual([
+      'https://github.com/acme/statsmini/issues/7',
+      'https://github.com/acme/statsmini/issues/8',
+    ]);
   });
 
   it('adds a CSP to server pages that lack one and grants only the clipboard permission', async () => {
     const d = await start();
     const s = fake.session.defaultSession;
     const answer = (url: string, headers: Record<string, string[]>) =>
-      new Promise<Record<string, string[]> | undefined>((resolve) => s.headersListener!({ url, responseHeaders: headers }, (r: { responseHeaders?: Record<string, string[]> }) => resolve(r.responseHeaders)));
-    expect((await answer(`${d.server.url}/`, {}))!['Content-Security-Policy']![0]).toMatch(/default-src 'none'; script-src 'self'/);
-    expect(await answer(`${d.server.url}/`, { 'content-security-policy': ['default-src x'] })).toEqual({ 'content-security-policy': ['default-src x'] });
+      new Promise<Record<string, string[]> | undefined>((resolve) =>
+        s.headersListener!({ url, responseHeaders: headers }, (r: { responseHeaders?: Record<string, string[]> }) =>
+          resolve(r.responseHeaders),
+        ),
+      );
+    expect((await answer(`${d.server.url}/`, {}))!['Content-Security-Policy']![0]).toMatch(
+      /default-src 'none'; script-src 'self'/,
+    );
+    expect(await answer(`${d.server.url}/`, { 'content-security-policy': ['default-src x'] })).toEqual({
+      'content-security-policy': ['default-src x'],
+    });
     expect(await answer('https://example.com/', {})).toBeUndefined();
-    const grant = (permission: string, url: string) => new Promise<boolean>((resolve) => s.permissionRequest!({ getURL: () => url }, permission, resolve));
+    const grant = (permission: string, url: string) =>
+      new Promise<boolean>((resolve) => s.permissionRequest!({ getURL: () => url }, permission, resolve));
     expect(await grant('clipboard-sanitized-write', `${d.server.url}/`)).toBe(true);
     expect(await grant('media', `${d.server.url}/`)).toBe(false);
     expect(await grant('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);

@@ -28,7 +28,12 @@ export interface DesktopApp {
 export async function startDesktopApp(o: DesktopOptions): Promise<DesktopApp> {
   const config = o.config ?? loadConfig();
   await app.whenReady();
-  const server = await startEmbeddedServer({ config, execPath: process.execPath, staticDir: o.staticDir, log: (l) => console.error(`[mminions server] ${l}`) });
+  const server = await startEmbeddedServer({
+    config,
+    execPath: process.execPath,
+    staticDir: o.staticDir,
+    log: (l) => console.error(`[mminions server] ${l}`),
+  });
   lockDownSession(session.defaultSession, server.url);
   // Any web contents created later (devtools aside) gets the same navigation guard.
   app.on('web-contents-created', (_e, contents) => {

@@ -22,5 +22,7 @@ export function lockDownSession(session: Session, appOrigin: string): void {
   session.setPermissionRequestHandler((contents, permission, callback) => {
     callback(ALLOWED_PERMISSIONS.has(permission) && isAppUrl(contents.getURL(), appOrigin));
   });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => ALLOWED_PERMISSIONS.has(permission) && isAppUrl(requestingOrigin, appOrigin));
+  session.setPermissionCheckHandler(
+    (_contents, permission, requestingOrigin) => ALLOWED_PERMISSIONS.has(permission) && isAppUrl(requestingOrigin, appOrigin),
+  );
 }

@@ -132,7 +132,10 @@ function createFakeElectron() {
     },
   };
 
-  type HeadersListener = (details: { url: string; responseHeaders?: Record<string, string[]> }, cb: (r: { cancel: boolean; responseHeaders?: Record<string, string[]> }) => void) => void;
+  type HeadersListener = (
+    details: { url: string; responseHeaders?: Record<string, string[]> },
+    cb: (r: { cancel: boolean; responseHeaders?: Record<string, string[]> }) => void,
+  ) => void;
   type PermissionRequest = (contents: { getURL(): string }, permission: string, cb: (ok: boolean) => void) => void;
   type PermissionCheck = (contents: unknown, permission: string, origin: string) => boolean;
 
@@ -225,7 +228,8 @@ type FakeElectron = ReturnType<typeof createFakeElectron>;
 const holder = globalThis as { __mminionsFakeElectron?: FakeElectron };
 const fake: FakeElectron = (holder.__mminionsFakeElectron ??= createFakeElectron());
 
-export const { app, BrowserWindow, FakeWebContents, ipcMain, dialog, Notification, shell, Menu, session, resetFakeElectron } = fake;
+export const { app, BrowserWindow, FakeWebContents, ipcMain, dialog, Notification, shell, Menu, session, resetFakeElectron } =
+  fake;
 export type BrowserWindow = InstanceType<FakeElectron['BrowserWindow']>;
 export type FakeWebContents = InstanceType<FakeElectron['FakeWebContents']>;
 export type Notification = InstanceType<FakeElectron['Notification']>;

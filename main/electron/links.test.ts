@@ -6,7 +6,15 @@ describe('links', () => {
   it('lets only https GitHub pages out', () => {
     expect(isGithubUrl('https://github.com/acme/repo/issues/1')).toBe(true);
     expect(isGithubUrl('https://www.github.com/acme')).toBe(true);
-    for (const bad of ['http://github.com/a', 'https://github.com.evil.example/a', 'https://user:pw@github.com/a', 'https://github.com:8443/a', 'javascript:alert(1)', 'file:///etc/passwd', 'not a url']) {
+    for (const bad of [
+      'http://github.com/a',
+      'https://github.com.evil.example/a',
+      'https://user:pw@github.com/a',
+      'https://github.com:8443/a',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'not a url',
+    ]) {
       expect(isGithubUrl(bad), bad).toBe(false);
     }
   });

@@ -8,7 +8,13 @@ export function isGithubUrl(raw: string): boolean {
   } catch {
     return false;
   }
-  return u.protocol === 'https:' && (u.hostname === 'github.com' || u.hostname === 'www.github.com') && u.port === '' && u.username === '' && u.password === '';
+  return (
+    u.protocol === 'https:' &&
+    (u.hostname === 'github.com' || u.hostname === 'www.github.com') &&
+    u.port === '' &&
+    u.username === '' &&
+    u.password === ''
+  );
 }
 
 /** True when `raw` is a page of the status server (same scheme, host and port). */

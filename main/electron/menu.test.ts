@@ -11,7 +11,9 @@ describe('menuTemplate', () => {
     expect(linux[0]!.label).toBe('File');
     const view = linux.find((m) => m.label === 'View')!.submenu as Array<{ role?: string }>;
     expect(view.some((i) => i.role === 'toggleDevTools')).toBe(true);
-    const viewNoDev = menuTemplate('linux', { devTools: false }).find((m) => m.label === 'View')!.submenu as Array<{ role?: string }>;
+    const viewNoDev = menuTemplate('linux', { devTools: false }).find((m) => m.label === 'View')!.submenu as Array<{
+      role?: string;
+    }>;
     expect(viewNoDev.some((i) => i.role === 'toggleDevTools')).toBe(false);
   });
 });

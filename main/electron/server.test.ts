@@ -4,7 +4,12 @@ import { electronSelfCommand, freshToken } from './server';
 
 describe('embedded server', () => {
   it('runs the CLI through Electron as Node', () => {
-    expect(electronSelfCommand('/opt/mminions/electron', '/opt/mminions/out/main/cli.js')).toEqual(['/usr/bin/env', 'ELECTRON_RUN_AS_NODE=1', '/opt/mminions/electron', '/opt/mminions/out/main/cli.js']);
+    expect(electronSelfCommand('/opt/mminions/electron', '/opt/mminions/out/main/cli.js')).toEqual([
+      '/usr/bin/env',
+      'ELECTRON_RUN_AS_NODE=1',
+      '/opt/mminions/electron',
+      '/opt/mminions/out/main/cli.js',
+    ]);
   });
 
   it('makes a fresh, URL-safe token each time', () => {

@@ -10,10 +10,14 @@ const oracle = {
 
 describe('classifyOracle', () => {
   it('recognizes the bug and the fix by output and exit code', () => {
-    expect(classifyOracle(oracle, { exitCode: 0, output: 'x\nValueError: kernel cannot be empty\n' }).classification).toBe('bug_present');
+    expect(classifyOracle(oracle, { exitCode: 0, output: 'x\nValueError: kernel cannot be empty\n' }).classification).toBe(
+      'bug_present',
+    );
     expect(classifyOracle(oracle, { exitCode: 0, output: 'ValueError: signal cannot be empty\n' }).classification).toBe('fixed');
     // Every condition must hold: right text, wrong exit code.
-    expect(classifyOracle(oracle, { exitCode: 1, output: 'ValueError: signal cannot be empty\n' }).classification).toBe('unclassified');
+    expect(classifyOracle(oracle, { exitCode: 1, output: 'ValueError: signal cannot be empty\n' }).classification).toBe(
+      'unclassified',
+    );
   });
 
   it('says when both matchers match: the spec cannot tell bug from fix', () => {
@@ -35,11 +39,24 @@ describe('classifyOracle', () => {
 describe('validatePatch', () => {
   const expected = ['statsmini/core.py'];
   it('accepts a patch touching an expected file', () => {
-    const v = validatePatch('diff --git a/statsmini/core.py b/statsmini/core.py\n', ['statsmini/core.py', 'tests/test_core.py'], expected);
-    expect(v).toMatchObject({ accepted: true, reasons: [], expected_files_touched: ['statsmini/core.py'], files_touched: ['statsmini/core.py', 'tests/test_core.py'] });
+    const v = validatePatch(
+      'diff --git a/statsmini/core.py b/statsmini/core.py\n',
+      ['statsmini/core.py', 'tests/test_core.py'],
+      expected,
+    );
+    expect(v).toMatchObject({
+      accepted: true,
+      reasons: [],
+      expected_files_touched: ['statsmini/core.py'],
+      files_touched: ['statsmini/core.py', 'tests/test_core.py'],
+    });
   });
   it('rejects an empty patch', () => {
-    expect(validatePatch('', [], expected)).toMatchObject({ accepted: false, reasons: ['empty patch: the agent changed no file'], bytes: 0 });
+    expect(validatePatch('', [], expected)).toMatchObject({
+      accepted: false,
+      reasons: ['empty patch: the agent changed no file'],
+      bytes: 0,
+    });
   });
   it('rejects a patch that touches none of the expected files', () => {
     const v = validatePatch('diff --git a/README.md b/README.md\n', ['README.md'], expected);
@@ -54,7 +71,11 @@ describe('validatePatch', () => {
 
 describe('buildFixPrompt', () => {
   it('starts with the ROLE and WORKER lines a scripted model matches, then the issue and the task', () => {
-    const p = buildFixPrompt({ issue_url: 'https://example.invalid/issues/1', fix_prompt: 'Fix convolve.\n', expected_files: ['a.py'] });
+    const p = buildFixPrompt({
+      issue_url: 'https://example.invalid/issues/1',
+      fix_prompt: 'Fix convolve.\n',
+      expected_files: ['a.py'],
+    });
     expect(p).toMatch(/^ROLE: FIXER\nWORKER: eval\n\nIssue: https:\/\/example\.invalid\/issues\/1\n\nFix convolve\.\n/);
     expect(p).toContain('Leave your changes uncommitted');
   });

@@ -27,17 +27,25 @@ const CANNOT_RUN_EXIT = new Set([126, 127]);
 
 export function classifyOracle(oracle: Pick<OracleSpec, 'bug_present' | 'fixed'>, o: OracleObservation): OracleVerdict {
   if (o.spawnError) return { classification: 'error', note: `the oracle could not be started: ${o.spawnError}` };
-  if (o.timedOut) return { classification: 'error', note: 'the oracle did not finish within its timeout (its process group was killed)' };
+  if (o.timedOut)
+    return { classification: 'error', note: 'the oracle did not finish within its timeout (its process group was killed)' };
   if (o.exitCode !== null && CANNOT_RUN_EXIT.has(o.exitCode)) {
     const last = o.output.trim().split('\n').pop() ?? '';
     return { classification: 'error', note: `the oracle command could not run (exit ${o.exitCode}${last ? `: ${last}` : ''})` };
   }
   const bug = matches(oracle.bug_present, o);
   const fixed = matches(oracle.fixed, o);
-  if (bug && fixed) return { classification: 'unclassified', note: 'the output matches both the bug_present and the fixed matcher: the spec cannot tell them apart' };
+  if (bug && fixed)
+    return {
+      classification: 'unclassified',
+      note: 'the output matches both the bug_present and the fixed matcher: the spec cannot tell them apart',
+    };
   if (bug) return { classification: 'bug_present', note: 'the output matches the bug_present matcher' };
   if (fixed) return { classification: 'fixed', note: 'the output matches the fixed matcher' };
-  return { classification: 'unclassified', note: `the output (exit ${o.exitCode ?? 'none'}) matches neither the bug_present nor the fixed matcher` };
+  return {
+    classification: 'unclassified',
+    note: `the output (exit ${o.exitCode ?? 'none'}) matches neither the bug_present nor the fixed matcher`,
+  };
 }
 
 export interface PatchValidation {
@@ -61,6 +69,14 @@ export function validatePatch(patch: string, filesTouched: string[], expectedFil
   const hit = files.filter((f) => expectedFiles.some((e) => touchesExpected(f, e)));
   const reasons: string[] = [];
   if (!patch.trim() || files.length === 0) reasons.push('empty patch: the agent changed no file');
-  else if (hit.length === 0) reasons.push(`the patch touches none of the expected files (${expectedFiles.join(', ')}); it touches ${files.join(', ')}`);
-  return { accepted: reasons.length === 0, reasons, bytes: Buffer.byteLength(patch), files_touched: files, expected_files: [...expectedFiles], expected_files_touched: hit };
+  else if (hit.length === 0)
+    reasons.push(`the patch touches none of the expected files (${expectedFiles.join(', ')}); it touches ${files.join(', ')}`);
+  return {
+    accepted: reasons.length === 0,
+    reasons,
+    bytes: Buffer.byteLength(patch),
+    files_touched: files,
+    expected_files: [...expectedFiles],
+    expected_files_touched: hit,
+  };
 }

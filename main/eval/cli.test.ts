@@ -25,18 +25,35 @@ function capture(): EvalIo & { text: () => string } {
   return { out: (l) => lines.push(l), err: (l) => lines.push(l), text: () => lines.join('\n') };
 }
 
-const bugfix = (...more: string[]) => ['bugfix', '--spec', STATSMINI_SPEC_PATH, '--repo-path', sb.repo.path, '--runs-root', sb.runsRoot, '--config', configFile, ...more];
+const bugfix = (...more: string[]) => [
+  'bugfix',
+  '--spec',
+  STATSMINI_SPEC_PATH,
+  '--repo-path',
+  sb.repo.path,
+  '--runs-root',
+  sb.runsRoot,
+  '--config',
+  configFile,
+  ...more,
+];
 
 describe('mminions eval: usage', () => {
   it.each([
     [[], /which eval\? numpy-convolve or bugfix/],
     [['frobnicate'], /unknown eval "frobnicate"/],
     [['bugfix', '--mode', 'offline'], /--spec is required/],
-    [['bugfix', '--spec', 'x.json', '--repo-path', '/tmp', '--runs-root', '/tmp', '--mode', 'sometimes'], /--mode must be offline or live/],
+    [
+      ['bugfix', '--spec', 'x.json', '--repo-path', '/tmp', '--runs-root', '/tmp', '--mode', 'sometimes'],
+      /--mode must be offline or live/,
+    ],
     [['numpy-convolve', '--mode', 'offline', '--runs-root', '/tmp'], /--numpy-repo-path is required/],
     [['numpy-convolve', '--mode', 'offline', '--repo-path', '/tmp'], /--repo-path does not apply to `eval numpy-convolve`/],
     [['bugfix', '--mode', 'offline', '--wat'], /Unknown option '--wat'/],
-    [['bugfix', '--spec', 'x.json', '--repo-path', '/tmp', '--runs-root', '/tmp', '--mode', 'live', '--max-runtime-sec', 'soon'], /--max-runtime-sec expects an integer/],
+    [
+      ['bugfix', '--spec', 'x.json', '--repo-path', '/tmp', '--runs-root', '/tmp', '--mode', 'live', '--max-runtime-sec', 'soon'],
+      /--max-runtime-sec expects an integer/,
+    ],
   ])('%j is a usage error (exit 64)', async (argv, message) => {
     await expect(run(argv, capture())).rejects.toThrow(UsageError);
     await expect(run(argv, capture())).rejects.toThrow(message);
@@ -52,7 +69,9 @@ describe('mminions eval: usage', () => {
   it('refuses a spec file that does not validate', async () => {
     const bad = join(sb.root, 'bad-spec.json');
     await writeFile(bad, JSON.stringify({ name: 'x' }));
-    await expect(run(['bugfix', '--spec', bad, '--repo-path', sb.repo.path, '--runs-root', sb.runsRoot, '--mode', 'offline'], capture())).rejects.toThrow(EvalSpecError);
+    await expect(
+      run(['bugfix', '--spec', bad, '--repo-path', sb.repo.path, '--runs-root', sb.runsRoot, '--mode', 'offline'], capture()),
+    ).rejects.toThrow(EvalSpecError);
   });
 });
 
@@ -70,7 +89,24 @@ describe('mminions eval: runs', () => {
 
   it('numpy-convolve --mode offline on a checkout without the NumPy commits: exit 1, the reason printed', async () => {
     const io = capture();
-    expect(await run(['numpy-convolve', '--mode', 'offline', '--numpy-repo-path', sb.repo.path, '--runs-root', sb.runsRoot, '--config', configFile], io)).toBe(1);
-    expect(io.text()).toMatch(/eval eval-numpy-convolve-\d{14}(-\d+)?: FAILED — error in inputs: unknown commit "9f0519e83247b8a1b46c12fb583d4d575d992bd7"/);
+    expect(
+      await run(
+        [
+          'numpy-convolve',
+          '--mode',
+          'offline',
+          '--numpy-repo-path',
+          sb.repo.path,
+          '--runs-root',
+          sb.runsRoot,
+          '--config',
+          configFile,
+        ],
+        io,
+      ),
+    ).toBe(1);
+    expect(io.text()).toMatch(
+      /eval eval-numpy-convolve-\d{14}(-\d+)?: FAILED — error in inputs: unknown commit "9f0519e83247b8a1b46c12fb583d4d575d992bd7"/,
+    );
   });
 });

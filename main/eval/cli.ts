@@ -15,8 +15,8 @@ export const EVAL_USAGE = [
   '                               [--python-version V] [--max-runtime-sec N] [--config FILE]',
   '',
   'offline: checks the spec, the commits and the wiring, creates and removes the worktrees, takes the',
-  '         before-oracle from the spec\'s recorded fixture (no codex, no build).',
-  'live:    builds (the spec\'s setup), runs the oracle at the bug and fix commits, lets codex fix the bug',
+  "         before-oracle from the spec's recorded fixture (no codex, no build).",
+  "live:    builds (the spec's setup), runs the oracle at the bug and fix commits, lets codex fix the bug",
   '         in a worktree and runs the oracle on its patch. Skipped (exit 0) without a codex login.',
   'Artifacts: <runs-root>/eval-<name>-YYYYMMDDHHMMSS/ (see docs/eval.md). Exit: 0 passed or skipped, 1 failed, 64 usage.',
 ].join('\n');
@@ -47,8 +47,12 @@ function required(values: Record<string, unknown>, flag: string): string {
 
 function printSummary(s: EvalSummary, out: (line: string) => void): void {
   out(`\neval ${s.eval_run_id}: ${s.status.toUpperCase()} — ${s.reason}`);
-  if (s.before_classification) out(`  before: ${s.before_classification}${s.reference_classification ? `   reference: ${s.reference_classification}` : ''}${s.after_classification ? `   after: ${s.after_classification}` : ''}`);
-  if (s.codex_invoked && s.agent) out(`  codex: ${s.agent.status}, ${s.agent.usage.input_tokens} input / ${s.agent.usage.output_tokens} output tokens`);
+  if (s.before_classification)
+    out(
+      `  before: ${s.before_classification}${s.reference_classification ? `   reference: ${s.reference_classification}` : ''}${s.after_classification ? `   after: ${s.after_classification}` : ''}`,
+    );
+  if (s.codex_invoked && s.agent)
+    out(`  codex: ${s.agent.status}, ${s.agent.usage.input_tokens} input / ${s.agent.usage.output_tokens} output tokens`);
   if (s.patch_path) out(`  patch: ${s.patch_path} (${s.patch_accepted ? 'accepted' : 'rejected'})`);
   out(`  artifacts: ${s.artifacts_dir}`);
   if (s.skip_reason) out(`  skip reason: ${s.skip_reason}`);
@@ -69,21 +73,25 @@ export async function run(argv: string[], io: EvalIo = CONSOLE): Promise<number>
     io.out(EVAL_USAGE);
     return 0;
   }
-  if (sub !== 'numpy-convolve' && sub !== 'bugfix') throw new UsageError(`unknown eval ${JSON.stringify(sub)}: use numpy-convolve or bugfix\n\n${EVAL_USAGE}`);
+  if (sub !== 'numpy-convolve' && sub !== 'bugfix')
+    throw new UsageError(`unknown eval ${JSON.stringify(sub)}: use numpy-convolve or bugfix\n\n${EVAL_USAGE}`);
   const { values } = parseFlags(rest, FLAGS, EVAL_USAGE);
-  if (values.help) return io.out(EVAL_USAGE), 0;
+  if (values.help) return (io.out(EVAL_USAGE), 0);
 
   const mode = required(values, 'mode');
-  if (!(EVAL_MODES as readonly string[]).includes(mode)) throw new UsageError(`--mode must be offline or live (got ${JSON.stringify(mode)})\n\n${EVAL_USAGE}`);
+  if (!(EVAL_MODES as readonly string[]).includes(mode))
+    throw new UsageError(`--mode must be offline or live (got ${JSON.stringify(mode)})\n\n${EVAL_USAGE}`);
   const misplaced: Array<keyof typeof FLAGS> = sub === 'numpy-convolve' ? ['spec', 'repo-path'] : ['numpy-repo-path'];
-  for (const f of misplaced) if (values[f] !== undefined) throw new UsageError(`--${f} does not apply to \`eval ${sub}\`\n\n${EVAL_USAGE}`);
+  for (const f of misplaced)
+    if (values[f] !== undefined) throw new UsageError(`--${f} does not apply to \`eval ${sub}\`\n\n${EVAL_USAGE}`);
   const specPath = sub === 'numpy-convolve' ? numpyConvolveSpecPath() : resolve(required(values, 'spec'));
   const repoPath = resolve(required(values, sub === 'numpy-convolve' ? 'numpy-repo-path' : 'repo-path'));
   const runsRoot = resolve(required(values, 'runs-root'));
   const maxRuntimeSec = intFlag('max-runtime-sec', values['max-runtime-sec']);
   if (maxRuntimeSec !== undefined && maxRuntimeSec < 1) throw new UsageError('--max-runtime-sec must be at least 1');
   const pythonVersion = values['python-version'];
-  if (pythonVersion !== undefined && !/^3(\.\d+){0,2}$/.test(pythonVersion)) throw new UsageError(`--python-version expects a Python 3 version such as 3.12 (got ${JSON.stringify(pythonVersion)})`);
+  if (pythonVersion !== undefined && !/^3(\.\d+){0,2}$/.test(pythonVersion))
+    throw new UsageError(`--python-version expects a Python 3 version such as 3.12 (got ${JSON.stringify(pythonVersion)})`);
 
   const spec = await loadEvalSpec(specPath);
   const config = loadConfig({ configFile: values.config });

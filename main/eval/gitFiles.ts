@@ -3,9 +3,18 @@ import { execa } from 'execa';
 import { GitError } from '../git/worktrees';
 
 async function nameList(cwd: string, args: string[]): Promise<string[]> {
-  const res = await execa('git', ['-C', cwd, ...args], { reject: false, timeout: 60_000, stdin: 'ignore', env: { GIT_TERMINAL_PROMPT: '0' } });
+  const res = await execa('git', ['-C', cwd, ...args], {
+    reject: false,
+    timeout: 60_000,
+    stdin: 'ignore',
+    env: { GIT_TERMINAL_PROMPT: '0' },
+  });
   if (res.failed) {
-    throw new GitError(`git ${args.join(' ')} failed in ${cwd}: ${res.timedOut ? 'timed out' : String(res.stderr).trim() || `exit ${res.exitCode}`}`, 'git-failed', String(res.stderr));
+    throw new GitError(
+      `git ${args.join(' ')} failed in ${cwd}: ${res.timedOut ? 'timed out' : String(res.stderr).trim() || `exit ${res.exitCode}`}`,
+      'git-failed',
+      String(res.stderr),
+    );
   }
   return String(res.stdout).split('\0').filter(Boolean);
 }

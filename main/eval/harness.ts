@@ -8,7 +8,16 @@ import { repoTopLevel, resolveCommit, Worktrees, type Worktree } from '../git/wo
 import { resolvePython } from '../manager/python';
 import { nonOpenaiProvider, runPreflight } from '../preflight/preflight';
 import { writeJsonAtomic, writeTextAtomic } from '../runs/runStore';
-import { claimEvalRunDir, evalPaths, type EvalErrorRecord, type EvalPaths, type EvalStatus, type EvalSummary, type OracleRecord, type OracleRole } from './artifacts';
+import {
+  claimEvalRunDir,
+  evalPaths,
+  type EvalErrorRecord,
+  type EvalPaths,
+  type EvalStatus,
+  type EvalSummary,
+  type OracleRecord,
+  type OracleRole,
+} from './artifacts';
 import { touchesExpected, validatePatch } from './classify';
 import { buildFixPrompt, FIXER_ROLE, FIXER_WORKER } from './fixPrompt';
 import { filesChangedBetween, filesChangedInWorktree } from './gitFiles';
@@ -96,7 +105,8 @@ class EvalRun {
   private step(phase: string, line?: string): void {
     this.phase = phase;
     if (this.o.signal?.aborted) throw new EvalError(phase, 'the eval was interrupted');
-    if (Date.now() >= this.deadline) throw new EvalError(phase, `the eval exceeded --max-runtime-sec ${this.maxRuntimeSec} before ${phase}`);
+    if (Date.now() >= this.deadline)
+      throw new EvalError(phase, `the eval exceeded --max-runtime-sec ${this.maxRuntimeSec} before ${phase}`);
     if (line) this.log(line);
   }
 
@@ -125,7 +135,11 @@ class EvalRun {
       };
       await writeJsonAtomic(this.paths.error, record);
     }
-    if (!outcome || error) outcome = { status: 'failed', reason: `error in ${error?.phase ?? 'cleanup'}: ${error?.message ?? cleanupErrors.join('; ')}` };
+    if (!outcome || error)
+      outcome = {
+        status: 'failed',
+        reason: `error in ${error?.phase ?? 'cleanup'}: ${error?.message ?? cleanupErrors.join('; ')}`,
+      };
     else if (cleanupErrors.length) outcome = { status: 'failed', reason: `cleanup failed: ${cleanupErrors.join('; ')}` };
     const summary: EvalSummary = {
       eval_run_id: this.id,
@@ -190,7 +204,8 @@ class EvalRun {
     this.bugCommit = await resolveCommit(this.repo, spec.bug_commit);
     this.fixCommit = await resolveCommit(this.repo, spec.fix_commit);
     await this.writeMetadata();
-    if (this.bugCommit === this.fixCommit) throw new EvalError('inputs', `bug_commit and fix_commit are the same commit (${this.bugCommit})`);
+    if (this.bugCommit === this.fixCommit)
+      throw new EvalError('inputs', `bug_commit and fix_commit are the same commit (${this.bugCommit})`);
     const changed = await filesChangedBetween(this.repo, this.bugCommit, this.fixCommit);
     if (!changed.some((f) => spec.expected_files.some((e) => touchesExpected(f, e)))) {
       throw new EvalError(
@@ -211,11 +226,17 @@ class EvalRun {
 
   /** Worktrees at the bug and the fix commit; every expected file exists in one of them. */
   private async createCommitWorktrees(): Promise<{ bug: EvalWorktree; reference: EvalWorktree }> {
-    this.step('worktrees', `[eval] creating worktrees at ${this.bugCommit?.slice(0, 12)} (bug) and ${this.fixCommit?.slice(0, 12)} (reference fix)`);
+    this.step(
+      'worktrees',
+      `[eval] creating worktrees at ${this.bugCommit?.slice(0, 12)} (bug) and ${this.fixCommit?.slice(0, 12)} (reference fix)`,
+    );
     const bug = await this.createWorktree('bug', this.bugCommit as string);
     const reference = await this.createWorktree('reference', this.fixCommit as string);
-    const missing = this.o.spec.expected_files.filter((f) => !existsSync(join(bug.path, f)) && !existsSync(join(reference.path, f)));
-    if (missing.length) throw new EvalError('worktrees', `expected file(s) ${missing.join(', ')} exist at neither the bug nor the fix commit`);
+    const missing = this.o.spec.expected_files.filter(
+      (f) => !existsSync(join(bug.path, f)) && !existsSync(join(reference.path, f)),
+    );
+    if (missing.length)
+      throw new EvalError('worktrees', `expected file(s) ${missing.join(', ')} exist at neither the bug nor the fix commit`);
     return { bug, reference };
   }
 
@@ -231,12 +252,15 @@ class EvalRun {
   private async offline(): Promise<Outcome> {
     await this.checkInputs();
     const { bug } = await this.createCommitWorktrees();
-    this.step('oracle:bug', '[eval] before-oracle: from the spec\'s recorded fixture (offline mode)');
+    this.step('oracle:bug', "[eval] before-oracle: from the spec's recorded fixture (offline mode)");
     await this.writeOracleScript();
     this.before = fixtureOracleRecord(this.o.spec, bug.commit);
     await writeJsonAtomic(this.paths.beforeOracle, this.before);
     if (this.before.classification !== 'bug_present') {
-      throw new EvalError('oracle:bug', `the recorded before-oracle fixture does not classify as bug_present: ${this.before.classification_note}`);
+      throw new EvalError(
+        'oracle:bug',
+        `the recorded before-oracle fixture does not classify as bug_present: ${this.before.classification_note}`,
+      );
     }
     return {
       status: 'passed',
@@ -251,12 +275,16 @@ class EvalRun {
     const codex = pre.checks.find((c) => c.name === 'codex');
     const auth = pre.checks.find((c) => c.name === 'codex_auth');
     if (codex && !codex.ok) return `codex is not usable: ${codex.details}`;
-    if (auth && !auth.ok) return `no usable codex login and no non-OpenAI model provider configured (${auth.details}); run \`codex login\` or set [codex.config] model_provider`;
+    if (auth && !auth.ok)
+      return `no usable codex login and no non-OpenAI model provider configured (${auth.details}); run \`codex login\` or set [codex.config] model_provider`;
     return null;
   }
 
   /** Setup then oracle in one worktree; a failed setup of the bug or reference worktree stops the eval. */
-  private async prepareAndProbe(wt: EvalWorktree, ctx: RuntimeContext): Promise<{ setupError: string | null; record: OracleRecord | null }> {
+  private async prepareAndProbe(
+    wt: EvalWorktree,
+    ctx: RuntimeContext,
+  ): Promise<{ setupError: string | null; record: OracleRecord | null }> {
     if (this.o.spec.setup.commands.length) {
       this.step(`setup:${wt.role}`, `[eval] setup in the ${wt.role} worktree (${this.o.spec.setup.commands.length} command(s))`);
       const setup = await runSetup(this.o.spec, wt, ctx);
@@ -290,7 +318,10 @@ class EvalRun {
     this.before = b.record;
     await writeJsonAtomic(this.paths.beforeOracle, this.before);
     if (this.before?.classification !== 'bug_present') {
-      throw new EvalError('oracle:bug', `the oracle does not show the bug at the bug commit: ${this.before?.classification} (${this.before?.classification_note})`);
+      throw new EvalError(
+        'oracle:bug',
+        `the oracle does not show the bug at the bug commit: ${this.before?.classification} (${this.before?.classification_note})`,
+      );
     }
 
     const r = await this.prepareAndProbe(reference, ctx);
@@ -298,18 +329,37 @@ class EvalRun {
     this.reference = r.record;
     await writeJsonAtomic(this.paths.referenceOracle, this.reference);
     if (this.reference?.classification !== 'fixed') {
-      throw new EvalError('oracle:reference', `the oracle does not show the fix at the reference commit: ${this.reference?.classification} (${this.reference?.classification_note})`);
+      throw new EvalError(
+        'oracle:reference',
+        `the oracle does not show the fix at the reference commit: ${this.reference?.classification} (${this.reference?.classification_note})`,
+      );
     }
 
     this.step('agent', `[eval] running codex (${config.manager.worker_model}, workspace-write) in the candidate worktree`);
-    for (const d of [this.paths.agent.promptsDir, this.paths.agent.agentsDir, this.paths.agent.telemetryDir]) await mkdir(d, { recursive: true });
+    for (const d of [this.paths.agent.promptsDir, this.paths.agent.agentsDir, this.paths.agent.telemetryDir])
+      await mkdir(d, { recursive: true });
     this.codexInvoked = true;
     const result = await runAgentDirect(
-      { invocation: AGENT_INVOCATION, role: FIXER_ROLE, workerId: FIXER_WORKER, prompt: buildFixPrompt(spec), worktree: candidate.path, model: config.manager.worker_model, sandbox: 'workspace-write' },
+      {
+        invocation: AGENT_INVOCATION,
+        role: FIXER_ROLE,
+        workerId: FIXER_WORKER,
+        prompt: buildFixPrompt(spec),
+        worktree: candidate.path,
+        model: config.manager.worker_model,
+        sandbox: 'workspace-write',
+      },
       { config, paths: this.paths.agent, timeoutMs: this.timeoutFor(spec.agent.timeout_sec * 1000), signal: this.o.signal },
     );
-    this.agent = { status: result.status, exit_code: result.exitCode, usage: result.usage, duration_ms: result.durationMs, diagnostics: result.diagnostics };
-    const trailer = result.status === 'finished' ? '' : `\n[mminions] codex ${result.status}:\n${result.diagnostics.join('\n')}\n`;
+    this.agent = {
+      status: result.status,
+      exit_code: result.exitCode,
+      usage: result.usage,
+      duration_ms: result.durationMs,
+      diagnostics: result.diagnostics,
+    };
+    const trailer =
+      result.status === 'finished' ? '' : `\n[mminions] codex ${result.status}:\n${result.diagnostics.join('\n')}\n`;
     await writeTextAtomic(this.paths.codexOutput, `${result.rawOutput}${trailer}`);
     this.log(`[eval]   codex ${result.status} in ${Math.round(result.durationMs / 1000)} s`);
 
@@ -322,15 +372,23 @@ class EvalRun {
     this.patchAccepted = validation.accepted;
     await writeJsonAtomic(this.paths.patchValidation, validation);
     const agentNote = result.status === 'finished' ? '' : ` (codex ${result.status}: ${result.diagnostics[0] ?? 'no detail'})`;
-    if (!validation.accepted) return { status: 'failed', reason: `candidate patch rejected: ${validation.reasons.join('; ')}${agentNote}` };
+    if (!validation.accepted)
+      return { status: 'failed', reason: `candidate patch rejected: ${validation.reasons.join('; ')}${agentNote}` };
     this.log(`[eval]   patch touches ${validation.files_touched.join(', ')}`);
 
     const c = await this.prepareAndProbe(candidate, ctx);
     if (c.setupError) return { status: 'failed', reason: `setup failed with the candidate patch: ${c.setupError}` };
     this.after = c.record;
     await writeJsonAtomic(this.paths.afterOracle, this.after);
-    if (this.after?.classification === 'fixed') return { status: 'passed', reason: `the candidate patch fixes the bug: the oracle went from bug_present to fixed (${validation.files_touched.join(', ')})` };
-    return { status: 'failed', reason: `the candidate patch does not fix the bug: the oracle says ${this.after?.classification} (${this.after?.classification_note})${agentNote}` };
+    if (this.after?.classification === 'fixed')
+      return {
+        status: 'passed',
+        reason: `the candidate patch fixes the bug: the oracle went from bug_present to fixed (${validation.files_touched.join(', ')})`,
+      };
+    return {
+      status: 'failed',
+      reason: `the candidate patch does not fix the bug: the oracle says ${this.after?.classification} (${this.after?.classification_note})${agentNote}`,
+    };
   }
 
   /** Removes every worktree this run created and its env folder, whatever happened; reports what could not be removed. */
@@ -361,7 +419,12 @@ class EvalRun {
       }
     }
     if (left.length) errors.push(`worktrees left behind: ${left.join(', ')}`);
-    if (this.created.length) this.log(left.length ? `[eval] cleanup: ${left.length} worktree(s) left behind` : `[eval] cleanup: ${this.created.length} worktree(s) removed`);
+    if (this.created.length)
+      this.log(
+        left.length
+          ? `[eval] cleanup: ${left.length} worktree(s) left behind`
+          : `[eval] cleanup: ${this.created.length} worktree(s) removed`,
+      );
     return { removed: left.length === 0, cleanupErrors: errors };
   }
 }

@@ -11,7 +11,16 @@ import type { PatchValidation } from './classify';
 import type { EvalSummary, OracleRecord } from './artifacts';
 import { FIXER_ROLE, FIXER_WORKER } from './fixPrompt';
 import { runEval } from './harness';
-import { evalConfig, exists, extraWorktrees, makeEvalSandbox, readJsonFile, STATSMINI_SPEC_PATH, statsminiSpec, type EvalSandbox } from './testSupport';
+import {
+  evalConfig,
+  exists,
+  extraWorktrees,
+  makeEvalSandbox,
+  readJsonFile,
+  STATSMINI_SPEC_PATH,
+  statsminiSpec,
+  type EvalSandbox,
+} from './testSupport';
 
 // The real fix, as an agent would make it: move the argument swap after the emptiness checks.
 const REAL_FIX = `python3 - <<'PY'
@@ -27,7 +36,9 @@ p.write_text("\\n".join(lines))
 PY`;
 
 const fixer = (steps: Array<{ exec: string } | { message: string }>): ScenarioInput => ({
-  agents: [{ role: FIXER_ROLE, worker: FIXER_WORKER, usage: { input_tokens: 900, cached_input_tokens: 0, output_tokens: 120 }, steps }],
+  agents: [
+    { role: FIXER_ROLE, worker: FIXER_WORKER, usage: { input_tokens: 900, cached_input_tokens: 0, output_tokens: 120 }, steps },
+  ],
 });
 
 let sb: EvalSandbox;
@@ -68,8 +79,19 @@ describe('live mode with the real codex and a scripted agent', () => {
   it('the agent makes the real fix: passed, before bug_present, reference and after fixed', async () => {
     const s = await liveEval(fixer([{ exec: REAL_FIX }, { message: 'Moved the emptiness checks before the swap in convolve.' }]));
     expect(s.status, `${s.reason}\n${JSON.stringify(s.agent, null, 2)}`).toBe('passed');
-    expect(s).toMatchObject({ before_classification: 'bug_present', reference_classification: 'fixed', after_classification: 'fixed', codex_invoked: true, patch_accepted: true, skip_reason: null });
-    expect(s.agent).toMatchObject({ status: 'finished', exit_code: 0, usage: { input_tokens: 1800, output_tokens: 240, turns: 1 } });
+    expect(s).toMatchObject({
+      before_classification: 'bug_present',
+      reference_classification: 'fixed',
+      after_classification: 'fixed',
+      codex_invoked: true,
+      patch_accepted: true,
+      skip_reason: null,
+    });
+    expect(s.agent).toMatchObject({
+      status: 'finished',
+      exit_code: 0,
+      usage: { input_tokens: 1800, output_tokens: 240, turns: 1 },
+    });
     const dir = s.artifacts_dir;
     expect(s.patch_path).toBe(join(dir, 'candidate.patch'));
     const patch = await readFile(join(dir, 'candidate.patch'), 'utf8');
@@ -78,13 +100,33 @@ describe('live mode with the real codex and a scripted agent', () => {
     expect(await readFile(join(dir, 'codex_output.txt'), 'utf8')).toBe('Moved the emptiness checks before the swap in convolve.');
     expect(await readFile(join(dir, 'prompts', 'fix.txt'), 'utf8')).toMatch(/^ROLE: FIXER\nWORKER: eval\n\nIssue: /);
     const validation = await readJsonFile<PatchValidation>(join(dir, 'candidate_patch_validation.json'));
-    expect(validation).toMatchObject({ accepted: true, files_touched: ['statsmini/core.py'], expected_files_touched: ['statsmini/core.py'] });
+    expect(validation).toMatchObject({
+      accepted: true,
+      files_touched: ['statsmini/core.py'],
+      expected_files_touched: ['statsmini/core.py'],
+    });
     const before = await readJsonFile<OracleRecord>(join(dir, 'before_oracle.json'));
     const after = await readJsonFile<OracleRecord>(join(dir, 'after_oracle.json'));
     const reference = await readJsonFile<OracleRecord>(join(dir, 'reference_oracle.json'));
-    expect(before).toMatchObject({ source: 'live', role: 'bug', commit: sb.bugCommit, output: 'ValueError: kernel cannot be empty\n', exit_code: 0 });
-    expect(reference).toMatchObject({ source: 'live', role: 'reference', commit: sb.fixCommit, output: 'ValueError: signal cannot be empty\n' });
-    expect(after).toMatchObject({ source: 'live', role: 'candidate', commit: sb.bugCommit, output: 'ValueError: signal cannot be empty\n' });
+    expect(before).toMatchObject({
+      source: 'live',
+      role: 'bug',
+      commit: sb.bugCommit,
+      output: 'ValueError: kernel cannot be empty\n',
+      exit_code: 0,
+    });
+    expect(reference).toMatchObject({
+      source: 'live',
+      role: 'reference',
+      commit: sb.fixCommit,
+      output: 'ValueError: signal cannot be empty\n',
+    });
+    expect(after).toMatchObject({
+      source: 'live',
+      role: 'candidate',
+      commit: sb.bugCommit,
+      output: 'ValueError: signal cannot be empty\n',
+    });
     expect(await readJsonFile<EvalSummary>(join(dir, 'summary.json'))).toEqual(s);
     // The user's checkout is untouched: the agent worked in its own worktree.
     expect(String((await execa('git', ['-C', sb.repo.path, 'status', '--porcelain'], { timeout: 15_000 })).stdout)).toBe('');
@@ -92,19 +134,35 @@ describe('live mode with the real codex and a scripted agent', () => {
   });
 
   it('a wrong fix in the expected file: the patch is accepted, the oracle still shows the bug → failed', async () => {
-    const s = await liveEval(fixer([{ exec: "sed -i 's/mean of empty data/mean of an empty sequence/' statsmini/core.py" }, { message: 'Improved an error message.' }]));
+    const s = await liveEval(
+      fixer([
+        { exec: "sed -i 's/mean of empty data/mean of an empty sequence/' statsmini/core.py" },
+        { message: 'Improved an error message.' },
+      ]),
+    );
     expect(s.status).toBe('failed');
-    expect(s).toMatchObject({ before_classification: 'bug_present', after_classification: 'bug_present', patch_accepted: true, codex_invoked: true });
+    expect(s).toMatchObject({
+      before_classification: 'bug_present',
+      after_classification: 'bug_present',
+      patch_accepted: true,
+      codex_invoked: true,
+    });
     expect(s.reason).toMatch(/the candidate patch does not fix the bug: the oracle says bug_present/);
-    expect(await readFile(join(s.artifacts_dir, 'candidate.patch'), 'utf8')).toContain('+        raise ValueError("mean of an empty sequence")');
+    expect(await readFile(join(s.artifacts_dir, 'candidate.patch'), 'utf8')).toContain(
+      '+        raise ValueError("mean of an empty sequence")',
+    );
     await expectCleanedUp(s);
   });
 
   it('a change elsewhere: the patch touches none of the expected files → rejected, failed, no after-oracle', async () => {
-    const s = await liveEval(fixer([{ exec: "printf '\\nSee also numpy.convolve.\\n' >> README.md" }, { message: 'Documented convolve.' }]));
+    const s = await liveEval(
+      fixer([{ exec: "printf '\\nSee also numpy.convolve.\\n' >> README.md" }, { message: 'Documented convolve.' }]),
+    );
     expect(s.status).toBe('failed');
     expect(s).toMatchObject({ patch_accepted: false, after_classification: null });
-    expect(s.reason).toMatch(/candidate patch rejected: the patch touches none of the expected files \(statsmini\/core\.py\); it touches README\.md/);
+    expect(s.reason).toMatch(
+      /candidate patch rejected: the patch touches none of the expected files \(statsmini\/core\.py\); it touches README\.md/,
+    );
     expect(exists(s.artifacts_dir, 'after_oracle.json')).toBe(false);
     await expectCleanedUp(s);
   });
@@ -115,7 +173,9 @@ describe('live mode with the real codex and a scripted agent', () => {
     expect(s).toMatchObject({ patch_accepted: false, codex_invoked: true, after_classification: null });
     expect(s.reason).toBe('candidate patch rejected: empty patch: the agent changed no file');
     expect(await readFile(join(s.artifacts_dir, 'candidate.patch'), 'utf8')).toBe('');
-    expect((await readJsonFile<PatchValidation>(join(s.artifacts_dir, 'candidate_patch_validation.json'))).reasons).toEqual(['empty patch: the agent changed no file']);
+    expect((await readJsonFile<PatchValidation>(join(s.artifacts_dir, 'candidate_patch_validation.json'))).reasons).toEqual([
+      'empty patch: the agent changed no file',
+    ]);
     await expectCleanedUp(s);
   });
 
@@ -131,7 +191,9 @@ describe('live mode with the real codex and a scripted agent', () => {
     });
     expect(s.status).toBe('skipped');
     expect(s.codex_invoked).toBe(false);
-    expect(s.skip_reason).toMatch(/no usable codex login and no non-OpenAI model provider configured \(codex login status exited 1.*Not logged in/);
+    expect(s.skip_reason).toMatch(
+      /no usable codex login and no non-OpenAI model provider configured \(codex login status exited 1.*Not logged in/,
+    );
     expect(s.reason).toBe(`skipped: ${s.skip_reason}`);
     expect(exists(s.artifacts_dir, 'summary.json') && exists(s.artifacts_dir, 'metadata.json')).toBe(true);
     expect(exists(s.artifacts_dir, 'before_oracle.json')).toBe(false);
@@ -143,7 +205,9 @@ describe('live mode with the real codex and a scripted agent', () => {
     expect(s.status).toBe('failed');
     expect(s.agent?.status).not.toBe('finished');
     expect(s.reason).toMatch(/empty patch.*codex (failed|timeout)/);
-    expect(await readFile(join(s.artifacts_dir, 'codex_output.txt'), 'utf8')).toContain('no scenario entry for role=FIXER worker=eval');
+    expect(await readFile(join(s.artifacts_dir, 'codex_output.txt'), 'utf8')).toContain(
+      'no scenario entry for role=FIXER worker=eval',
+    );
     await expectCleanedUp(s);
   });
 });

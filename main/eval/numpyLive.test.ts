@@ -24,21 +24,29 @@ function liveConfig(worktreeRoot: string): Config {
 
 /** Why the live NumPy eval cannot run here, or null. */
 async function missingPrerequisite(): Promise<string | null> {
-  if (env.MMINIONS_RUN_LIVE_EVAL !== '1') return 'set MMINIONS_RUN_LIVE_EVAL=1 to run the live NumPy eval (it builds NumPy three times and calls codex)';
+  if (env.MMINIONS_RUN_LIVE_EVAL !== '1')
+    return 'set MMINIONS_RUN_LIVE_EVAL=1 to run the live NumPy eval (it builds NumPy three times and calls codex)';
   const repo = env.MMINIONS_NUMPY_REPO_PATH;
   if (!repo) return 'set MMINIONS_NUMPY_REPO_PATH to the absolute path of a NumPy git checkout';
   const spec = await loadEvalSpec(numpyConvolveSpecPath());
   for (const commit of [spec.bug_commit, spec.fix_commit]) {
     const r = await execa('git', ['-C', repo, 'cat-file', '-e', `${commit}^{commit}`], { reject: false, timeout: 15_000 });
-    if (r.exitCode !== 0) return `${repo} does not hold commit ${commit} (git fetch it, or point MMINIONS_NUMPY_REPO_PATH at a full NumPy clone)`;
+    if (r.exitCode !== 0)
+      return `${repo} does not hold commit ${commit} (git fetch it, or point MMINIONS_NUMPY_REPO_PATH at a full NumPy clone)`;
   }
-  for (const tool of [['cc', 'gcc', 'clang'], ['c++', 'g++', 'clang++'], ['python3', 'uv']]) {
-    if (!tool.some((t) => findExecutable(t))) return `no ${tool.join(' / ')} on PATH: the NumPy build needs a C/C++ toolchain and Python`;
+  for (const tool of [
+    ['cc', 'gcc', 'clang'],
+    ['c++', 'g++', 'clang++'],
+    ['python3', 'uv'],
+  ]) {
+    if (!tool.some((t) => findExecutable(t)))
+      return `no ${tool.join(' / ')} on PATH: the NumPy build needs a C/C++ toolchain and Python`;
   }
   const pre = await runPreflight({ config: liveConfig(tmpdir()), repoPath: repo, timeoutMs: 15_000 });
   for (const name of ['codex', 'codex_auth']) {
     const c = pre.checks.find((x) => x.name === name);
-    if (c && !c.ok) return `codex cannot run: ${name}: ${c.details} (run \`codex login\`, or configure another provider in MMINIONS_CONFIG)`;
+    if (c && !c.ok)
+      return `codex cannot run: ${name}: ${c.details} (run \`codex login\`, or configure another provider in MMINIONS_CONFIG)`;
   }
   return null;
 }
@@ -68,7 +76,13 @@ describe('numpy-convolve eval, live (opt-in)', () => {
       console.log(JSON.stringify(summary, null, 2));
       expect(summary.worktrees_removed).toBe(true);
       expect(await extraWorktrees(env.MMINIONS_NUMPY_REPO_PATH as string)).toEqual([]);
-      expect(summary).toMatchObject({ status: 'passed', before_classification: 'bug_present', reference_classification: 'fixed', after_classification: 'fixed', codex_invoked: true });
+      expect(summary).toMatchObject({
+        status: 'passed',
+        before_classification: 'bug_present',
+        reference_classification: 'fixed',
+        after_classification: 'fixed',
+        codex_invoked: true,
+      });
     } finally {
       await rm(root, { recursive: true, force: true });
     }

@@ -67,7 +67,12 @@ export async function runSetup(spec: EvalSpec, wt: EvalWorktree, ctx: RuntimeCon
   await mkdir(wt.envDir, { recursive: true });
   const record: SetupRecord = { role: wt.role, commit: wt.commit, ok: true, commands: [] };
   for (const command of spec.setup.commands) {
-    const r = await runCommand(command, { cwd: wt.path, env: evalCommandEnv(wt, ctx), timeoutMs: ctx.timeoutFor(spec.setup.timeout_sec * 1000), maxOutputBytes: MAX_OUTPUT_BYTES });
+    const r = await runCommand(command, {
+      cwd: wt.path,
+      env: evalCommandEnv(wt, ctx),
+      timeoutMs: ctx.timeoutFor(spec.setup.timeout_sec * 1000),
+      maxOutputBytes: MAX_OUTPUT_BYTES,
+    });
     record.commands.push(stepRecord(command, r));
     if (r.exitCode !== 0) {
       record.ok = false;
@@ -90,8 +95,18 @@ export function setupFailure(s: SetupRecord): string {
 export async function runOracle(spec: EvalSpec, wt: EvalWorktree, ctx: RuntimeContext): Promise<OracleRecord> {
   await mkdir(wt.envDir, { recursive: true });
   const cwd = spec.oracle.cwd === 'env_dir' ? wt.envDir : wt.path;
-  const r = await runCommand(spec.oracle.command, { cwd, env: evalCommandEnv(wt, ctx), timeoutMs: ctx.timeoutFor(spec.oracle.timeout_sec * 1000), maxOutputBytes: MAX_OUTPUT_BYTES });
-  const verdict = classifyOracle(spec.oracle, { exitCode: r.exitCode, output: r.output, timedOut: r.timedOut, spawnError: r.spawnError });
+  const r = await runCommand(spec.oracle.command, {
+    cwd,
+    env: evalCommandEnv(wt, ctx),
+    timeoutMs: ctx.timeoutFor(spec.oracle.timeout_sec * 1000),
+    maxOutputBytes: MAX_OUTPUT_BYTES,
+  });
+  const verdict = classifyOracle(spec.oracle, {
+    exitCode: r.exitCode,
+    output: r.output,
+    timedOut: r.timedOut,
+    spawnError: r.spawnError,
+  });
   return {
     source: 'live',
     role: wt.role,

@@ -47,7 +47,9 @@ describe('the shipped NumPy convolve spec', () => {
     expect(fixture).toMatchObject({ source: 'fixture', classification: 'bug_present', role: 'bug' });
     expect(classifyOracle(spec.oracle, { exitCode: 0, output: 'ValueError: a cannot be empty\n' }).classification).toBe('fixed');
     expect(classifyOracle(spec.oracle, { exitCode: 0, output: 'no error raised\n' }).classification).toBe('unclassified');
-    expect(classifyOracle(spec.oracle, { exitCode: 1, output: "ModuleNotFoundError: No module named 'numpy'\n" }).classification).toBe('unclassified');
+    expect(
+      classifyOracle(spec.oracle, { exitCode: 1, output: "ModuleNotFoundError: No module named 'numpy'\n" }).classification,
+    ).toBe('unclassified');
   });
 });
 
@@ -76,8 +78,16 @@ describe('parseEvalSpec', () => {
     ['no expected file', { expected_files: [] }, /expected_files: name at least one/],
     ['an escaping expected file', { expected_files: ['../etc/passwd'] }, /relative to the repository root/],
     ['an option-like revision', { bug_commit: '--output=x' }, /bug_commit/],
-    ['a matcher with nothing to match', { oracle: { command: 'true', bug_present: {}, fixed: { exit_code: 0 } } }, /needs "output_matches" and\/or "exit_code"/],
-    ['a bad regular expression', { oracle: { command: 'true', bug_present: { output_matches: '(' }, fixed: { exit_code: 0 } } }, /not a valid regular expression/],
+    [
+      'a matcher with nothing to match',
+      { oracle: { command: 'true', bug_present: {}, fixed: { exit_code: 0 } } },
+      /needs "output_matches" and\/or "exit_code"/,
+    ],
+    [
+      'a bad regular expression',
+      { oracle: { command: 'true', bug_present: { output_matches: '(' }, fixed: { exit_code: 0 } } },
+      /not a valid regular expression/,
+    ],
     ['no fixture', { before_oracle_fixture: undefined }, /before_oracle_fixture/],
   ])('refuses %s', (_what, patch, message) => {
     expect(() => parseEvalSpec({ ...minimal(), ...patch }, 'x.json')).toThrow(message);

@@ -28,20 +28,26 @@ const isRegex = (s: string): boolean => {
 const revision = (key: string) =>
   z
     .string({ error: `${key}: expected a commit id or revision` })
-    .regex(/^[A-Za-z0-9_./~^@{}-]{1,200}$/, { error: `${key}: expected a commit id or revision such as "9f0519e8…", "HEAD~1" or a tag` })
+    .regex(/^[A-Za-z0-9_./~^@{}-]{1,200}$/, {
+      error: `${key}: expected a commit id or revision such as "9f0519e8…", "HEAD~1" or a tag`,
+    })
     .refine((s) => !s.startsWith('-'), { error: `${key}: a revision may not start with "-"` });
 
 const seconds = (key: string) =>
-  z.number({ error: `${key}: expected a whole number of seconds > 0` }).int({ error: `${key}: expected a whole number of seconds > 0` }).positive({
-    error: `${key}: expected a whole number of seconds > 0`,
-  });
+  z
+    .number({ error: `${key}: expected a whole number of seconds > 0` })
+    .int({ error: `${key}: expected a whole number of seconds > 0` })
+    .positive({
+      error: `${key}: expected a whole number of seconds > 0`,
+    });
 
 /** A path inside the repository, as git prints it: relative, forward slashes, no "..". A trailing "/" names a folder. */
 const repoPath = z
   .string({ error: 'expected a path relative to the repository root' })
   .min(1)
   .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').some((s) => s === '..' || s === '.'), {
-    error: 'expected a path relative to the repository root, with "/" separators and no "." or ".." parts (e.g. "numpy/_core/numeric.py")',
+    error:
+      'expected a path relative to the repository root, with "/" separators and no "." or ".." parts (e.g. "numpy/_core/numeric.py")',
   });
 
 /** How an oracle run is recognized: every given condition must hold. */
@@ -52,7 +58,9 @@ export const OracleMatcher = z
     exit_code: z.number().int().optional(),
   })
   .strict()
-  .refine((m) => m.output_matches !== undefined || m.exit_code !== undefined, { error: 'a matcher needs "output_matches" and/or "exit_code"' });
+  .refine((m) => m.output_matches !== undefined || m.exit_code !== undefined, {
+    error: 'a matcher needs "output_matches" and/or "exit_code"',
+  });
 export type OracleMatcher = z.infer<typeof OracleMatcher>;
 
 export const OracleSpec = z
@@ -97,7 +105,9 @@ export type OracleFixture = z.infer<typeof OracleFixture>;
 export const EvalSpec = z
   .object({
     /** Names the artifact folders: eval-<name>-YYYYMMDDHHMMSS. */
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'name: lower-case letters, digits, ".", "_" and "-" (at most 64)' }),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'name: lower-case letters, digits, ".", "_" and "-" (at most 64)' }),
     description: z.string().optional(),
     issue_url: z.string().url({ error: 'issue_url: expected a URL' }),
     bug_commit: revision('bug_commit'),
@@ -105,12 +115,18 @@ export const EvalSpec = z
     /** The fix must touch at least one of these (the reference fix does). */
     expected_files: z.array(repoPath).min(1, { error: 'expected_files: name at least one file the fix touches' }),
     /** Interpreter version for $EVAL_PYTHON (a uv venv when uv is there, else the closest python on PATH). */
-    python_version: z.string().regex(/^3(\.\d+){0,2}$/, { error: 'python_version: expected a Python 3 version such as "3.12"' }).default('3.12'),
+    python_version: z
+      .string()
+      .regex(/^3(\.\d+){0,2}$/, { error: 'python_version: expected a Python 3 version such as "3.12"' })
+      .default('3.12'),
     setup: SetupSpec.default({ commands: [], timeout_sec: 600 }),
     oracle: OracleSpec,
     /** The task given to the agent, after the ROLE/WORKER lines and the issue URL. */
     fix_prompt: z.string().min(1, { error: 'fix_prompt: expected the task for the agent' }),
-    agent: z.object({ timeout_sec: seconds('agent.timeout_sec').default(900) }).strict().default({ timeout_sec: 900 }),
+    agent: z
+      .object({ timeout_sec: seconds('agent.timeout_sec').default(900) })
+      .strict()
+      .default({ timeout_sec: 900 }),
     max_runtime_sec: seconds('max_runtime_sec').default(1800),
     before_oracle_fixture: OracleFixture,
   })
@@ -120,7 +136,8 @@ export type EvalSpecInput = z.input<typeof EvalSpec>;
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const key = issue.path.join('.');
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => (key ? `${key}.${k}` : k)).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => (key ? `${key}.${k}` : k)).join(', ')}`;
   if (!key) return issue.message;
   // Our messages start with the key's last part ("timeout_sec: …"): show the whole path instead.
   const last = `${String(issue.path[issue.path.length - 1])}:`;
@@ -141,7 +158,9 @@ export async function loadEvalSpec(path: string): Promise<EvalSpec> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new EvalSpecError(code === 'ENOENT' ? `eval spec not found: ${path}` : `cannot read eval spec ${path}: ${(err as Error).message}`);
+    throw new EvalSpecError(
+      code === 'ENOENT' ? `eval spec not found: ${path}` : `cannot read eval spec ${path}: ${(err as Error).message}`,
+    );
   }
   let raw: unknown;
   try {

@@ -42,7 +42,10 @@ export async function statsminiSpec(patch: Partial<Record<keyof EvalSpec, unknow
 }
 
 export function evalConfig(sb: EvalSandbox, codex: Record<string, unknown> = {}, manager: Record<string, unknown> = {}): Config {
-  return buildConfig({ manager: { worktree_root: sb.worktreeRoot, ...manager }, codex }, { file: null, env: {}, cwd: sb.root, overrides: {} });
+  return buildConfig(
+    { manager: { worktree_root: sb.worktreeRoot, ...manager }, codex },
+    { file: null, env: {}, cwd: sb.root, overrides: {} },
+  );
 }
 
 /** Worktrees of the repository besides its main checkout, straight from `git worktree list`. */

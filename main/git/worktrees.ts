@@ -24,10 +24,19 @@ async function exists(path: string): Promise<boolean> {
 }
 
 async function git(cwd: string, args: string[], timeoutMs = 60_000) {
-  const res = await execa('git', ['-C', cwd, ...args], { reject: false, timeout: timeoutMs, stdin: 'ignore', env: { GIT_TERMINAL_PROMPT: '0' } });
+  const res = await execa('git', ['-C', cwd, ...args], {
+    reject: false,
+    timeout: timeoutMs,
+    stdin: 'ignore',
+    env: { GIT_TERMINAL_PROMPT: '0' },
+  });
   if (res.failed) {
     const stderr = String(res.stderr ?? '').trim();
-    throw new GitError(`git ${args[0]} failed in ${cwd}: ${res.timedOut ? 'timed out' : stderr || `exit ${res.exitCode}`}`, 'git-failed', stderr);
+    throw new GitError(
+      `git ${args[0]} failed in ${cwd}: ${res.timedOut ? 'timed out' : stderr || `exit ${res.exitCode}`}`,
+      'git-failed',
+      stderr,
+    );
   }
   return String(res.stdout);
 }
@@ -41,13 +50,23 @@ export async function repoTopLevel(path: string): Promise<string> {
     if (err instanceof GitError) throw err;
     throw new GitError(`repository path does not exist: ${path}`, 'not-a-repo');
   }
-  const res = await execa('git', ['-C', path, 'rev-parse', '--show-toplevel'], { reject: false, timeout: 15_000, stdin: 'ignore' });
-  if (res.exitCode !== 0) throw new GitError(`not a git work tree: ${path} (run \`git init\` there or choose the repository's folder)`, 'not-a-repo', String(res.stderr));
+  const res = await execa('git', ['-C', path, 'rev-parse', '--show-toplevel'], {
+    reject: false,
+    timeout: 15_000,
+    stdin: 'ignore',
+  });
+  if (res.exitCode !== 0)
+    throw new GitError(
+      `not a git work tree: ${path} (run \`git init\` there or choose the repository's folder)`,
+      'not-a-repo',
+      String(res.stderr),
+    );
   return String(res.stdout).trim();
 }
 
 export async function resolveCommit(repo: string, rev = 'HEAD'): Promise<string> {
-  if (!/^[A-Za-z0-9_./~^@{}-]{1,200}$/.test(rev) || rev.startsWith('-')) throw new GitError(`invalid revision: ${JSON.stringify(rev)}`, 'bad-commit');
+  if (!/^[A-Za-z0-9_./~^@{}-]{1,200}$/.test(rev) || rev.startsWith('-'))
+    throw new GitError(`invalid revision: ${JSON.stringify(rev)}`, 'bad-commit');
   try {
     return (await git(repo, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).trim();
   } catch (err) {
@@ -100,7 +119,11 @@ export class Worktrees {
    * remove` when git knows it; otherwise the folder is deleted and stale records pruned.
    */
   async remove(path: string): Promise<void> {
-    const res = await execa('git', ['-C', this.repo, 'worktree', 'remove', '--force', '--force', path], { reject: false, timeout: 60_000, stdin: 'ignore' });
+    const res = await execa('git', ['-C', this.repo, 'worktree', 'remove', '--force', '--force', path], {
+      reject: false,
+      timeout: 60_000,
+      stdin: 'ignore',
+    });
     if (res.exitCode === 0 && !(await exists(path))) return;
     await rm(path, { recursive: true, force: true });
     await this.prune();

@@ -36,20 +36,31 @@ export async function fetchGithubIssue(ref: IssueLocator, opts: FetchIssueOption
     text = await res.text();
   } catch (err) {
     if (controller.signal.aborted) {
-      throw new IssueError('timeout', `GitHub API did not answer within ${formatSeconds(timeoutMs)} (${url}); check the network or github.api_url, then retry`);
+      throw new IssueError(
+        'timeout',
+        `GitHub API did not answer within ${formatSeconds(timeoutMs)} (${url}); check the network or github.api_url, then retry`,
+      );
     }
-    throw new IssueError('network', `could not reach the GitHub API at ${url}: ${describeNetworkError(err)}; check the network or github.api_url`);
+    throw new IssueError(
+      'network',
+      `could not reach the GitHub API at ${url}: ${describeNetworkError(err)}; check the network or github.api_url`,
+    );
   } finally {
     clearTimeout(timer);
   }
 
   if (status >= 200 && status < 300) {
-    if (text.length > MAX_RESPONSE_CHARS) throw new IssueError('bad-response', `GitHub API answer for ${name} is too large (${text.length} characters)`, status);
+    if (text.length > MAX_RESPONSE_CHARS)
+      throw new IssueError('bad-response', `GitHub API answer for ${name} is too large (${text.length} characters)`, status);
     let data: unknown;
     try {
       data = JSON.parse(text);
     } catch {
-      throw new IssueError('bad-response', `GitHub API answered ${url} with something that is not JSON (${contentSnippet(text)}); is github.api_url the API base (https://api.github.com or https://<host>/api/v3)?`, status);
+      throw new IssueError(
+        'bad-response',
+        `GitHub API answered ${url} with something that is not JSON (${contentSnippet(text)}); is github.api_url the API base (https://api.github.com or https://<host>/api/v3)?`,
+        status,
+      );
     }
     return rawIssueFromJson(data, `GitHub API answer for ${name}`);
   }
@@ -69,13 +80,18 @@ export function httpError(
   if ((status === 403 || status === 429) && (remaining === '0' || status === 429)) {
     const reset = Number(headers.get('x-ratelimit-reset'));
     const retryAfter = Number(headers.get('retry-after'));
-    const when = Number.isFinite(reset) && reset > 0
-      ? describeReset(reset, ctx.now)
-      : Number.isFinite(retryAfter) && retryAfter > 0
-        ? `retry after ${retryAfter} s`
-        : 'the reset time was not given';
+    const when =
+      Number.isFinite(reset) && reset > 0
+        ? describeReset(reset, ctx.now)
+        : Number.isFinite(retryAfter) && retryAfter > 0
+          ? `retry after ${retryAfter} s`
+          : 'the reset time was not given';
     const tokenHint = ctx.sentToken ? 'wait for the reset' : 'set GITHUB_TOKEN for a higher limit, or wait for the reset';
-    return new IssueError('rate-limited', `GitHub API rate limit exceeded fetching ${ctx.name}; ${when}. ${tokenHint}${said}`, status);
+    return new IssueError(
+      'rate-limited',
+      `GitHub API rate limit exceeded fetching ${ctx.name}; ${when}. ${tokenHint}${said}`,
+      status,
+    );
   }
   if (status === 404) {
     const hint = ctx.sentToken
@@ -90,10 +106,19 @@ export function httpError(
     return new IssueError('unauthorized', msg, status);
   }
   if (status === 403) {
-    return new IssueError('forbidden', `GitHub refused access to ${ctx.name} (403)${said}; check that the token has read access to issues of this repository`, status);
+    return new IssueError(
+      'forbidden',
+      `GitHub refused access to ${ctx.name} (403)${said}; check that the token has read access to issues of this repository`,
+      status,
+    );
   }
-  if (status === 410) return new IssueError('not-found', `issue ${ctx.name} was deleted or issues are disabled (410)${said}`, status);
-  return new IssueError('http', `GitHub API answered ${status} for ${ctx.url}${said}; retry later or check github.api_url`, status);
+  if (status === 410)
+    return new IssueError('not-found', `issue ${ctx.name} was deleted or issues are disabled (410)${said}`, status);
+  return new IssueError(
+    'http',
+    `GitHub API answered ${status} for ${ctx.url}${said}; retry later or check github.api_url`,
+    status,
+  );
 }
 
 /** "resets at 2025-01-01T10:00:00Z (in 12 min)". Pure. */

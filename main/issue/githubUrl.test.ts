@@ -24,7 +24,12 @@ describe('parseIssueUrl', () => {
     'https://github.com/numpy/numpy/issues/30272/?q=1#top',
     '  https://GitHub.com/numpy/numpy/issues/30272  ',
   ])('accepts %s', (url) => {
-    expect(parseIssueUrl(url)).toEqual({ owner: 'numpy', repo: 'numpy', number: 30272, url: 'https://github.com/numpy/numpy/issues/30272' });
+    expect(parseIssueUrl(url)).toEqual({
+      owner: 'numpy',
+      repo: 'numpy',
+      number: 30272,
+      url: 'https://github.com/numpy/numpy/issues/30272',
+    });
   });
 
   it('keeps owner and repo names with dots, dashes and underscores', () => {
@@ -67,7 +72,9 @@ describe('parseIssueUrl', () => {
     const url = 'https://ghe.example.com/team/tool/issues/12';
     expect(badUrl(url).message).toMatch(/github\.api_url/);
     expect(parseIssueUrl(url, { allowedHosts: ['GHE.example.com'] })).toEqual({ owner: 'team', repo: 'tool', number: 12, url });
-    expect(parseIssueUrl('http://127.0.0.1:8080/a/b/issues/3', { allowedHosts: ['127.0.0.1:8080'] }).url).toBe('http://127.0.0.1:8080/a/b/issues/3');
+    expect(parseIssueUrl('http://127.0.0.1:8080/a/b/issues/3', { allowedHosts: ['127.0.0.1:8080'] }).url).toBe(
+      'http://127.0.0.1:8080/a/b/issues/3',
+    );
   });
 
   it('derives the allowed host from the API URL', () => {

@@ -44,7 +44,9 @@ export function parseIssueUrl(url: string, opts: ParseIssueUrlOptions = {}): Iss
   const host = authority.replace(scheme === 'https' ? /:443$/ : /:80$/, '');
   const allowed = [...GITHUB_HOSTS, ...(opts.allowedHosts ?? []).map((h) => h.toLowerCase())];
   if (!allowed.includes(host)) {
-    const hint = opts.allowedHosts?.length ? `allowed hosts: github.com, ${opts.allowedHosts.join(', ')}` : 'for GitHub Enterprise set github.api_url in mminions.toml';
+    const hint = opts.allowedHosts?.length
+      ? `allowed hosts: github.com, ${opts.allowedHosts.join(', ')}`
+      : 'for GitHub Enterprise set github.api_url in mminions.toml';
     throw bad(input, `host ${authority} is not github.com; ${hint}`);
   }
   const segments = (m[3] ?? '').split('/').slice(1);
@@ -52,8 +54,10 @@ export function parseIssueUrl(url: string, opts: ParseIssueUrlOptions = {}): Iss
   const [owner = '', repo = '', kind = '', num = ''] = segments;
   if (segments.length === 4 && kind === 'pull') throw bad(input, 'that is a pull request URL, not an issue');
   if (segments.length !== 4 || kind !== 'issues') throw bad(input, 'the path must be /<owner>/<repo>/issues/<number>');
-  if (!validName(owner, OWNER)) throw bad(input, `invalid owner ${JSON.stringify(owner)}: letters, digits, "-", "_" and "." only`);
-  if (!validName(repo, REPO)) throw bad(input, `invalid repository ${JSON.stringify(repo)}: letters, digits, "-", "_" and "." only`);
+  if (!validName(owner, OWNER))
+    throw bad(input, `invalid owner ${JSON.stringify(owner)}: letters, digits, "-", "_" and "." only`);
+  if (!validName(repo, REPO))
+    throw bad(input, `invalid repository ${JSON.stringify(repo)}: letters, digits, "-", "_" and "." only`);
   if (!NUMBER.test(num)) throw bad(input, `issue number ${JSON.stringify(num)} is not a positive integer`);
   const isGithub = GITHUB_HOSTS.includes(host);
   const origin = isGithub ? 'https://github.com' : `${scheme}://${host}`;

@@ -9,7 +9,8 @@ import { intakeIssue, NO_SIGNAL_REASON, normalizeIssue } from './intake';
 import { IssueError } from './issueError';
 import type { RawIssue } from './rawIssue';
 
-const TRACEBACK = 'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\nValueError: kernel cannot be empty\n\nThe script exits with code 1.';
+const TRACEBACK =
+  'Traceback (most recent call last):\n  File "x.py", line 1, in <module>\nValueError: kernel cannot be empty\n\nThe script exits with code 1.';
 const raw = (over: Partial<RawIssue> = {}): RawIssue => ({
   title: ' convolve fails ',
   body: TRACEBACK,
@@ -38,12 +39,23 @@ describe('normalizeIssue', () => {
       target_paths: ['x.py'],
       fetched_at: '2025-01-02T03:04:05.000Z',
     });
-    expect(spec.expected_failure_signals).toEqual(['ValueError: kernel cannot be empty', 'ValueError', 'kernel cannot be empty', 'exit code 1']);
+    expect(spec.expected_failure_signals).toEqual([
+      'ValueError: kernel cannot be empty',
+      'ValueError',
+      'kernel cannot be empty',
+      'exit code 1',
+    ]);
   });
 
   it('marks an issue without a machine-testable signal needs-human', () => {
     const spec = normalizeIssue(raw({ title: 'Add dark mode', body: null, labels: [] }), 'text', null, null);
-    expect(spec).toMatchObject({ status: 'needs-human', reason: NO_SIGNAL_REASON, body: '', expected_failure_signals: [], repo: null });
+    expect(spec).toMatchObject({
+      status: 'needs-human',
+      reason: NO_SIGNAL_REASON,
+      body: '',
+      expected_failure_signals: [],
+      repo: null,
+    });
     expect(spec.issue_url).toBe('https://github.com/numpy/numpy/issues/1');
   });
 });
@@ -54,7 +66,19 @@ describe('intakeIssue', () => {
   let config: Config;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'mminions-intake-'));
-    fake = await startGithubFake({ issues: { 'numpy/numpy#7': { number: 7, title: 'convolve', body: TRACEBACK, labels: [{ name: 'bug' }], html_url: 'https://github.com/numpy/numpy/issues/7', state: 'open', pull_request: {} } } });
+    fake = await startGithubFake({
+      issues: {
+        'numpy/numpy#7': {
+          number: 7,
+          title: 'convolve',
+          body: TRACEBACK,
+          labels: [{ name: 'bug' }],
+          html_url: 'https://github.com/numpy/numpy/issues/7',
+          state: 'open',
+          pull_request: {},
+        },
+      },
+    });
     config = buildConfig({ github: { api_url: fake.url } }, { file: null, env: {}, cwd: dir, overrides: {} });
   });
   afterEach(async () => {
@@ -64,14 +88,27 @@ describe('intakeIssue', () => {
 
   it('fetches a GitHub issue with the token from the environment', async () => {
     const notes: string[] = [];
-    const spec = await intakeIssue({ issueUrl: 'https://github.com/numpy/numpy/issues/7#top', config, env: { GITHUB_TOKEN: 'abc', PATH: '' }, onNote: (n) => notes.push(n) });
-    expect(spec).toMatchObject({ source: 'github', issue_url: 'https://github.com/numpy/numpy/issues/7', number: 7, labels: ['bug'], status: 'ok' });
+    const spec = await intakeIssue({
+      issueUrl: 'https://github.com/numpy/numpy/issues/7#top',
+      config,
+      env: { GITHUB_TOKEN: 'abc', PATH: '' },
+      onNote: (n) => notes.push(n),
+    });
+    expect(spec).toMatchObject({
+      source: 'github',
+      issue_url: 'https://github.com/numpy/numpy/issues/7',
+      number: 7,
+      labels: ['bug'],
+      status: 'ok',
+    });
     expect(fake!.requests[0]!.headers.authorization).toBe('Bearer abc');
     expect(notes).toEqual(['https://github.com/numpy/numpy/issues/7 is a pull request; its description is used as the issue']);
   });
 
   it('passes fetch errors through', async () => {
-    const err = await intakeIssue({ issueUrl: 'https://github.com/numpy/numpy/issues/8', config, env: { PATH: '' } }).catch((e: unknown) => e);
+    const err = await intakeIssue({ issueUrl: 'https://github.com/numpy/numpy/issues/8', config, env: { PATH: '' } }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(IssueError);
     expect((err as IssueError).kind).toBe('not-found');
   });
@@ -80,13 +117,24 @@ describe('intakeIssue', () => {
     const p = join(dir, 'issue.json');
     await writeFile(p, JSON.stringify({ title: 'x', body: 'AssertionError', html_url: 'https://github.com/a/b/issues/3' }));
     const spec = await intakeIssue({ issueFile: p, config });
-    expect(spec).toMatchObject({ source: 'file', repo: { owner: 'a', name: 'b' }, number: 3, status: 'ok', issue_url: 'https://github.com/a/b/issues/3' });
+    expect(spec).toMatchObject({
+      source: 'file',
+      repo: { owner: 'a', name: 'b' },
+      number: 3,
+      status: 'ok',
+      issue_url: 'https://github.com/a/b/issues/3',
+    });
     expect(spec.signals.exception_types).toEqual(['AssertionError']);
   });
 
   it('takes pasted text', async () => {
     const spec = await intakeIssue({ issueText: '# it crashes\nSegmentation fault', config });
-    expect(spec).toMatchObject({ source: 'text', title: 'it crashes', issue_url: null, expected_failure_signals: ['exit code 139'] });
+    expect(spec).toMatchObject({
+      source: 'text',
+      title: 'it crashes',
+      issue_url: null,
+      expected_failure_signals: ['exit code 139'],
+    });
   });
 
   it('wants exactly one source', async () => {
@@ -98,7 +146,9 @@ describe('intakeIssue', () => {
   });
 
   it('rejects an Enterprise URL unless github.api_url points at that host', async () => {
-    const err = await intakeIssue({ issueUrl: 'https://ghe.example.com/a/b/issues/1', config, env: { PATH: '' } }).catch((e: unknown) => e);
+    const err = await intakeIssue({ issueUrl: 'https://ghe.example.com/a/b/issues/1', config, env: { PATH: '' } }).catch(
+      (e: unknown) => e,
+    );
     expect((err as IssueError).kind).toBe('bad-url');
     const host = new URL(fake!.url).host;
     fake!.setIssue('a/b#1', { title: 'ghe', body: 'exit code 3', number: 1 });

@@ -9,7 +9,8 @@ import { IssueError } from './issueError';
 import type { RawIssue } from './rawIssue';
 import { extractConstraints, extractSignalDetails, extractTargetPaths, hasTestableSignal } from './signals';
 
-export const NO_SIGNAL_REASON = 'the issue has no machine-testable failure signal (exception, error message, assertion or exit code)';
+export const NO_SIGNAL_REASON =
+  'the issue has no machine-testable failure signal (exception, error message, assertion or exit code)';
 // GitHub caps bodies at 65,536 characters; local files get a similar bound so prompts stay sane.
 const MAX_BODY_CHARS = 200_000;
 
@@ -21,10 +22,17 @@ function labelNames(raw: RawIssue): string[] {
 }
 
 /** Pure: the IssueSpec for a raw issue, with its signals and whether a machine can test it. */
-export function normalizeIssue(raw: RawIssue, source: IssueSource, url: string | null, ref: IssueRef | null, now: Date = new Date()): IssueSpec {
+export function normalizeIssue(
+  raw: RawIssue,
+  source: IssueSource,
+  url: string | null,
+  ref: IssueRef | null,
+  now: Date = new Date(),
+): IssueSpec {
   const title = raw.title.trim();
   const fullBody = raw.body ?? '';
-  const body = fullBody.length > MAX_BODY_CHARS ? `${fullBody.slice(0, MAX_BODY_CHARS)}\n[... body truncated by mminions]` : fullBody;
+  const body =
+    fullBody.length > MAX_BODY_CHARS ? `${fullBody.slice(0, MAX_BODY_CHARS)}\n[... body truncated by mminions]` : fullBody;
   const { signals, failure_lines } = extractSignalDetails(title, body);
   const expected = [
     ...failure_lines,

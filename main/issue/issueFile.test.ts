@@ -20,21 +20,27 @@ async function write(name: string, text: string): Promise<string> {
 }
 
 async function kindOf(p: Promise<unknown>): Promise<[string, string]> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(IssueError);
   return [(err as IssueError).kind, (err as IssueError).message];
 }
 
 describe('readIssueFile', () => {
   it('reads GitHub issue JSON', async () => {
-    const p = await write('issue.json', JSON.stringify({
-      title: 'median([]) raises IndexError',
-      body: 'IndexError: list index out of range',
-      labels: ['bug', { name: 'good first issue' }, 42],
-      html_url: 'https://github.com/acme/stats/issues/9',
-      number: 9,
-      state: 'open',
-    }));
+    const p = await write(
+      'issue.json',
+      JSON.stringify({
+        title: 'median([]) raises IndexError',
+        body: 'IndexError: list index out of range',
+        labels: ['bug', { name: 'good first issue' }, 42],
+        html_url: 'https://github.com/acme/stats/issues/9',
+        number: 9,
+        state: 'open',
+      }),
+    );
     expect(await readIssueFile(p)).toEqual({
       title: 'median([]) raises IndexError',
       body: 'IndexError: list index out of range',
@@ -47,7 +53,10 @@ describe('readIssueFile', () => {
   });
 
   it('reads Markdown: the first non-empty line is the title', async () => {
-    const p = await write('issue.md', '\n\n# median([]) crashes\n\nSteps:\n\n    median([])\n\nIndexError: list index out of range\n');
+    const p = await write(
+      'issue.md',
+      '\n\n# median([]) crashes\n\nSteps:\n\n    median([])\n\nIndexError: list index out of range\n',
+    );
     const raw = await readIssueFile(p);
     expect(raw.title).toBe('median([]) crashes');
     expect(raw.body).toBe('Steps:\n\n    median([])\n\nIndexError: list index out of range');

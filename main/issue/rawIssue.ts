@@ -31,11 +31,17 @@ const IssueJson = z.object({
 /** Turns parsed JSON into a RawIssue; `where` names the source in error messages. */
 export function rawIssueFromJson(data: unknown, where: string): RawIssue {
   if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    throw new IssueError('no-title', `${where}: expected a JSON object with a "title" (GitHub's issue JSON), got ${Array.isArray(data) ? 'an array' : typeof data}`);
+    throw new IssueError(
+      'no-title',
+      `${where}: expected a JSON object with a "title" (GitHub's issue JSON), got ${Array.isArray(data) ? 'an array' : typeof data}`,
+    );
   }
   const parsed = IssueJson.safeParse(data);
   if (!parsed.success) {
-    throw new IssueError('no-title', `${where}: the JSON has no "title" string; expected GitHub's issue JSON ({"title": ..., "body": ..., "labels": [...]})`);
+    throw new IssueError(
+      'no-title',
+      `${where}: the JSON has no "title" string; expected GitHub's issue JSON ({"title": ..., "body": ..., "labels": [...]})`,
+    );
   }
   const d = parsed.data;
   return {

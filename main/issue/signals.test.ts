@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { extractConstraints, extractSignalDetails, extractSignals, extractTargetPaths, hasTestableSignal, looksLikeMessage, pathFromToken } from './signals';
+import {
+  extractConstraints,
+  extractSignalDetails,
+  extractSignals,
+  extractTargetPaths,
+  hasTestableSignal,
+  looksLikeMessage,
+  pathFromToken,
+} from './signals';
 
 const PY_BODY = [
   'Calling `np.convolve` with an empty kernel fails.',
@@ -88,7 +96,10 @@ describe('extractSignals', () => {
   });
 
   it('finds nothing in a feature request', () => {
-    const s = extractSignals('Feature: add dark mode', 'It would be nice to have a dark mode.\nIt doesn\'t work in "high contrast" mode either.\nException handling is fine.');
+    const s = extractSignals(
+      'Feature: add dark mode',
+      'It would be nice to have a dark mode.\nIt doesn\'t work in "high contrast" mode either.\nException handling is fine.',
+    );
     expect(s).toEqual({ exception_types: [], messages: [], assertion_failures: [], exit_codes: [] });
     expect(hasTestableSignal(s)).toBe(false);
   });
@@ -121,7 +132,10 @@ describe('extractSignals', () => {
   });
 
   it('takes quoted messages only near error words, and not code', () => {
-    const s = extractSignals('t', 'It fails with "could not open the file" when `open_file(path)` runs.\nThe docs say "this is fine here" and nothing else.');
+    const s = extractSignals(
+      't',
+      'It fails with "could not open the file" when `open_file(path)` runs.\nThe docs say "this is fine here" and nothing else.',
+    );
     expect(s.messages).toEqual(['could not open the file']);
     expect(looksLikeMessage('np.convolve([1], [])')).toBe(false);
     expect(looksLikeMessage('python repro.py')).toBe(false);
@@ -155,7 +169,11 @@ describe('extractSignals', () => {
 
 describe('extractConstraints', () => {
   it('keeps version, OS and "only on" lines, not traceback frames or code', () => {
-    expect(extractConstraints(PY_BODY)).toEqual(['OS: Ubuntu 22.04', 'numpy 2.1.0, Python 3.12', 'It only happens on Linux. See numpy/_core/numeric.py:878.']);
+    expect(extractConstraints(PY_BODY)).toEqual([
+      'OS: Ubuntu 22.04',
+      'numpy 2.1.0, Python 3.12',
+      'It only happens on Linux. See numpy/_core/numeric.py:878.',
+    ]);
     expect(extractConstraints('```\nx = np.array([1.5]) # numpy\nnumpy==2.1.0\n```')).toEqual(['numpy==2.1.0']);
   });
 });
@@ -164,16 +182,24 @@ describe('extractTargetPaths', () => {
   it('finds repository paths, dropping line numbers and unmappable absolute paths', () => {
     expect(extractTargetPaths(PY_BODY)).toEqual(['numpy/_core/numeric.py']);
     expect(extractTargetPaths(NODE_BODY)).toEqual(['cli.js', 'lib/cli.js']);
-    expect(extractTargetPaths('see src/foo.ts, ./lib/a.py:12:3, tests/test_x.py::test_y and https://github.com/o/r/blob/main/pkg/mod.rs#L10')).toEqual([
-      'src/foo.ts',
-      'lib/a.py',
-      'tests/test_x.py',
-      'pkg/mod.rs',
-    ]);
+    expect(
+      extractTargetPaths(
+        'see src/foo.ts, ./lib/a.py:12:3, tests/test_x.py::test_y and https://github.com/o/r/blob/main/pkg/mod.rs#L10',
+      ),
+    ).toEqual(['src/foo.ts', 'lib/a.py', 'tests/test_x.py', 'pkg/mod.rs']);
   });
 
   it('ignores versions, module names, products, traversal and URLs', () => {
-    for (const t of ['3.12', 'np.convolve', 'Node.js', 'e.g.', '../etc/passwd.txt', 'a/../b.py', 'https://example.com/x.py', 'C:\\x\\y.py']) {
+    for (const t of [
+      '3.12',
+      'np.convolve',
+      'Node.js',
+      'e.g.',
+      '../etc/passwd.txt',
+      'a/../b.py',
+      'https://example.com/x.py',
+      'C:\\x\\y.py',
+    ]) {
       expect(pathFromToken(t)).toBeNull();
     }
   });

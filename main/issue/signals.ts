@@ -47,8 +47,14 @@ function clip(s: string): string {
 
 // Built-in exceptions whose names do not end in Error/Exception/Warning.
 const OTHER_EXCEPTIONS = new Set([
-  'KeyboardInterrupt', 'StopIteration', 'StopAsyncIteration', 'SystemExit', 'GeneratorExit',
-  'BaseExceptionGroup', 'ExceptionGroup', 'BaseException',
+  'KeyboardInterrupt',
+  'StopIteration',
+  'StopAsyncIteration',
+  'SystemExit',
+  'GeneratorExit',
+  'BaseExceptionGroup',
+  'ExceptionGroup',
+  'BaseException',
 ]);
 // Too generic to trust in prose ("Error handling is..."); accepted only as the head of a failure line.
 const GENERIC_EXCEPTIONS = new Set(['Error', 'Exception']);
@@ -117,9 +123,17 @@ function inlineFailure(line: string): FailureLine | null {
 
 // ---- quoted messages ---------------------------------------------------------------------------
 
-const ERROR_WORDS = /\b(?:errors?|exceptions?|raise[sd]?|raising|throws?|thrown|threw|fail(?:s|ed|ure|ing)?|crash(?:es|ed)?|messages?|warn(?:s|ed|ing)?|panic(?:s|ked)?)\b/i;
-const QUOTES: ReadonlyArray<[string, string]> = [['"', '"'], ["'", "'"], ['`', '`'], ['\u201c', '\u201d'], ['\u2018', '\u2019']];
-const COMMAND_WORDS = /^(?:python3?|pip3?|pytest|npm|npx|node|yarn|pnpm|git|cd|make|cargo|go|uv|bash|sh|sudo|conda|import|from|def|class|const|let|var|function|return|await|new)\b/;
+const ERROR_WORDS =
+  /\b(?:errors?|exceptions?|raise[sd]?|raising|throws?|thrown|threw|fail(?:s|ed|ure|ing)?|crash(?:es|ed)?|messages?|warn(?:s|ed|ing)?|panic(?:s|ked)?)\b/i;
+const QUOTES: ReadonlyArray<[string, string]> = [
+  ['"', '"'],
+  ["'", "'"],
+  ['`', '`'],
+  ['\u201c', '\u201d'],
+  ['\u2018', '\u2019'],
+];
+const COMMAND_WORDS =
+  /^(?:python3?|pip3?|pytest|npm|npx|node|yarn|pnpm|git|cd|make|cargo|go|uv|bash|sh|sudo|conda|import|from|def|class|const|let|var|function|return|await|new)\b/;
 
 /** Strings in quotes or backticks on the line, scanned linearly. */
 function quotedStrings(line: string): string[] {
@@ -159,13 +173,15 @@ export function looksLikeMessage(s: string): boolean {
 // ---- assertions --------------------------------------------------------------------------------
 
 // "expected 3 but got 4", "Expected [1] to equal [2], received [3]"; bounded so it stays linear.
-const EXPECTED_GOT = /\bexpected\b.{1,200}?\b(?:but[ \t]{1,5}(?:got|received|was|is|returned|found)|got|received|instead[ \t]{1,5}of)\b.{0,200}/i;
+const EXPECTED_GOT =
+  /\bexpected\b.{1,200}?\b(?:but[ \t]{1,5}(?:got|received|was|is|returned|found)|got|received|instead[ \t]{1,5}of)\b.{0,200}/i;
 const ASSERT_LINE = /^assert(?:\s|\()/;
 const JEST_EXPECT = /^expect\(.{0,300}\)\.(?:not\.)?\w+\(/;
 
 // ---- exit codes --------------------------------------------------------------------------------
 
-const EXIT_PHRASE = /\b(exit(?:ed|s)?(?:[ \t]{1,5}with)?(?:[ \t]{1,5}(?:code|status))?|return[ \t]?code|returncode|status(?:[ \t]{1,5}code)?)[ \t]{0,5}[:=]?[ \t]{0,5}(-?\d{1,3})\b/gi;
+const EXIT_PHRASE =
+  /\b(exit(?:ed|s)?(?:[ \t]{1,5}with)?(?:[ \t]{1,5}(?:code|status))?|return[ \t]?code|returncode|status(?:[ \t]{1,5}code)?)[ \t]{0,5}[:=]?[ \t]{0,5}(-?\d{1,3})\b/gi;
 const HTTP_CONTEXT = /\bhttps?\b|\bresponse\b|\brequest\b|\bAPI\b/i;
 const SIGNAL_CODES: ReadonlyArray<[RegExp, number]> = [
   [/\bsegmentation fault\b|\bsegfault(?:s|ed)?\b|\bSIGSEGV\b/i, 139],
@@ -196,7 +212,8 @@ function exitCodesOf(line: string, out: OrderedSet<number>): void {
 
 // ---- signals -----------------------------------------------------------------------------------
 
-const CHAINED = /^(?:During handling of the above exception, another exception occurred|The above exception was the direct cause of the following exception)/;
+const CHAINED =
+  /^(?:During handling of the above exception, another exception occurred|The above exception was the direct cause of the following exception)/;
 
 export function extractSignalDetails(title: string, body: string): SignalDetails {
   const types = new OrderedSet<string>(SIGNAL_LIMITS.exceptionTypes);
@@ -224,7 +241,9 @@ export function extractSignalDetails(title: string, body: string): SignalDetails
     if (CHAINED.test(stripped) && failures.length > 0) demoted.add(failures[failures.length - 1] as FailureLine);
 
     const quoted = quotedStrings(line);
-    const quotedFailures = quoted.map((q) => parseFailureLine(q.trim())).filter((f): f is FailureLine => f !== null && f.message !== '');
+    const quotedFailures = quoted
+      .map((q) => parseFailureLine(q.trim()))
+      .filter((f): f is FailureLine => f !== null && f.message !== '');
     const head = parseFailureLine(stripped) ?? (quotedFailures.length ? null : inlineFailure(line));
     if (head) addFailure(head);
     quotedFailures.forEach(addFailure);
@@ -241,7 +260,10 @@ export function extractSignalDetails(title: string, body: string): SignalDetails
     const eg = EXPECTED_GOT.exec(line);
     if (eg) assertions.add(clip(eg[0].replace(/[.\s]+$/, '')));
     if (/^Expected:/.test(stripped)) {
-      const received = lines.slice(i + 1, i + 4).map(stripPrefix).find((l) => /^Received:/.test(l));
+      const received = lines
+        .slice(i + 1, i + 4)
+        .map(stripPrefix)
+        .find((l) => /^Received:/.test(l));
       if (received) assertions.add(clip(`${stripped} ${received}`));
     }
     exitCodesOf(line, exitCodes);
@@ -271,8 +293,10 @@ export function hasTestableSignal(s: IssueSignals): boolean {
 // ---- constraints -------------------------------------------------------------------------------
 
 const VERSION = /\d+\.\d+/;
-const TOOL_WORDS = /\b(?:python|cpython|pypy|numpy|scipy|pandas|matplotlib|torch|pytorch|tensorflow|jax|django|flask|fastapi|pydantic|node(?:\.?js)?|npm|pnpm|yarn|deno|bun|typescript|react|electron|java|jdk|kotlin|golang|go|rust|rustc|cargo|gcc|clang|llvm|cmake|ruby|rails|php|dotnet|cuda|docker|pip|conda|glibc|openssl|version|ver)\b/i;
-const OS_WORDS = /\b(?:linux|ubuntu|debian|fedora|centos|rhel|alpine|macos|mac os|os x|osx|darwin|windows|win32|win64|wsl2?|freebsd|android|ios|x86_64|aarch64|arm64|apple silicon)\b/i;
+const TOOL_WORDS =
+  /\b(?:python|cpython|pypy|numpy|scipy|pandas|matplotlib|torch|pytorch|tensorflow|jax|django|flask|fastapi|pydantic|node(?:\.?js)?|npm|pnpm|yarn|deno|bun|typescript|react|electron|java|jdk|kotlin|golang|go|rust|rustc|cargo|gcc|clang|llvm|cmake|ruby|rails|php|dotnet|cuda|docker|pip|conda|glibc|openssl|version|ver)\b/i;
+const OS_WORDS =
+  /\b(?:linux|ubuntu|debian|fedora|centos|rhel|alpine|macos|mac os|os x|osx|darwin|windows|win32|win64|wsl2?|freebsd|android|ios|x86_64|aarch64|arm64|apple silicon)\b/i;
 const ENV_LABEL = /^(?:os|platform|environment|arch(?:itecture)?|system)\s*:/i;
 const ONLY = /\bonly\s+(?:on|when|with|in|if|under|for|after|since|happens|occurs|fails|reproduces)\b/i;
 const PIN = /\b[A-Za-z][\w.-]{0,60}(?:==|@)v?\d/;
@@ -287,7 +311,11 @@ export function extractConstraints(body: string): string[] {
       continue;
     }
     if (!raw.trim() || FRAME_LINE.test(raw)) continue;
-    const line = raw.trim().replace(/^(?:[-*+>]|\d+\.)\s+/, '').replace(/\*\*/g, '').trim();
+    const line = raw
+      .trim()
+      .replace(/^(?:[-*+>]|\d+\.)\s+/, '')
+      .replace(/\*\*/g, '')
+      .trim();
     // Inside code blocks only tool output counts, not code ("x = np.array([1.5])" names numpy and a number).
     const codeLike = inFence && /[(=]/.test(line.replace(/==/g, ''));
     const labelled = ENV_LABEL.test(line) && Boolean(line.slice(line.indexOf(':') + 1).trim());
@@ -301,9 +329,11 @@ export function extractConstraints(body: string): string[] {
 // ---- target paths ------------------------------------------------------------------------------
 
 const SOURCE_EXTENSIONS = new Set(
-  ('py pyi pyx pxd c h cc cpp cxx hpp hh cu cuh js mjs cjs jsx ts mts cts tsx vue svelte rs go java kt kts scala rb php cs fs swift ' +
+  (
+    'py pyi pyx pxd c h cc cpp cxx hpp hh cu cuh js mjs cjs jsx ts mts cts tsx vue svelte rs go java kt kts scala rb php cs fs swift ' +
     'm mm sh bash zsh ps1 pl lua r jl dart ex exs erl hs ml clj sql toml yaml yml json ini cfg conf xml html css scss md rst txt ' +
-    'lock gradle cmake mk proto graphql ipynb').split(' '),
+    'lock gradle cmake mk proto graphql ipynb'
+  ).split(' '),
 );
 // Product names that look like file names when written without a folder.
 const NOT_FILES = /^(?:node|vue|next|nuxt|react|express|three|d3|chart|ember|backbone|angular|socket\.io|moment|day)\.js$/i;
@@ -318,7 +348,10 @@ export function pathFromToken(token: string): string | null {
   const blob = BLOB_URL.exec(t);
   if (blob) t = blob[1] ?? '';
   else if (t.includes('://')) return null;
-  t = t.replace(/#L\d+(?:-L?\d+)?$/, '').replace(/::.*$/, '').replace(/(?::\d+){1,2}$/, '');
+  t = t
+    .replace(/#L\d+(?:-L?\d+)?$/, '')
+    .replace(/::.*$/, '')
+    .replace(/(?::\d+){1,2}$/, '');
   // An installed package's files map onto the package's repository; other absolute paths cannot be mapped.
   const pkg = PACKAGE_ROOT.exec(t);
   if (pkg) t = pkg[1] ?? '';

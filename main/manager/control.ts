@@ -31,7 +31,6 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-
 async function requireRun(store: RunStore, runId: string) {
   if (!(await store.exists(runId))) throw new RunControlError(`no run ${runId} in ${store.root}`, 'not-found');
   return store.paths(runId);
@@ -45,14 +44,21 @@ export async function workerSession(store: RunStore, runId: string, worker: stri
   const rec = sessions?.workers.find((w) => w.worker_id === worker);
   if (!rec) {
     const known = sessions?.workers.map((w) => w.worker_id).join(', ') || 'none yet';
-    throw new RunControlError(`run ${runId} has no worker ${JSON.stringify(worker)} (workers: ${known}; or "manager")`, 'bad-worker');
+    throw new RunControlError(
+      `run ${runId} has no worker ${JSON.stringify(worker)} (workers: ${known}; or "manager")`,
+      'bad-worker',
+    );
   }
   return rec.session_name;
 }
 
 export async function sendToWorker(store: RunStore, tmux: Tmux, runId: string, worker: string, text: string): Promise<void> {
   const name = await workerSession(store, runId, worker);
-  const ended = () => new RunControlError(`session ${name} is not running (the ${worker === 'manager' ? 'manager' : 'worker'} has ended)`, 'no-session');
+  const ended = () =>
+    new RunControlError(
+      `session ${name} is not running (the ${worker === 'manager' ? 'manager' : 'worker'} has ended)`,
+      'no-session',
+    );
   if (!(await tmux.hasSession(name))) throw ended();
   try {
     await tmux.sendText(name, text);
@@ -67,7 +73,12 @@ export async function sendToWorker(store: RunStore, tmux: Tmux, runId: string, w
  * sure every session of the run is gone and every worktree removed, and records `stopped` itself
  * if the manager could not.
  */
-export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: { graceMs?: number } = {}): Promise<StopResponse> {
+export async function stopRun(
+  store: RunStore,
+  tmux: Tmux,
+  runId: string,
+  opts: { graceMs?: number } = {},
+): Promise<StopResponse> {
   const paths = await requireRun(store, runId);
   const done = await readJson(paths.runDone, RunDone.partial().passthrough()).catch(() => null);
   const alreadyDone = done !== null || existsSync(paths.runDone);
@@ -99,7 +110,8 @@ export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: 
     // Read again: the manager may have recorded more before it died.
     const latest = await readJson(paths.sessions, SessionsFile).catch(() => null);
     if (latest) {
-      for (const w of latest.workers) if (w.status === 'running' || w.status === 'pending') Object.assign(w, { status: 'stopped', finished_at: now });
+      for (const w of latest.workers)
+        if (w.status === 'running' || w.status === 'pending') Object.assign(w, { status: 'stopped', finished_at: now });
       await writeJsonAtomic(paths.sessions, { ...latest, updated_at: now }).catch(() => undefined);
     }
     const d = emptyDecision('stopped', 'Stopped by request before the run finished.', {
@@ -107,10 +119,20 @@ export async function stopRun(store: RunStore, tmux: Tmux, runId: string, opts: 
       manager_model: meta?.manager_model ?? 'unknown',
     });
     const issue = await readJson(paths.issue, IssueSpec).catch(() => null);
-    const report = renderFinalReport({ runId, runDir: paths.dir, decision: d, issue, candidates: [], minimalScript: null, hypotheses: null });
+    const report = renderFinalReport({
+      runId,
+      runDir: paths.dir,
+      decision: d,
+      issue,
+      candidates: [],
+      minimalScript: null,
+      hypotheses: null,
+    });
     await writeDecision(runId, paths, d, report);
   }
-  return alreadyDone ? { run_id: runId, status: 'stopped', already_finished: String(done?.status ?? 'unknown') } : { run_id: runId, status: 'stopped' };
+  return alreadyDone
+    ? { run_id: runId, status: 'stopped', already_finished: String(done?.status ?? 'unknown') }
+    : { run_id: runId, status: 'stopped' };
 }
 
 export { RunStoreError };

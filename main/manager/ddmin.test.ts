@@ -68,7 +68,11 @@ describe('ddmin', () => {
   });
 
   it('splits into nearly equal contiguous chunks', () => {
-    expect(split(range(7), 3)).toEqual([[1, 2], [3, 4], [5, 6, 7]]);
+    expect(split(range(7), 3)).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6, 7],
+    ]);
     expect(split(range(2), 2)).toEqual([[1], [2]]);
   });
 });

@@ -34,7 +34,12 @@ export function split<T>(units: T[], n: number): T[][] {
  * `parallelism`; the earliest passing one of the first batch with a pass wins, so the answer equals
  * a sequential search's and does not depend on which probe finishes first.
  */
-async function firstPassing<T>(candidates: T[][], test: (subset: T[]) => Promise<boolean>, parallelism: number, counter: { probes: number }): Promise<number> {
+async function firstPassing<T>(
+  candidates: T[][],
+  test: (subset: T[]) => Promise<boolean>,
+  parallelism: number,
+  counter: { probes: number },
+): Promise<number> {
   for (let start = 0; start < candidates.length; start += parallelism) {
     const batch = candidates.slice(start, start + parallelism);
     counter.probes += batch.length;

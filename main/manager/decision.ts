@@ -26,7 +26,11 @@ export function configWarningsPath(paths: RunPaths): string {
   return `${paths.metaDir}/config_warnings.json`;
 }
 
-export function emptyDecision(status: DecisionStatus, rationale: string, models: { worker_model: string; manager_model: string }): Decision {
+export function emptyDecision(
+  status: DecisionStatus,
+  rationale: string,
+  models: { worker_model: string; manager_model: string },
+): Decision {
   return {
     status,
     selected_repro_candidate_id: null,
@@ -46,7 +50,12 @@ export function emptyDecision(status: DecisionStatus, rationale: string, models:
 }
 
 /** Writes decision.json, then run_done.json (the marker that the run is over), then the event. */
-export async function writeDecision(runId: string, paths: RunPaths, decision: Decision, finalReport: string | null): Promise<RunDone> {
+export async function writeDecision(
+  runId: string,
+  paths: RunPaths,
+  decision: Decision,
+  finalReport: string | null,
+): Promise<RunDone> {
   await writeJsonAtomic(paths.decision, decision);
   if (finalReport !== null) {
     await writeTextAtomic(paths.finalReport, finalReport);

@@ -14,29 +14,30 @@ import {
 } from './evidence';
 
 // statsmini/core.py at the commit under test; line numbers are referred to below.
-const CORE = [
-  '"""Small statistics helpers."""', //            1
-  '', //                                             2
-  '', //                                             3
-  'def mean(xs):', //                                4
-  '    if not xs:', //                               5
-  '        raise ValueError("mean of empty data")', // 6
-  '    return sum(xs) / len(xs)', //                 7
-  '', //                                             8
-  '', //                                             9
-  'def convolve(signal, kernel):', //                10
-  '    # normalise argument order', //               11
-  '    if len(kernel) > len(signal):', //            12
-  '        signal, kernel = kernel, signal', //      13
-  '    if not signal:', //                           14
-  '        raise ValueError("signal must not be empty")', // 15
-  '    if not kernel:', //                           16
-  '        raise ValueError("kernel must not be empty")', // 17
-  '    out = []', //                                 18
-  '    for i in range(len(signal) - len(kernel) + 1):', // 19
-  '        out.append(sum(signal[i + j] * kernel[j] for j in range(len(kernel))))', // 20
-  '    return out', //                               21
-].join('\n') + '\n';
+const CORE =
+  [
+    '"""Small statistics helpers."""', //            1
+    '', //                                             2
+    '', //                                             3
+    'def mean(xs):', //                                4
+    '    if not xs:', //                               5
+    '        raise ValueError("mean of empty data")', // 6
+    '    return sum(xs) / len(xs)', //                 7
+    '', //                                             8
+    '', //                                             9
+    'def convolve(signal, kernel):', //                10
+    '    # normalise argument order', //               11
+    '    if len(kernel) > len(signal):', //            12
+    '        signal, kernel = kernel, signal', //      13
+    '    if not signal:', //                           14
+    '        raise ValueError("signal must not be empty")', // 15
+    '    if not kernel:', //                           16
+    '        raise ValueError("kernel must not be empty")', // 17
+    '    out = []', //                                 18
+    '    for i in range(len(signal) - len(kernel) + 1):', // 19
+    '        out.append(sum(signal[i + j] * kernel[j] for j in range(len(kernel))))', // 20
+    '    return out', //                               21
+  ].join('\n') + '\n';
 
 const SWAP = 'signal, kernel = kernel, signal';
 
@@ -135,10 +136,13 @@ describe('checkEvidence against a real repository at a commit', () => {
 
   test('paths escaping the repository are refused without reading them', async () => {
     const seen: string[] = [];
-    const spy: RepoReader = Object.assign(async (p: string) => {
-      seen.push(p);
-      return read(p);
-    }, { repoPath: repo });
+    const spy: RepoReader = Object.assign(
+      async (p: string) => {
+        seen.push(p);
+        return read(p);
+      },
+      { repoPath: repo },
+    );
     for (const file of ['../outside/core.py', '../../etc/passwd', 'statsmini/../../outside/core.py', '..']) {
       const r = await checkEvidence(ev(file, 13, SWAP), spy);
       expect(r.valid).toBe(false);
@@ -168,7 +172,14 @@ describe('checkEvidence against a real repository at a commit', () => {
   });
 
   test('path:line, ./ and a/ b/ diff prefixes are tolerated', async () => {
-    for (const file of ['statsmini/core.py:13', 'statsmini/core.py:13:9', './statsmini/core.py', 'a/statsmini/core.py', 'b/statsmini/core.py', 'statsmini\\core.py']) {
+    for (const file of [
+      'statsmini/core.py:13',
+      'statsmini/core.py:13:9',
+      './statsmini/core.py',
+      'a/statsmini/core.py',
+      'b/statsmini/core.py',
+      'statsmini\\core.py',
+    ]) {
       const r = await checkEvidence(ev(file, 13, SWAP), read);
       expect(r, file).toMatchObject({ valid: true, normalizedFile: 'statsmini/core.py', matchedLine: 13 });
     }

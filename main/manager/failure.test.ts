@@ -38,7 +38,14 @@ describe('extractFailure + matchFailure on real Python output', () => {
   it('matches the real ValueError by its final exception line', async () => {
     const r = await run(python, ['-c', 'import statsmini; statsmini.convolve([], [1, 2])'], sample.path);
     const f = extractFailure(r.output, r.exitCode, sample.path);
-    expect(f).toMatchObject({ kind: 'python-traceback', exceptionType: 'ValueError', message: 'kernel cannot be empty', failureLine: CLAIM, syntaxError: false, exitCode: 1 });
+    expect(f).toMatchObject({
+      kind: 'python-traceback',
+      exceptionType: 'ValueError',
+      message: 'kernel cannot be empty',
+      failureLine: CLAIM,
+      syntaxError: false,
+      exitCode: 1,
+    });
     expect(f.frames.at(-1)).toMatchObject({ func: 'convolve' });
     const m = matchFailure(f, { claimedSignature: CLAIM, signals: NO_SIGNALS });
     expect(m).toMatchObject({ matched: true, matchedSignature: CLAIM });
@@ -47,7 +54,9 @@ describe('extractFailure + matchFailure on real Python output', () => {
     expect(matchFailure(f, { claimedSignature: "ValueError: 'kernel cannot be empty'", signals: NO_SIGNALS }).matched).toBe(true);
     expect(matchFailure(f, { claimedSignature: 'ValueError', signals: NO_SIGNALS }).matched).toBe(true);
     expect(matchFailure(f, { claimedSignature: 'ValueError: signal cannot be empty', signals: NO_SIGNALS }).matched).toBe(false);
-    expect(matchFailure(f, { claimedSignature: 'TypeError', signals: { ...NO_SIGNALS, messages: ['kernel cannot be empty'] } })).toMatchObject({
+    expect(
+      matchFailure(f, { claimedSignature: 'TypeError', signals: { ...NO_SIGNALS, messages: ['kernel cannot be empty'] } }),
+    ).toMatchObject({
       matched: true,
       matchedSignature: 'kernel cannot be empty',
     });
@@ -65,7 +74,10 @@ describe('extractFailure + matchFailure on real Python output', () => {
   });
 
   it('does not match a TypeError traceback that quotes the signature in a source line', async () => {
-    const p = await script('quoting.py', 'def f():\n    raise TypeError("wrong") if True else ValueError("ValueError: kernel cannot be empty")\n\nf()\n');
+    const p = await script(
+      'quoting.py',
+      'def f():\n    raise TypeError("wrong") if True else ValueError("ValueError: kernel cannot be empty")\n\nf()\n',
+    );
     const r = await run(python, [p]);
     expect(r.output).toContain('kernel cannot be empty');
     const f = extractFailure(r.output, r.exitCode);
@@ -95,16 +107,25 @@ describe('extractFailure + matchFailure on real Python output', () => {
     await mkdir(join(dir, 'numpyish', 'exceptions'), { recursive: true });
     await writeFile(join(dir, 'numpyish', '__init__.py'), '');
     await writeFile(join(dir, 'numpyish', 'exceptions', '__init__.py'), 'class AxisError(ValueError, IndexError):\n    pass\n');
-    const dotted = await run(python, ['-c', 'from numpyish.exceptions import AxisError\nraise AxisError("axis 2 is out of bounds for array of dimension 1")']);
+    const dotted = await run(python, [
+      '-c',
+      'from numpyish.exceptions import AxisError\nraise AxisError("axis 2 is out of bounds for array of dimension 1")',
+    ]);
     const g = extractFailure(dotted.output, dotted.exitCode);
-    expect(g).toMatchObject({ exceptionType: 'numpyish.exceptions.AxisError', message: 'axis 2 is out of bounds for array of dimension 1' });
+    expect(g).toMatchObject({
+      exceptionType: 'numpyish.exceptions.AxisError',
+      message: 'axis 2 is out of bounds for array of dimension 1',
+    });
     expect(matchFailure(g, { claimedSignature: 'AxisError: axis 2 is out of bounds', signals: NO_SIGNALS }).matched).toBe(true);
     expect(matchFailure(g, { claimedSignature: 'AxisError', signals: NO_SIGNALS }).matched).toBe(true);
     expect(matchFailure(g, { claimedSignature: 'Error', signals: NO_SIGNALS }).matched).toBe(false);
   });
 
   it('takes the last traceback of chained exceptions', async () => {
-    const r = await run(python, ['-c', 'try:\n    raise ValueError("kernel cannot be empty")\nexcept ValueError as e:\n    raise RuntimeError("wrapped") from e']);
+    const r = await run(python, [
+      '-c',
+      'try:\n    raise ValueError("kernel cannot be empty")\nexcept ValueError as e:\n    raise RuntimeError("wrapped") from e',
+    ]);
     const f = extractFailure(r.output, r.exitCode);
     expect(r.output).toContain(CLAIM);
     expect(f).toMatchObject({ exceptionType: 'RuntimeError', message: 'wrapped' });
@@ -112,7 +133,10 @@ describe('extractFailure + matchFailure on real Python output', () => {
   });
 
   it('a traceback printed by a program that exits 0 is not a reproduction', async () => {
-    const r = await run(python, ['-c', 'import traceback\ntry:\n    raise ValueError("kernel cannot be empty")\nexcept ValueError:\n    traceback.print_exc()']);
+    const r = await run(python, [
+      '-c',
+      'import traceback\ntry:\n    raise ValueError("kernel cannot be empty")\nexcept ValueError:\n    traceback.print_exc()',
+    ]);
     const f = extractFailure(r.output, r.exitCode);
     expect(f.exceptionType).toBe('ValueError');
     const m = matchFailure(f, { claimedSignature: CLAIM, signals: NO_SIGNALS });
@@ -131,9 +155,17 @@ describe('repoFrames', () => {
     expect(f.exceptionType).toBe('ValueError');
     expect(repoFrames(f, sample.path, repro)).toEqual(['statsmini/core.py:convolve']);
     // A relative frame resolves against the root; frames outside the root are dropped.
-    const rel = { ...f, frames: [{ file: 'statsmini/core.py', line: 30, func: 'convolve' }, { file: '/usr/lib/python3.11/json/__init__.py', line: 1, func: 'dumps' }] };
+    const rel = {
+      ...f,
+      frames: [
+        { file: 'statsmini/core.py', line: 30, func: 'convolve' },
+        { file: '/usr/lib/python3.11/json/__init__.py', line: 1, func: 'dumps' },
+      ],
+    };
     expect(repoFrames(rel, sample.path)).toEqual(['statsmini/core.py:convolve']);
-    expect(repoFrames({ ...f, frames: [{ file: join(sample.path, 'venv/lib/site-packages/x.py'), line: 1, func: 'g' }] }, sample.path)).toEqual([]);
+    expect(
+      repoFrames({ ...f, frames: [{ file: join(sample.path, 'venv/lib/site-packages/x.py'), line: 1, func: 'g' }] }, sample.path),
+    ).toEqual([]);
   });
 });
 
@@ -144,7 +176,12 @@ describe('Node.js errors', () => {
     await writeFile(repro, "const { pad } = require('./lib/textkit');\npad(undefined, 8);\n");
     const r = await run('node', [repro], node.path);
     const f = extractFailure(r.output, r.exitCode, node.path);
-    expect(f).toMatchObject({ kind: 'node-error', exceptionType: 'TypeError', message: 'width must be a number', failureLine: 'TypeError: width must be a number' });
+    expect(f).toMatchObject({
+      kind: 'node-error',
+      exceptionType: 'TypeError',
+      message: 'width must be a number',
+      failureLine: 'TypeError: width must be a number',
+    });
     expect(f.frames.at(-1)).toMatchObject({ file: join(node.path, 'lib/textkit.js'), func: 'pad' });
     expect(repoFrames(f, node.path, repro)).toEqual(['lib/textkit.js:pad']);
     expect(matchFailure(f, { claimedSignature: 'TypeError: width must be a number', signals: NO_SIGNALS }).matched).toBe(true);
@@ -154,10 +191,15 @@ describe('Node.js errors', () => {
   it('reads AssertionError [ERR_ASSERTION] and a Node.js SyntaxError', async () => {
     const a = await run('node', ['-e', "require('assert').strictEqual(1, 2, 'totals differ')"]);
     const f = extractFailure(a.output, a.exitCode);
-    expect(f).toMatchObject({ kind: 'node-error', exceptionType: 'AssertionError', message: 'totals differ', failureLine: 'AssertionError [ERR_ASSERTION]: totals differ' });
+    expect(f).toMatchObject({
+      kind: 'node-error',
+      exceptionType: 'AssertionError',
+      message: 'totals differ',
+      failureLine: 'AssertionError [ERR_ASSERTION]: totals differ',
+    });
     expect(matchFailure(f, { claimedSignature: 'AssertionError: totals differ', signals: NO_SIGNALS }).matched).toBe(true);
 
-    const p = await script('broken.js', "// TypeError: width must be a number\nfunction (\n");
+    const p = await script('broken.js', '// TypeError: width must be a number\nfunction (\n');
     const s = await run('node', [p]);
     const g = extractFailure(s.output, s.exitCode);
     expect(g).toMatchObject({ exceptionType: 'SyntaxError', syntaxError: true });
@@ -171,18 +213,28 @@ describe('exit codes and test summaries', () => {
     const f = extractFailure(r.output, r.exitCode);
     expect(f).toMatchObject({ kind: 'exit-code', exitCode: 3, failureLine: 'fatal: index file corrupt' });
     expect(matchFailure(f, { claimedSignature: 'fatal: index file corrupt', signals: NO_SIGNALS }).matched).toBe(true);
-    expect(matchFailure(f, { claimedSignature: 'segfault', signals: { ...NO_SIGNALS, exit_codes: [3] } })).toMatchObject({ matched: true, matchedSignature: 'exit code 3' });
+    expect(matchFailure(f, { claimedSignature: 'segfault', signals: { ...NO_SIGNALS, exit_codes: [3] } })).toMatchObject({
+      matched: true,
+      matchedSignature: 'exit code 3',
+    });
 
-    const long = await run('sh', ['-c', 'echo "fatal: index file corrupt"; for i in $(seq 1 30); do echo "line $i"; done; exit 3']);
+    const long = await run('sh', [
+      '-c',
+      'echo "fatal: index file corrupt"; for i in $(seq 1 30); do echo "line $i"; done; exit 3',
+    ]);
     const g = extractFailure(long.output, long.exitCode);
     const m = matchFailure(g, { claimedSignature: 'fatal: index file corrupt', signals: NO_SIGNALS });
     expect(m.matched).toBe(false);
     expect(m.reason).toContain('last 20 output lines');
-    expect(matchFailure(g, { claimedSignature: 'fatal: index file corrupt', signals: NO_SIGNALS, lastLines: 40 }).matched).toBe(true);
+    expect(matchFailure(g, { claimedSignature: 'fatal: index file corrupt', signals: NO_SIGNALS, lastLines: 40 }).matched).toBe(
+      true,
+    );
 
     const ok = await run('sh', ['-c', 'echo "fatal: index file corrupt"']);
     expect(extractFailure(ok.output, ok.exitCode).kind).toBe('none');
-    expect(matchFailure(extractFailure(ok.output, ok.exitCode), { claimedSignature: 'fatal', signals: NO_SIGNALS }).matched).toBe(false);
+    expect(matchFailure(extractFailure(ok.output, ok.exitCode), { claimedSignature: 'fatal', signals: NO_SIGNALS }).matched).toBe(
+      false,
+    );
   });
 
   it('exit code 1 alone does not identify an uncaught exception', async () => {
@@ -220,8 +272,17 @@ describe('exit codes and test summaries', () => {
       '1 failed in 0.05s',
     ].join('\n');
     const f = extractFailure(output, 1, '/repo');
-    expect(f).toMatchObject({ kind: 'test-summary', exceptionType: 'ValueError', message: 'kernel cannot be empty', failureLine: CLAIM });
-    expect(f.frames.map((x) => `${x.file}:${x.func}`)).toEqual(['/repo/test_x.py:test_a', '/repo/pkg/mod.py:g', '/repo/pkg/mod.py:h']);
+    expect(f).toMatchObject({
+      kind: 'test-summary',
+      exceptionType: 'ValueError',
+      message: 'kernel cannot be empty',
+      failureLine: CLAIM,
+    });
+    expect(f.frames.map((x) => `${x.file}:${x.func}`)).toEqual([
+      '/repo/test_x.py:test_a',
+      '/repo/pkg/mod.py:g',
+      '/repo/pkg/mod.py:h',
+    ]);
     expect(repoFrames(f, '/repo')).toEqual(['test_x.py:test_a', 'pkg/mod.py:g', 'pkg/mod.py:h']);
     expect(matchFailure(f, { claimedSignature: CLAIM, signals: NO_SIGNALS }).matched).toBe(true);
 
@@ -244,9 +305,16 @@ describe('exit codes and test summaries', () => {
     expect(n).toMatchObject({ kind: 'test-summary', exceptionType: 'ValueError', failureLine: CLAIM });
     expect(repoFrames(n, '/repo')).toEqual(['test_x.py:test_a', 'pkg/mod.py:h']);
 
-    const assertion = 'E       assert 1 == 2\n\ntest_x.py:7: AssertionError\n=== short test summary info ===\nFAILED test_x.py::test_b - assert 1 == 2\n';
+    const assertion =
+      'E       assert 1 == 2\n\ntest_x.py:7: AssertionError\n=== short test summary info ===\nFAILED test_x.py::test_b - assert 1 == 2\n';
     const g = extractFailure(assertion, 1);
-    expect(g).toMatchObject({ kind: 'test-summary', exceptionType: 'AssertionError', failureLine: 'AssertionError: assert 1 == 2' });
-    expect(matchFailure(g, { claimedSignature: 'x', signals: { ...NO_SIGNALS, assertion_failures: ['assert 1 == 2'] } }).matched).toBe(true);
+    expect(g).toMatchObject({
+      kind: 'test-summary',
+      exceptionType: 'AssertionError',
+      failureLine: 'AssertionError: assert 1 == 2',
+    });
+    expect(
+      matchFailure(g, { claimedSignature: 'x', signals: { ...NO_SIGNALS, assertion_failures: ['assert 1 == 2'] } }).matched,
+    ).toBe(true);
   });
 });

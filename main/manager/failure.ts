@@ -71,12 +71,21 @@ export function extractFailure(output: string, exitCode: number | null, repoRoot
   if (chosen) {
     const { endIndex: _end, ...rest } = chosen;
     // pytest --tb=native prints plain tracebacks instead of its own locations.
-    if (rest.kind === 'test-summary' && rest.frames.length === 0) rest.frames = candidates.find((c) => c.kind === 'python-traceback')?.frames ?? [];
+    if (rest.kind === 'test-summary' && rest.frames.length === 0)
+      rest.frames = candidates.find((c) => c.kind === 'python-traceback')?.frames ?? [];
     const frames = repoRoot ? rest.frames.map((f) => ({ ...f, file: resolveFrameFile(f.file, repoRoot) })) : rest.frames;
     return { ...rest, frames, ...base };
   }
   if (exitCode !== 0) {
-    return { kind: 'exit-code', exceptionType: null, message: null, failureLine: tail[tail.length - 1]?.trim() ?? null, frames: [], syntaxError: false, ...base };
+    return {
+      kind: 'exit-code',
+      exceptionType: null,
+      message: null,
+      failureLine: tail[tail.length - 1]?.trim() ?? null,
+      frames: [],
+      syntaxError: false,
+      ...base,
+    };
   }
   return { kind: 'none', exceptionType: null, message: null, failureLine: null, frames: [], syntaxError: false, ...base };
 }
@@ -144,7 +153,15 @@ function parseBareSyntaxError(lines: string[]): Parsed | null {
       const m = PY_FILE_LINE.exec(lines[j] ?? '');
       if (m) {
         const frame = { file: m[1] ?? '', line: Number(m[2]), func: m[3]?.trim() ?? '<module>' };
-        return { kind: 'python-traceback', exceptionType: type, message, failureLine: line.trim(), frames: [frame], syntaxError: true, endIndex: i };
+        return {
+          kind: 'python-traceback',
+          exceptionType: type,
+          message,
+          failureLine: line.trim(),
+          frames: [frame],
+          syntaxError: true,
+          endIndex: i,
+        };
       }
     }
     return null;
@@ -235,16 +252,21 @@ function parsePytest(lines: string[]): Parsed | null {
       if (last && last.end === lines.length) last.end = i;
     }
   }
-  const section =
-    sections.find((s) => testName !== null && (s.name === testName || s.name.endsWith(`.${testName}`))) ??
-    sections.find((s) => lines.slice(s.start, s.end).some((l) => /^E {2,}\S/.test(l))) ?? { name: '', start: 0, end: lines.length };
+  const section = sections.find((s) => testName !== null && (s.name === testName || s.name.endsWith(`.${testName}`))) ??
+    sections.find((s) => lines.slice(s.start, s.end).some((l) => /^E {2,}\S/.test(l))) ?? {
+      name: '',
+      start: 0,
+      end: lines.length,
+    };
   const body = lines.slice(section.start, section.end);
 
   let type: string | null = null;
   let message: string | null = null;
   let failureLine: string | null = null;
   const eLines = body.filter((l) => /^E {2,}\S/.test(l)).map((l) => l.slice(1).trim());
-  const excE = eLines.find((l) => /^[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt|Iteration)(?::|$)/.test(l) || /^[A-Z][\w.]*:\s/.test(l));
+  const excE = eLines.find(
+    (l) => /^[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt|Iteration)(?::|$)/.test(l) || /^[A-Z][\w.]*:\s/.test(l),
+  );
   if (excE) {
     ({ type, message } = exceptionParts(excE));
     failureLine = excE;
@@ -339,7 +361,10 @@ function norm(s: string): string {
 }
 
 function unquote(s: string): string {
-  return s.trim().replace(/^(['"`])(.*)\1$/s, '$2').trim();
+  return s
+    .trim()
+    .replace(/^(['"`])(.*)\1$/s, '$2')
+    .trim();
 }
 
 function sameType(a: string, b: string): boolean {
@@ -357,7 +382,10 @@ function escapeRegExp(s: string): string {
 function exceptionShows(failure: Failure, sig: string): boolean {
   const line = norm(failure.failureLine ?? '');
   if (BARE_TYPE.test(sig)) {
-    return (failure.exceptionType !== null && sameType(failure.exceptionType, sig)) || new RegExp(`(^|[^\\w.$])${escapeRegExp(sig)}($|[^\\w$])`).test(line);
+    return (
+      (failure.exceptionType !== null && sameType(failure.exceptionType, sig)) ||
+      new RegExp(`(^|[^\\w.$])${escapeRegExp(sig)}($|[^\\w$])`).test(line)
+    );
   }
   if (line.includes(sig)) return true;
   const typed = TYPED_SIG.exec(sig);
@@ -400,7 +428,11 @@ export function expectedSignatures(claimedSignature: string | null, signals: Iss
   if (claimedSignature) {
     add(claimedSignature);
     // A multi-line claim (a pasted traceback) is judged by its last line.
-    const lastLine = claimedSignature.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+    const lastLine = claimedSignature
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop();
     if (lastLine) add(lastLine);
   }
   for (const s of signals.exception_types) add(s);

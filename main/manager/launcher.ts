@@ -21,7 +21,22 @@ export interface LaunchResult {
 }
 
 /** Environment a manager needs from its launcher (tmux sessions start from the server's environment). */
-const FORWARDED_ENV = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'MMINIONS_CONFIG', 'MMINIONS_GITHUB_API_URL', 'MMINIONS_CLI', 'GITHUB_TOKEN', 'GH_TOKEN', 'CODEX_HOME', 'OPENAI_API_KEY', 'UV_CACHE_DIR'];
+const FORWARDED_ENV = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LANG',
+  'LC_ALL',
+  'TMPDIR',
+  'MMINIONS_CONFIG',
+  'MMINIONS_GITHUB_API_URL',
+  'MMINIONS_CLI',
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'CODEX_HOME',
+  'OPENAI_API_KEY',
+  'UV_CACHE_DIR',
+];
 
 export function managerArgs(config: Config, runId: string, issue: { url?: string; file?: string }): string[] {
   const m = config.manager;
@@ -30,17 +45,28 @@ export function managerArgs(config: Config, runId: string, issue: { url?: string
   if (issue.file) args.push('--issue-file', issue.file);
   if (config.meta.file) args.push('--config', config.meta.file);
   args.push(
-    '--repo-path', m.repo_path,
-    '--runs-root', m.runs_root,
-    '--workers', String(m.workers),
-    '--timeout-sec', String(m.timeout_sec),
-    '--poll-interval-sec', String(m.poll_interval_sec),
-    '--repro-validation-runs', String(m.repro_validation_runs),
-    '--repro-min-matches', String(m.repro_min_matches),
-    '--validation-python-version', m.validation_python_version,
-    '--worker-model', m.worker_model,
-    '--manager-model', m.manager_model,
-    '--stall-sec', String(m.stall_sec),
+    '--repo-path',
+    m.repo_path,
+    '--runs-root',
+    m.runs_root,
+    '--workers',
+    String(m.workers),
+    '--timeout-sec',
+    String(m.timeout_sec),
+    '--poll-interval-sec',
+    String(m.poll_interval_sec),
+    '--repro-validation-runs',
+    String(m.repro_validation_runs),
+    '--repro-min-matches',
+    String(m.repro_min_matches),
+    '--validation-python-version',
+    m.validation_python_version,
+    '--worker-model',
+    m.worker_model,
+    '--manager-model',
+    m.manager_model,
+    '--stall-sec',
+    String(m.stall_sec),
   );
   if (config.tmux.socket) args.push('--tmux-socket', config.tmux.socket);
   return args;
@@ -79,8 +105,17 @@ export async function launchManager(o: {
 }
 
 /** Resolves when run_done.json exists (watched, with a poll fallback); rejects if the manager vanished without it. */
-export async function waitForRunDone(paths: RunPaths, tmux: Tmux, session: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-  const exists = () => access(paths.runDone).then(() => true, () => false);
+export async function waitForRunDone(
+  paths: RunPaths,
+  tmux: Tmux,
+  session: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<void> {
+  const exists = () =>
+    access(paths.runDone).then(
+      () => true,
+      () => false,
+    );
   const end = Date.now() + (opts.timeoutMs ?? Infinity);
   let wake: () => void = () => undefined;
   const watcher = watch(dirname(paths.runDone), (_e, name) => {
@@ -94,7 +129,8 @@ export async function waitForRunDone(paths: RunPaths, tmux: Tmux, session: strin
       if (!(await tmux.hasSession(session))) {
         missingSince ??= Date.now();
         // A short grace: run_done.json may land just after the session ends.
-        if (Date.now() - missingSince > 2000) throw new Error(`the manager session ${session} ended without writing ${paths.runDone}`);
+        if (Date.now() - missingSince > 2000)
+          throw new Error(`the manager session ${session} ended without writing ${paths.runDone}`);
       }
       await new Promise<void>((r) => {
         wake = r;

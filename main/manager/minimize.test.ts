@@ -5,10 +5,23 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssueSignals } from '../../common/artifacts';
 import { createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
-import { makeNodeCompileCheck, makePythonCompileCheck, makeShellCompileCheck, minimizeScript, parsePythonBlocks, parseShellBlocks, renderTree } from './minimize';
+import {
+  makeNodeCompileCheck,
+  makePythonCompileCheck,
+  makeShellCompileCheck,
+  minimizeScript,
+  parsePythonBlocks,
+  parseShellBlocks,
+  renderTree,
+} from './minimize';
 import { makeReproducesCheck, validateCandidate } from './validate';
 
-const SIGNALS: IssueSignals = { exception_types: ['ValueError'], messages: ['kernel cannot be empty'], assertion_failures: [], exit_codes: [] };
+const SIGNALS: IssueSignals = {
+  exception_types: ['ValueError'],
+  messages: ['kernel cannot be empty'],
+  assertion_failures: [],
+  exit_codes: [],
+};
 const CLAIM = 'ValueError: kernel cannot be empty';
 
 let dir: string;
@@ -92,7 +105,14 @@ describe('minimizeScript (Python, real oracle)', () => {
     expect(r.cacheHits).toBeGreaterThan(0); // the second pass revisits variants already judged
 
     const v = await validateCandidate({
-      answer: { candidate_id: 'minimal', script: r.script, setup_commands: [], oracle_command: 'python3 {repro_file}', claimed_failure_signature: CLAIM, file_extension: 'py' },
+      answer: {
+        candidate_id: 'minimal',
+        script: r.script,
+        setup_commands: [],
+        oracle_command: 'python3 {repro_file}',
+        claimed_failure_signature: CLAIM,
+        file_extension: 'py',
+      },
       worktree: py.path,
       runs: 2,
       minMatches: 2,
@@ -123,10 +143,17 @@ describe('minimizeScript (Python, real oracle)', () => {
     expect(r.oracleRuns).toBe(seen.length);
     expect(new Set(seen).size).toBeGreaterThanOrEqual(seen.length - 1); // only the final re-verification repeats
     // Every script the oracle saw compiles.
-    const compiled = await execa(python, ['-c', 'import json, sys\nbad = 0\nfor s in json.load(sys.stdin):\n    try:\n        compile(s, "<v>", "exec")\n    except SyntaxError:\n        bad += 1\nprint(bad)'], {
-      input: JSON.stringify(seen),
-      timeout: 20_000,
-    });
+    const compiled = await execa(
+      python,
+      [
+        '-c',
+        'import json, sys\nbad = 0\nfor s in json.load(sys.stdin):\n    try:\n        compile(s, "<v>", "exec")\n    except SyntaxError:\n        bad += 1\nprint(bad)',
+      ],
+      {
+        input: JSON.stringify(seen),
+        timeout: 20_000,
+      },
+    );
     expect(compiled.stdout.trim()).toBe('0');
     // `check([])` raises the same ValueError but outside statsmini: the convolve call must stay.
     expect(r.script).toContain('statsmini.convolve([], [1, 2])');
@@ -136,7 +163,19 @@ describe('minimizeScript (Python, real oracle)', () => {
 
 describe('minimizeScript lifts blocks out of their headers (real oracles)', () => {
   it('Python: the failing call leaves its def/if/try for the top level', async () => {
-    const script = ['import os', 'import statsmini', 'def outer():', '    if True:', '        with open(os.devnull) as fh:', '            try:', '                statsmini.convolve([], [1, 2])', '            finally:', '                fh.flush()', 'outer()', ''].join('\n');
+    const script = [
+      'import os',
+      'import statsmini',
+      'def outer():',
+      '    if True:',
+      '        with open(os.devnull) as fh:',
+      '            try:',
+      '                statsmini.convolve([], [1, 2])',
+      '            finally:',
+      '                fh.flush()',
+      'outer()',
+      '',
+    ].join('\n');
     const r = await minimizeScript(script, 'py', realOracle(), { compiles: makePythonCompileCheck(python), parallelism: 2 });
     expect(r.script).toBe('import statsmini\nstatsmini.convolve([], [1, 2])\n');
     expect(r.reproduced).toBe(true);
@@ -145,7 +184,25 @@ describe('minimizeScript lifts blocks out of their headers (real oracles)', () =
   it('shell: a function body and a loop body are lifted out, opener and closer removed together', async () => {
     const check = realOracle(undefined, { command: 'bash {repro_file}', ext: 'sh' });
     const call = `  python3 -c 'import statsmini; statsmini.convolve([], [1, 2])'`;
-    const script = ['#!/usr/bin/env bash', 'set -e', 'note() {', '  echo "note: $*" >&2', '}', 'run_it() {', '  for k in 1; do', `  ${call}`, '  done', '}', 'if [ -n "${HOME:-}" ]; then', '  note home', 'else', '  note none', 'fi', 'run_it', ''].join('\n');
+    const script = [
+      '#!/usr/bin/env bash',
+      'set -e',
+      'note() {',
+      '  echo "note: $*" >&2',
+      '}',
+      'run_it() {',
+      '  for k in 1; do',
+      `  ${call}`,
+      '  done',
+      '}',
+      'if [ -n "${HOME:-}" ]; then',
+      '  note home',
+      'else',
+      '  note none',
+      'fi',
+      'run_it',
+      '',
+    ].join('\n');
     const r = await minimizeScript(script, 'sh', check, { compiles: makeShellCompileCheck(), parallelism: 2 });
     expect(r.script.trim()).toBe(call.trim());
     expect(r.reproduced).toBe(true);
@@ -159,7 +216,18 @@ describe('minimizeScript (synthetic oracle)', () => {
       calls.push(s);
       return s.includes('A = 1') && s.includes('boom(A)');
     };
-    const script = ['A = 1', 'B = 2', 'if B:', '    C = 3', '    D = 4', 'def boom(x):', '    return x', 'boom(A)', 'print(B)', ''].join('\n');
+    const script = [
+      'A = 1',
+      'B = 2',
+      'if B:',
+      '    C = 3',
+      '    D = 4',
+      'def boom(x):',
+      '    return x',
+      'boom(A)',
+      'print(B)',
+      '',
+    ].join('\n');
     const r = await minimizeScript(script, 'py', reproduces, { parallelism: 3 });
     expect(r.script).toBe('A = 1\nboom(A)\n');
     expect(r.oracleRuns).toBe(calls.length);
@@ -197,7 +265,7 @@ describe('minimizeScript (Node.js, real oracle)', () => {
       '// Repro: pad() blames the width.',
       "const { pad, truncate } = require('lib/textkit');",
       'function banner(text) {',
-      "  return truncate(text, 10);",
+      '  return truncate(text, 10);',
       '}',
       "console.log(banner('hello world, this is long'));",
       'const width = 8;',
@@ -205,7 +273,12 @@ describe('minimizeScript (Node.js, real oracle)', () => {
       '',
     ].join('\n');
     const check = makeReproducesCheck({
-      answer: { candidate_id: 'js', oracle_command: 'node {repro_file}', claimed_failure_signature: 'TypeError: width must be a number', file_extension: 'js' },
+      answer: {
+        candidate_id: 'js',
+        oracle_command: 'node {repro_file}',
+        claimed_failure_signature: 'TypeError: width must be a number',
+        file_extension: 'js',
+      },
       worktree: node.path,
       python: 'python3',
       signals: { exception_types: ['TypeError'], messages: ['width must be a number'], assertion_failures: [], exit_codes: [] },
@@ -221,7 +294,15 @@ describe('minimizeScript (Node.js, real oracle)', () => {
 describe('syntax pre-checks', () => {
   it('python: answers many concurrent checks in order, from one interpreter', async () => {
     const compiles = makePythonCompileCheck(python);
-    const scripts = ['x = 1\n', 'def f(:\n', 'if x:\n    pass\n', 'if x:\npass\n', 'print("a")\n', 'raise ValueError("never run")\n', 'x = (\n'];
+    const scripts = [
+      'x = 1\n',
+      'def f(:\n',
+      'if x:\n    pass\n',
+      'if x:\npass\n',
+      'print("a")\n',
+      'raise ValueError("never run")\n',
+      'x = (\n',
+    ];
     expect(await Promise.all(scripts.map(compiles))).toEqual([true, false, true, false, true, true, false]);
     // An interpreter that cannot start does not veto variants: the oracle judges them.
     expect(await makePythonCompileCheck(join(dir, 'no-python'))('def f(:\n')).toBe(true);
@@ -256,7 +337,8 @@ describe('parseShellBlocks', () => {
       'echo "}"',
     ];
     const tree = parseShellBlocks(lines);
-    const shape = (nodes: ReturnType<typeof parseShellBlocks>): unknown => nodes.map((n) => (n.body ? { head: n.head.length, tail: n.tail, body: shape(n.body) } : n.head.length));
+    const shape = (nodes: ReturnType<typeof parseShellBlocks>): unknown =>
+      nodes.map((n) => (n.body ? { head: n.head.length, tail: n.tail, body: shape(n.body) } : n.head.length));
     expect(shape(tree)).toEqual([
       { head: 1, tail: ['}'], body: [{ head: 1, tail: ['  fi'], body: [2, 1, 3] }] },
       { head: 1, tail: ['done'], body: [{ head: 1, tail: ['  esac'], body: [1] }] },
@@ -282,7 +364,20 @@ describe('parseShellBlocks', () => {
 
 describe('parsePythonBlocks', () => {
   it('keeps headers with their bodies, clauses apart, multi-line statements whole', () => {
-    const lines = ['@decorator', 'def f(a,', '      b):', '    """doc', '    # not a comment', '    """', '    return a', 'if x:', '    y = (1,', '2)', 'else:', '    z = 3'];
+    const lines = [
+      '@decorator',
+      'def f(a,',
+      '      b):',
+      '    """doc',
+      '    # not a comment',
+      '    """',
+      '    return a',
+      'if x:',
+      '    y = (1,',
+      '2)',
+      'else:',
+      '    z = 3',
+    ];
     const tree = parsePythonBlocks(lines);
     expect(tree.map((n) => [n.head.length, n.body?.length ?? null, n.clause])).toEqual([
       [3, 2, false],

@@ -39,7 +39,28 @@ export interface MinimizeResult {
 const INDENTED_EXTENSIONS = new Set(['py', 'pyw', 'pyi']);
 const SHELL_EXTENSIONS = new Set(['sh', 'bash', 'ksh', 'zsh']);
 const HASH_COMMENT_EXTENSIONS = new Set(['py', 'pyw', 'pyi', 'sh', 'bash', 'zsh', 'rb', 'pl', 'r', 'jl']);
-const SLASH_COMMENT_EXTENSIONS = new Set(['js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'c', 'cc', 'cpp', 'h', 'go', 'rs', 'java', 'kt', 'swift', 'cs', 'scala', 'php']);
+const SLASH_COMMENT_EXTENSIONS = new Set([
+  'js',
+  'mjs',
+  'cjs',
+  'jsx',
+  'ts',
+  'mts',
+  'cts',
+  'tsx',
+  'c',
+  'cc',
+  'cpp',
+  'h',
+  'go',
+  'rs',
+  'java',
+  'kt',
+  'swift',
+  'cs',
+  'scala',
+  'php',
+]);
 
 export function countLines(script: string): number {
   const trimmed = script.replace(/\n+$/, '');
@@ -110,13 +131,25 @@ export function logicalLines(lines: string[]): LogicalLine[] {
     if (depth > 0 || quote || continued) continue;
     const first = current[0] as string;
     const trivia = current.every((l) => isTrivia(l, 'py'));
-    out.push({ lines: current, indent: first.length - first.trimStart().length, text: first.trim(), opensBlock: !trivia && lastCode === ':', trivia });
+    out.push({
+      lines: current,
+      indent: first.length - first.trimStart().length,
+      text: first.trim(),
+      opensBlock: !trivia && lastCode === ':',
+      trivia,
+    });
     current = [];
     lastCode = '';
   }
   if (current.length) {
     const first = current[0] as string;
-    out.push({ lines: current, indent: first.length - first.trimStart().length, text: first.trim(), opensBlock: false, trivia: false });
+    out.push({
+      lines: current,
+      indent: first.length - first.trimStart().length,
+      text: first.trim(),
+      opensBlock: false,
+      trivia: false,
+    });
   }
   return out;
 }
@@ -147,7 +180,16 @@ export function parsePythonBlocks(lines: string[]): BlockNode[] {
   const logical = logicalLines(lines);
   let nextId = 0;
   let pos = 0;
-  const leaf = (head: string[]): BlockNode => ({ id: nextId++, head, body: null, tail: [], bodyIndent: '', filler: 'pass', clause: false, liftDedent: 0 });
+  const leaf = (head: string[]): BlockNode => ({
+    id: nextId++,
+    head,
+    body: null,
+    tail: [],
+    bodyIndent: '',
+    filler: 'pass',
+    clause: false,
+    liftDedent: 0,
+  });
   const parse = (indent: number): BlockNode[] => {
     const nodes: BlockNode[] = [];
     let prefix: string[] = [];
@@ -168,7 +210,11 @@ export function parsePythonBlocks(lines: string[]): BlockNode[] {
         continue;
       }
       pos++;
-      const node: BlockNode = { ...leaf([...prefix, ...l.lines]), bodyIndent: `${' '.repeat(l.indent)}    `, clause: CLAUSE.test(l.text) };
+      const node: BlockNode = {
+        ...leaf([...prefix, ...l.lines]),
+        bodyIndent: `${' '.repeat(l.indent)}    `,
+        clause: CLAUSE.test(l.text),
+      };
       prefix = [];
       if (l.opensBlock) {
         const next = logical.slice(pos).find((x) => !x.trivia);
@@ -216,7 +262,9 @@ export function renderTree(nodes: BlockNode[], removed: ReadonlySet<number>, lif
     out.push(...n.head);
     if (n.body) {
       const body = renderTree(n.body, removed, lifted);
-      out.push(...(body.some((l) => l.trim() !== '' && !l.trim().startsWith('#')) ? body : [...body, `${n.bodyIndent}${n.filler}`]));
+      out.push(
+        ...(body.some((l) => l.trim() !== '' && !l.trim().startsWith('#')) ? body : [...body, `${n.bodyIndent}${n.filler}`]),
+      );
     }
     out.push(...n.tail);
   }
@@ -289,7 +337,16 @@ export function parseShellBlocks(lines: string[]): BlockNode[] {
   }
   let nextId = 0;
   let pos = 0;
-  const node = (head: string[]): BlockNode => ({ id: nextId++, head, body: null, tail: [], bodyIndent: '  ', filler: ':', clause: false, liftDedent: 0 });
+  const node = (head: string[]): BlockNode => ({
+    id: nextId++,
+    head,
+    body: null,
+    tail: [],
+    bodyIndent: '  ',
+    filler: ':',
+    clause: false,
+    liftDedent: 0,
+  });
   const parse = (nested: boolean): BlockNode[] => {
     const nodes: BlockNode[] = [];
     let prefix: string[] = [];
@@ -396,7 +453,12 @@ class VariantJudge {
  * then each remaining statement's block. Then each remaining block is tried lifted out (its header
  * and closer removed, its body in its place). Repeats until a whole pass changes nothing.
  */
-async function reduceTree(tree: BlockNode[], judge: VariantJudge, parallelism: number, report: (phase: MinimizeStep['phase'], lines: number) => void): Promise<string[]> {
+async function reduceTree(
+  tree: BlockNode[],
+  judge: VariantJudge,
+  parallelism: number,
+  report: (phase: MinimizeStep['phase'], lines: number) => void,
+): Promise<string[]> {
   const byId = new Map<number, BlockNode>();
   const index = (nodes: BlockNode[]): void => {
     for (const n of nodes) {
@@ -420,10 +482,14 @@ async function reduceTree(tree: BlockNode[], judge: VariantJudge, parallelism: n
     const live = siblings.filter((n) => !removed.has(n.id));
     if (live.length === 0) return false;
     const removeOthers = async <U>(units: U[], idsOf: (u: U) => number[]) => {
-      const kept = await ddmin(units, (subset) => {
-        const keep = new Set(subset.flatMap(idsOf));
-        return judge.judge(variant(units.flatMap(idsOf).filter((id) => !keep.has(id))));
-      }, { parallelism });
+      const kept = await ddmin(
+        units,
+        (subset) => {
+          const keep = new Set(subset.flatMap(idsOf));
+          return judge.judge(variant(units.flatMap(idsOf).filter((id) => !keep.has(id))));
+        },
+        { parallelism },
+      );
       const keep = new Set(kept.flatMap(idsOf));
       for (const id of units.flatMap(idsOf)) {
         if (!keep.has(id)) {
@@ -451,7 +517,8 @@ async function reduceTree(tree: BlockNode[], judge: VariantJudge, parallelism: n
       if (blocks.length > 0) {
         // The whole group's bodies in sequence; else only the first's (its clauses dropped).
         const candidates: Array<{ lift: number[]; remove: number[] }> = [{ lift: group.map((n) => n.id), remove: [] }];
-        if (group.length > 1 && first.body && hasLiveBody(first)) candidates.push({ lift: [first.id], remove: group.slice(1).map((n) => n.id) });
+        if (group.length > 1 && first.body && hasLiveBody(first))
+          candidates.push({ lift: [first.id], remove: group.slice(1).map((n) => n.id) });
         for (const c of candidates) {
           if (await judge.judge(variant(c.remove, c.lift))) {
             for (const id of c.lift) lifted.add(id);
@@ -478,7 +545,13 @@ async function reduceTree(tree: BlockNode[], judge: VariantJudge, parallelism: n
 }
 
 /** Blocks first (the language's structure), then single lines, so the result is 1-minimal in lines. */
-async function reduceLines(lines: string[], extension: string, judge: VariantJudge, parallelism: number, report: (phase: MinimizeStep['phase'], lines: number) => void): Promise<string[]> {
+async function reduceLines(
+  lines: string[],
+  extension: string,
+  judge: VariantJudge,
+  parallelism: number,
+  report: (phase: MinimizeStep['phase'], lines: number) => void,
+): Promise<string[]> {
   let current = lines;
   if (INDENTED_EXTENSIONS.has(extension)) current = await reduceTree(parsePythonBlocks(lines), judge, parallelism, report);
   else if (SHELL_EXTENSIONS.has(extension)) current = await reduceTree(parseShellBlocks(lines), judge, parallelism, report);
@@ -637,7 +710,11 @@ export function makeNodeCompileCheck(timeoutMs = 15_000): (script: string) => Pr
     } catch {
       // not CommonJS; perhaps an ES module
     }
-    const res = await execa(process.execPath, ['--input-type=module', '--check', '-'], { input: script, reject: false, timeout: timeoutMs });
+    const res = await execa(process.execPath, ['--input-type=module', '--check', '-'], {
+      input: script,
+      reject: false,
+      timeout: timeoutMs,
+    });
     return res.exitCode === 0;
   };
 }

@@ -82,7 +82,11 @@ export async function minimizeRepro(o: {
 
     // 1. One bounded LLM reduction with the manager model.
     if (!ctx.signal.aborted) {
-      await ctx.emit('reduction_step', { step: 'llm', status: 'started' }, '  asking the reducer (manager model) for a smaller repro');
+      await ctx.emit(
+        'reduction_step',
+        { step: 'llm', status: 'started' },
+        '  asking the reducer (manager model) for a smaller repro',
+      );
       const result = await runAgentDirect(
         {
           invocation: 'reducer',
@@ -99,7 +103,13 @@ export async function minimizeRepro(o: {
           worktree: wt.path,
           model: m.manager_model,
         },
-        { config: ctx.config, paths: ctx.paths, timeoutMs: m.reducer_timeout_sec * 1000, schemaFile: await ctx.schemaFile('REDUCER'), signal: ctx.signal },
+        {
+          config: ctx.config,
+          paths: ctx.paths,
+          timeoutMs: m.reducer_timeout_sec * 1000,
+          schemaFile: await ctx.schemaFile('REDUCER'),
+          signal: ctx.signal,
+        },
       );
       o.ledger.add('reducer', result.usage);
       let verdict: string;
@@ -123,7 +133,11 @@ export async function minimizeRepro(o: {
         }
       }
       if (!llmAccepted) o.diagnostics.push(`reducer: ${verdict}`);
-      await ctx.emit('reduction_step', { step: 'llm', status: llmAccepted ? 'accepted' : 'rejected', detail: verdict }, `  reducer: ${verdict}`);
+      await ctx.emit(
+        'reduction_step',
+        { step: 'llm', status: llmAccepted ? 'accepted' : 'rejected', detail: verdict },
+        `  reducer: ${verdict}`,
+      );
     }
     const linesAfterLlm = countLines(current);
 
@@ -139,9 +153,22 @@ export async function minimizeRepro(o: {
       timeoutMs: m.validation_timeout_sec * 1000,
       requiredFrames: originalFrames,
     });
-    const reduced = await minimizeScript(current, ext, async (s) => !ctx.signal.aborted && (await probe(s)), { compiles, parallelism: 2 });
+    const reduced = await minimizeScript(current, ext, async (s) => !ctx.signal.aborted && (await probe(s)), {
+      compiles,
+      parallelism: 2,
+    });
     oracleRuns += reduced.oracleRuns;
-    await ctx.emit('reduction_step', { step: 'ddmin', lines_before: linesAfterLlm, lines_after: reduced.linesAfter, oracle_runs: reduced.oracleRuns, cache_hits: reduced.cacheHits }, `  ddmin: ${linesAfterLlm} → ${reduced.linesAfter} lines (${reduced.oracleRuns} oracle runs, ${reduced.cacheHits} cache hits)`);
+    await ctx.emit(
+      'reduction_step',
+      {
+        step: 'ddmin',
+        lines_before: linesAfterLlm,
+        lines_after: reduced.linesAfter,
+        oracle_runs: reduced.oracleRuns,
+        cache_hits: reduced.cacheHits,
+      },
+      `  ddmin: ${linesAfterLlm} → ${reduced.linesAfter} lines (${reduced.oracleRuns} oracle runs, ${reduced.cacheHits} cache hits)`,
+    );
 
     // 3. The result must reproduce as reliably as the candidate did; otherwise fall back.
     let final = reduced.script;
@@ -169,9 +196,23 @@ export async function minimizeRepro(o: {
       cache_hits: reduced.cacheHits,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
-    const selected: SelectedCandidateFile = { ...chosen, minimal_script: final, minimal_repro_path: path, minimal_validation: verified.validation, reduction };
+    const selected: SelectedCandidateFile = {
+      ...chosen,
+      minimal_script: final,
+      minimal_repro_path: path,
+      minimal_validation: verified.validation,
+      reduction,
+    };
     await writeJsonAtomic(ctx.paths.selectedCandidate, selected);
-    return { script: final, path, candidate: chosen, validation: verified.validation, reduction, repoFrames, failureTail: run0?.output_tail ?? '' };
+    return {
+      script: final,
+      path,
+      candidate: chosen,
+      validation: verified.validation,
+      reduction,
+      repoFrames,
+      failureTail: run0?.output_tail ?? '',
+    };
   } finally {
     await o.removeWorktree(wt);
   }

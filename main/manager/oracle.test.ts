@@ -13,7 +13,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-
 async function expectGone(pid: number): Promise<void> {
   let left = alive(pid);
   for (let i = 0; i < 40 && left; i++) {
@@ -25,11 +24,14 @@ async function expectGone(pid: number): Promise<void> {
 
 describe('runCommand', () => {
   it('interleaves stdout and stderr, reports the exit code, closes stdin, passes env', async () => {
-    const r = await runCommand('for i in 1 2 3; do echo out$i; echo err$i >&2; done; cat; echo "$GREETING${HOME:-nohome}"; exit 3', {
-      cwd: dir,
-      timeoutMs: 10_000,
-      env: { GREETING: 'hi', HOME: undefined },
-    });
+    const r = await runCommand(
+      'for i in 1 2 3; do echo out$i; echo err$i >&2; done; cat; echo "$GREETING${HOME:-nohome}"; exit 3',
+      {
+        cwd: dir,
+        timeoutMs: 10_000,
+        env: { GREETING: 'hi', HOME: undefined },
+      },
+    );
     expect(r).toMatchObject({ exitCode: 3, timedOut: false, signal: null, spawnError: null });
     expect(r.output).toBe('out1\nerr1\nout2\nerr2\nout3\nerr3\nhinohome\n');
   });
@@ -41,7 +43,11 @@ describe('runCommand', () => {
 
   it('on timeout kills the whole group, also members that ignore SIGTERM', async () => {
     const pidFile = join(dir, 'hang.pid');
-    const r = await runCommand(`trap '' TERM; sleep 300 & echo $! > ${pidFile}; wait`, { cwd: dir, timeoutMs: 500, killGraceMs: 300 });
+    const r = await runCommand(`trap '' TERM; sleep 300 & echo $! > ${pidFile}; wait`, {
+      cwd: dir,
+      timeoutMs: 500,
+      killGraceMs: 300,
+    });
     expect(r).toMatchObject({ timedOut: true, exitCode: null });
     await expectGone(Number((await readFile(pidFile, 'utf8')).trim()));
   });
@@ -54,7 +60,11 @@ describe('runCommand', () => {
   });
 
   it('caps output, keeping the head and the end, with a truncation marker', async () => {
-    const r = await runCommand('i=0; while [ $i -lt 5000 ]; do echo "line $i of the output"; i=$((i+1)); done; echo LAST', { cwd: dir, timeoutMs: 20_000, maxOutputBytes: 8_000 });
+    const r = await runCommand('i=0; while [ $i -lt 5000 ]; do echo "line $i of the output"; i=$((i+1)); done; echo LAST', {
+      cwd: dir,
+      timeoutMs: 20_000,
+      maxOutputBytes: 8_000,
+    });
     expect(r.exitCode).toBe(0);
     expect(r.output.startsWith('line 0 of the output\n')).toBe(true);
     expect(r.output.endsWith('LAST\n')).toBe(true);

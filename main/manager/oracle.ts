@@ -95,7 +95,12 @@ export function runCommand(cmd: string, opts: RunCommandOptions): Promise<Comman
     let killTimer: NodeJS.Timeout | undefined;
     let closeTimer: NodeJS.Timeout | undefined;
     // One pipe for both streams (`exec 2>&1`), so the output keeps the order things were written in.
-    const child = spawn('sh', ['-c', `exec 2>&1\n${cmd}`], { cwd: opts.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', `exec 2>&1\n${cmd}`], {
+      cwd: opts.cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const finish = (exitCode: number | null, signal: string | null, spawnError: string | null) => {
       if (settled) return;
       settled = true;

@@ -39,15 +39,27 @@ async function pipeline(h: RunHarness, o: Partial<ManagerRunOptions> = {}): Prom
 async function runScript(h: RunHarness, script: string, name: string) {
   const file = join(h.root, name);
   await writeFile(file, script);
-  const r = await execa('python3', [file], { cwd: h.root, env: { ...process.env, PYTHONPATH: h.repo.path }, reject: false, all: true, timeout: 20_000, stdin: 'ignore' });
+  const r = await execa('python3', [file], {
+    cwd: h.root,
+    env: { ...process.env, PYTHONPATH: h.repo.path },
+    reject: false,
+    all: true,
+    timeout: 20_000,
+    stdin: 'ignore',
+  });
   const all = String(r.all ?? '');
   const lastLine = all.trim().split('\n').pop()?.trim() ?? '';
   return { exitCode: r.exitCode, all, lastLine };
 }
 
 const phasesStarted = (a: RunArtifacts) => a.events.filter((e) => e.type === 'phase_started').map((e) => e.phase);
-const workerStatuses = (a: RunArtifacts, worker: string) => a.events.filter((e) => e.type === 'worker_status' && e.worker === worker).map((e) => e.status);
-const usageOnly = (u: Usage) => ({ input_tokens: u.input_tokens, cached_input_tokens: u.cached_input_tokens, output_tokens: u.output_tokens });
+const workerStatuses = (a: RunArtifacts, worker: string) =>
+  a.events.filter((e) => e.type === 'worker_status' && e.worker === worker).map((e) => e.status);
+const usageOnly = (u: Usage) => ({
+  input_tokens: u.input_tokens,
+  cached_input_tokens: u.cached_input_tokens,
+  output_tokens: u.output_tokens,
+});
 const nonEmptyLines = (s: string) => s.split('\n').filter((l) => l.trim() !== '');
 
 function expectNoTriage(h: RunHarness, a: RunArtifacts) {
@@ -69,7 +81,8 @@ function expectNoWorkers(h: RunHarness, a: RunArtifacts) {
 
 // The candidate of the bundled example that a grep would accept: its traceback quotes the line
 // `statsmini.convolve(None, [1, 2])  # expect: ValueError: kernel cannot be empty`, but the failure is a TypeError.
-const QUOTED_SIGNATURE_SCRIPT = 'import statsmini\n\n# The issue: convolve raises "ValueError: kernel cannot be empty" for an empty signal.\nstatsmini.convolve(None, [1, 2])  # expect: ValueError: kernel cannot be empty\n';
+const QUOTED_SIGNATURE_SCRIPT =
+  'import statsmini\n\n# The issue: convolve raises "ValueError: kernel cannot be empty" for an empty signal.\nstatsmini.convolve(None, [1, 2])  # expect: ValueError: kernel cannot be empty\n';
 // A broken script: the SyntaxError's caret display quotes the signature text.
 const SYNTAX_ERROR_SCRIPT = 'import statsmini\nstatsmini.convolve([], [1, 2]))  # ValueError: kernel cannot be empty\n';
 
@@ -88,7 +101,9 @@ const NOISY_SCRIPT = [
 ].join('\n');
 
 describe('runManager end to end', () => {
-  it('happy path: chooses the valid candidate, minimizes it, drops the bad-evidence hypothesis, sums tokens exactly', { timeout: 120_000 }, async () => {
+  it('happy path: chooses the valid candidate, minimizes it, drops the bad-evidence hypothesis, sums tokens exactly', {
+    timeout: 120_000,
+  }, async () => {
     const scenario = await statsminiScenario();
     const h = await harness({ scenario });
     const a = await pipeline(h);
@@ -115,7 +130,11 @@ describe('runManager end to end', () => {
     expect(a.decision.repro?.path).toBe(minimalPath);
     const minimal = await readFile(minimalPath, 'utf8');
     expect(nonEmptyLines(minimal).length).toBeLessThan(nonEmptyLines(w1.script).length);
-    expect(a.decision.metrics.reduction).toMatchObject({ lines_before_llm: nonEmptyLines(w1.script).length, llm_accepted: true, lines_final: nonEmptyLines(minimal).length });
+    expect(a.decision.metrics.reduction).toMatchObject({
+      lines_before_llm: nonEmptyLines(w1.script).length,
+      llm_accepted: true,
+      lines_final: nonEmptyLines(minimal).length,
+    });
     const own = await runScript(h, minimal, 'minimal_repro.py');
     expect(own.exitCode).toBe(1);
     expect(own.lastLine).toBe(SIGNATURE);
@@ -128,23 +147,47 @@ describe('runManager end to end', () => {
     // Hypotheses: the one citing a file that does not exist is dropped, not ranked.
     const hyp = a.hypotheses!;
     expect(hyp.ranked.some((x) => x.worker_id === 'w4' && x.hypothesis_id === 'h2')).toBe(false);
-    expect(hyp.dropped).toEqual([expect.objectContaining({ worker_id: 'w4', hypothesis_id: 'h2', reason: expect.stringContaining('statsmini/validation.py') })]);
+    expect(hyp.dropped).toEqual([
+      expect.objectContaining({
+        worker_id: 'w4',
+        hypothesis_id: 'h2',
+        reason: expect.stringContaining('statsmini/validation.py'),
+      }),
+    ]);
     expect(hyp.top[0]).toMatchObject({ worker_id: 'w3', hypothesis_id: 'h1' });
     expect(hyp.top.length).toBe(3);
-    expect(a.decision.top_hypotheses.map((x) => `${x.worker_id}/${x.hypothesis_id}`)).toEqual(hyp.top.map((x) => `${x.worker_id}/${x.hypothesis_id}`));
+    expect(a.decision.top_hypotheses.map((x) => `${x.worker_id}/${x.hypothesis_id}`)).toEqual(
+      hyp.top.map((x) => `${x.worker_id}/${x.hypothesis_id}`),
+    );
     expect(a.decision.next_fix_targets.some((t) => t.startsWith('statsmini/core.py:'))).toBe(true);
 
     // Tokens: exactly the scenario's usage over the responses the model served (codex sums a turn's responses).
     const served = h.servedUsage();
-    const count = (role: string, worker: string) => h.model.log.filter((e) => e.role === role && e.worker === worker && e.status === 200).length;
-    expect([count('REPRO_BUILDER', 'w1'), count('REPRO_BUILDER', 'w2'), count('REDUCER', 'manager'), count('TRIAGER', 'w3'), count('TRIAGER', 'w4')]).toEqual([2, 1, 1, 2, 1]);
+    const count = (role: string, worker: string) =>
+      h.model.log.filter((e) => e.role === role && e.worker === worker && e.status === 200).length;
+    expect([
+      count('REPRO_BUILDER', 'w1'),
+      count('REPRO_BUILDER', 'w2'),
+      count('REDUCER', 'manager'),
+      count('TRIAGER', 'w3'),
+      count('TRIAGER', 'w4'),
+    ]).toEqual([2, 1, 1, 2, 1]);
     const tokens = a.decision.metrics.tokens;
     expect(usageOnly(tokens.total)).toEqual(usageOnly(served.total));
     expect(tokens.total).toEqual({ input_tokens: 11400, cached_input_tokens: 1500, output_tokens: 2700, turns: 5 });
     expect(tokens.manager).toEqual({ input_tokens: 2000, cached_input_tokens: 500, output_tokens: 150, turns: 1 });
     expect(tokens.by_source['repro-w1']).toEqual({ input_tokens: 3000, cached_input_tokens: 600, output_tokens: 800, turns: 1 });
-    expect(tokens.by_source['triage-w3']).toEqual({ input_tokens: 3600, cached_input_tokens: 400, output_tokens: 1000, turns: 1 });
-    for (const [key, source] of [['REPRO_BUILDER/w2', 'repro-w2'], ['TRIAGER/w4', 'triage-w4'], ['REDUCER/manager', 'reducer']] as const) {
+    expect(tokens.by_source['triage-w3']).toEqual({
+      input_tokens: 3600,
+      cached_input_tokens: 400,
+      output_tokens: 1000,
+      turns: 1,
+    });
+    for (const [key, source] of [
+      ['REPRO_BUILDER/w2', 'repro-w2'],
+      ['TRIAGER/w4', 'triage-w4'],
+      ['REDUCER/manager', 'reducer'],
+    ] as const) {
       expect(usageOnly(tokens.by_source[source]!)).toEqual(usageOnly(served.byAgent[key]!));
     }
 
@@ -155,8 +198,12 @@ describe('runManager end to end', () => {
     for (const w of ['w1', 'w2', 'w3', 'w4']) expect(workerStatuses(a, w)).toEqual(['running', 'finished']);
     expect(a.events.at(-1)).toMatchObject({ type: 'run_finished', status: 'ok' });
     const idx = (pred: (e: (typeof a.events)[number]) => boolean) => a.events.findIndex(pred);
-    expect(idx((e) => e.type === 'candidate_chosen')).toBeGreaterThan(idx((e) => e.type === 'phase_started' && e.phase === 'validation'));
-    expect(idx((e) => e.type === 'worker_status' && e.worker === 'w3')).toBeGreaterThan(idx((e) => e.type === 'phase_started' && e.phase === 'triage'));
+    expect(idx((e) => e.type === 'candidate_chosen')).toBeGreaterThan(
+      idx((e) => e.type === 'phase_started' && e.phase === 'validation'),
+    );
+    expect(idx((e) => e.type === 'worker_status' && e.worker === 'w3')).toBeGreaterThan(
+      idx((e) => e.type === 'phase_started' && e.phase === 'triage'),
+    );
 
     // sessions.json: w1..w4 with their final statuses.
     expect(a.sessions.run_id).toBe(a.runId);
@@ -191,8 +238,28 @@ describe('runManager end to end', () => {
 
   it('no valid repro: every candidate fails otherwise than claimed → needs-human, no triage', { timeout: 90_000 }, async () => {
     const scenario = await statsminiScenario();
-    setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w1', steps: [{ message: reproMessage({ candidate_id: 'w1-quoted', script: QUOTED_SIGNATURE_SCRIPT, claimed_failure_signature: SIGNATURE }) }] });
-    setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w2', steps: [{ message: reproMessage({ candidate_id: 'w2-syntax', script: SYNTAX_ERROR_SCRIPT, claimed_failure_signature: SIGNATURE }) }] });
+    setAgent(scenario, {
+      role: 'REPRO_BUILDER',
+      worker: 'w1',
+      steps: [
+        {
+          message: reproMessage({
+            candidate_id: 'w1-quoted',
+            script: QUOTED_SIGNATURE_SCRIPT,
+            claimed_failure_signature: SIGNATURE,
+          }),
+        },
+      ],
+    });
+    setAgent(scenario, {
+      role: 'REPRO_BUILDER',
+      worker: 'w2',
+      steps: [
+        {
+          message: reproMessage({ candidate_id: 'w2-syntax', script: SYNTAX_ERROR_SCRIPT, claimed_failure_signature: SIGNATURE }),
+        },
+      ],
+    });
     const h = await harness({ scenario });
     const a = await pipeline(h);
 
@@ -223,13 +290,25 @@ describe('runManager end to end', () => {
     await h.assertClean();
   });
 
-  it('a worker that hangs times out after the phase timeout; the run completes with the other candidate; a reducer that replaces the library call is rejected', { timeout: 180_000 }, async () => {
+  it('a worker that hangs times out after the phase timeout; the run completes with the other candidate; a reducer that replaces the library call is rejected', {
+    timeout: 180_000,
+  }, async () => {
     const scenario = await statsminiScenario();
     // A shorter noisy candidate than the example's (ddmin's oracle runs grow with its length).
-    setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w1', steps: [{ message: reproMessage({ candidate_id: 'w1-noisy', script: NOISY_SCRIPT, claimed_failure_signature: SIGNATURE }) }] });
+    setAgent(scenario, {
+      role: 'REPRO_BUILDER',
+      worker: 'w1',
+      steps: [
+        { message: reproMessage({ candidate_id: 'w1-noisy', script: NOISY_SCRIPT, claimed_failure_signature: SIGNATURE }) },
+      ],
+    });
     setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w2', hang: true });
     // An "equivalent" raise: same final exception, but it no longer goes through statsmini.
-    setAgent(scenario, { role: 'REDUCER', worker: 'manager', steps: [{ message: JSON.stringify({ script: 'raise ValueError("kernel cannot be empty")\n' }) }] });
+    setAgent(scenario, {
+      role: 'REDUCER',
+      worker: 'manager',
+      steps: [{ message: JSON.stringify({ script: 'raise ValueError("kernel cannot be empty")\n' }) }],
+    });
     const h = await harness({ scenario, manager: { timeout_sec: 60, stall_sec: 300 } });
     const a = await pipeline(h);
 
@@ -252,8 +331,12 @@ describe('runManager end to end', () => {
     expect(red.lines_after_llm).toBe(red.lines_before_llm);
     expect(red.lines_before_llm).toBe(nonEmptyLines(original).length);
     expect(red.lines_final).toBeLessThan(red.lines_before_llm);
-    expect(a.decision.diagnostics).toContain('reducer: rejected: it fails the same way but no longer through the same repository code');
-    expect(a.events.find((e) => e.type === 'reduction_step' && e.step === 'llm' && e.status !== 'started')).toMatchObject({ status: 'rejected' });
+    expect(a.decision.diagnostics).toContain(
+      'reducer: rejected: it fails the same way but no longer through the same repository code',
+    );
+    expect(a.events.find((e) => e.type === 'reduction_step' && e.step === 'llm' && e.status !== 'started')).toMatchObject({
+      status: 'rejected',
+    });
     const minimal = await readFile(a.paths.minimalRepro('py'), 'utf8');
     expect(minimal).not.toContain('raise ValueError');
     const originalLines = new Set(original.split('\n'));
@@ -265,7 +348,9 @@ describe('runManager end to end', () => {
     await h.assertClean();
   });
 
-  it('stall supervision: nudge, then restart; a restarted worker can succeed, one that hangs again is failed; the run completes', { timeout: 150_000 }, async () => {
+  it('stall supervision: nudge, then restart; a restarted worker can succeed, one that hangs again is failed; the run completes', {
+    timeout: 150_000,
+  }, async () => {
     const runId = 'run-stall';
     const scenario = await statsminiScenario();
     const w1Steps = getAgent(scenario, 'REPRO_BUILDER', 'w1').steps!;
@@ -274,7 +359,12 @@ describe('runManager end to end', () => {
     // restarted attempt is answered by the "w1-retry" entry. (The scenario alone replays a
     // relaunched worker from its first step, as w2 shows: it hangs again.)
     setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w1', hang: true });
-    setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w1-retry', usage: { input_tokens: 700, cached_input_tokens: 70, output_tokens: 77 }, steps: w1Steps });
+    setAgent(scenario, {
+      role: 'REPRO_BUILDER',
+      worker: 'w1-retry',
+      usage: { input_tokens: 700, cached_input_tokens: 70, output_tokens: 77 },
+      steps: w1Steps,
+    });
     setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w2', hang: true });
     let agentsMd: Promise<void> | null = null;
     const h = await harness({
@@ -296,22 +386,43 @@ describe('runManager end to end', () => {
     expect(stalled('w2')).toEqual(['nudge', 'restart']);
     expect(workerStatuses(a, 'w1')).toEqual(['running', 'running', 'finished']);
     expect(workerStatuses(a, 'w2')).toEqual(['running', 'running', 'failed']);
-    const restartEvents = a.events.filter((e) => e.type === 'worker_status' && e.status === 'running' && e.detail === 'restarted after a stall');
-    expect(restartEvents.map((e) => [e.worker, e.invocation])).toEqual(expect.arrayContaining([['w1', 'repro-w1-r2'], ['w2', 'repro-w2-r2']]));
-    for (const inv of ['repro-w1', 'repro-w1-r2', 'repro-w2', 'repro-w2-r2']) expect(existsSync(join(a.paths.telemetryDir, `${inv}.jsonl`)), inv).toBe(true);
+    const restartEvents = a.events.filter(
+      (e) => e.type === 'worker_status' && e.status === 'running' && e.detail === 'restarted after a stall',
+    );
+    expect(restartEvents.map((e) => [e.worker, e.invocation])).toEqual(
+      expect.arrayContaining([
+        ['w1', 'repro-w1-r2'],
+        ['w2', 'repro-w2-r2'],
+      ]),
+    );
+    for (const inv of ['repro-w1', 'repro-w1-r2', 'repro-w2', 'repro-w2-r2'])
+      expect(existsSync(join(a.paths.telemetryDir, `${inv}.jsonl`)), inv).toBe(true);
     expect(existsSync(join(a.paths.agentsDir, 'repro-w2.pane.txt'))).toBe(true);
 
     const byId = Object.fromEntries(a.sessions.workers.map((w) => [w.worker_id, w]));
     expect(byId.w1).toMatchObject({ status: 'finished', attempts: 2, invocation: 'repro-w1-r2' });
-    expect(byId.w2).toMatchObject({ status: 'failed', attempts: 2, invocation: 'repro-w2-r2', detail: expect.stringMatching(/^stalled: no agent events/) });
+    expect(byId.w2).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      invocation: 'repro-w2-r2',
+      detail: expect.stringMatching(/^stalled: no agent events/),
+    });
     // The model saw: w1 once (hung), w1-retry twice (exec, message), w2 twice (hung both times).
-    expect(h.model.log.filter((e) => e.role === 'REPRO_BUILDER').map((e) => `${e.worker}:${e.reply}`).sort()).toEqual(
-      ['w1-retry:exec', 'w1-retry:message', 'w1:hang', 'w2:hang', 'w2:hang'].sort(),
-    );
+    expect(
+      h.model.log
+        .filter((e) => e.role === 'REPRO_BUILDER')
+        .map((e) => `${e.worker}:${e.reply}`)
+        .sort(),
+    ).toEqual(['w1-retry:exec', 'w1-retry:message', 'w1:hang', 'w2:hang', 'w2:hang'].sort());
 
     expect(a.decision.selected_repro_candidate_id).toBe('w1-empty-signal');
     // Tokens of the restarted attempt are counted under its own invocation.
-    expect(a.decision.metrics.tokens.by_source['repro-w1-r2']).toEqual({ input_tokens: 1400, cached_input_tokens: 140, output_tokens: 154, turns: 1 });
+    expect(a.decision.metrics.tokens.by_source['repro-w1-r2']).toEqual({
+      input_tokens: 1400,
+      cached_input_tokens: 140,
+      output_tokens: 154,
+      turns: 1,
+    });
     expect(usageOnly(a.decision.metrics.tokens.total)).toEqual(usageOnly(h.servedUsage().total));
 
     await h.assertClean();
@@ -320,7 +431,8 @@ describe('runManager end to end', () => {
   it('an issue without machine-testable signals → needs-human, no worker launched', { timeout: 60_000 }, async () => {
     const h = await harness({
       scenario: await statsminiScenario(),
-      issueMarkdown: '# Nicer docs for convolve\n\nThe README could explain what convolve returns when the kernel is longer than the signal. An example would help new users.\n',
+      issueMarkdown:
+        '# Nicer docs for convolve\n\nThe README could explain what convolve returns when the kernel is longer than the signal. An example would help new users.\n',
     });
     const a = await pipeline(h);
     expect(a.decision.status).toBe('needs-human');
@@ -330,7 +442,9 @@ describe('runManager end to end', () => {
     await h.assertClean();
   });
 
-  it('a failed preflight (repo_path not a git repository) → needs-human listing the failed check', { timeout: 60_000 }, async () => {
+  it('a failed preflight (repo_path not a git repository) → needs-human listing the failed check', {
+    timeout: 60_000,
+  }, async () => {
     const h = await harness({ scenario: await statsminiScenario() });
     const plain = join(h.root, 'plain-folder');
     await mkdir(plain);
@@ -360,15 +474,25 @@ describe('runManager end to end', () => {
     await h.assertClean();
   });
 
-  it('two runs at once on the same repository and runs root: both ok, distinct ids, no interference', { timeout: 180_000 }, async () => {
+  it('two runs at once on the same repository and runs root: both ok, distinct ids, no interference', {
+    timeout: 180_000,
+  }, async () => {
     const h = await harness({ scenario: await statsminiScenario() });
     const [r1, r2] = await Promise.all([pipeline(h), pipeline(h)]);
     expect(r1.runId).not.toBe(r2.runId);
-    for (const [a, other] of [[r1, r2], [r2, r1]] as const) {
+    for (const [a, other] of [
+      [r1, r2],
+      [r2, r1],
+    ] as const) {
       expect(a.decision.status, a.lines.join('\n')).toBe('ok');
       expect(a.decision.selected_repro_candidate_id).toBe('w1-empty-signal');
       expect(a.sessions.run_id).toBe(a.runId);
-      expect(a.sessions.workers.map((w) => `${w.worker_id}:${w.status}`)).toEqual(['w1:finished', 'w2:finished', 'w3:finished', 'w4:finished']);
+      expect(a.sessions.workers.map((w) => `${w.worker_id}:${w.status}`)).toEqual([
+        'w1:finished',
+        'w2:finished',
+        'w3:finished',
+        'w4:finished',
+      ]);
       for (const w of a.sessions.workers) {
         expect(w.session_name).toBe(`codorch-${a.runId}-${w.worker_id}`);
         expect(w.worktree_path).toContain(`mminions-${a.runId}-`);
@@ -377,9 +501,19 @@ describe('runManager end to end', () => {
       // (One id may be a prefix of the other: run-<time> and run-<time>-2.)
       expect(a.events.filter((e) => 'run_id' in e).map((e) => e.run_id)).toEqual([a.runId]);
       const text = JSON.stringify(a.events) + JSON.stringify(a.sessions);
-      for (const needle of [new RegExp(`codorch-${other.runId}-w\\d`), new RegExp(`mminions-${other.runId}-(w\\d|val|min)`), new RegExp(`/${other.runId}/`)]) expect(text).not.toMatch(needle);
+      for (const needle of [
+        new RegExp(`codorch-${other.runId}-w\\d`),
+        new RegExp(`mminions-${other.runId}-(w\\d|val|min)`),
+        new RegExp(`/${other.runId}/`),
+      ])
+        expect(text).not.toMatch(needle);
       // Each run counts only its own agents' tokens: the same totals as a single run.
-      expect(a.decision.metrics.tokens.total).toEqual({ input_tokens: 11400, cached_input_tokens: 1500, output_tokens: 2700, turns: 5 });
+      expect(a.decision.metrics.tokens.total).toEqual({
+        input_tokens: 11400,
+        cached_input_tokens: 1500,
+        output_tokens: 2700,
+        turns: 5,
+      });
       expect(a.hypotheses?.top[0]).toMatchObject({ worker_id: 'w3', hypothesis_id: 'h1' });
     }
     expect(usageOnly(h.servedUsage().total)).toEqual({ input_tokens: 22800, cached_input_tokens: 3000, output_tokens: 5400 });
@@ -392,23 +526,39 @@ describe('stopping a manager process', () => {
   async function busyScenario() {
     const scenario = await statsminiScenario();
     setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w1', hang: true });
-    setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w2', delay_ms: 120_000, steps: getAgent(scenario, 'REPRO_BUILDER', 'w2').steps! });
+    setAgent(scenario, {
+      role: 'REPRO_BUILDER',
+      worker: 'w2',
+      delay_ms: 120_000,
+      steps: getAgent(scenario, 'REPRO_BUILDER', 'w2').steps!,
+    });
     return scenario;
   }
 
   async function startManager(h: RunHarness, runId: string) {
     const configFile = await h.writeConfigFile();
-    const child = h.cli(['manager', '--config', configFile, '--issue-file', h.issueFile, '--run-id', runId, '--tmux-socket', h.tmux.socket!], { timeout: 90_000 });
+    const child = h.cli(
+      ['manager', '--config', configFile, '--issue-file', h.issueFile, '--run-id', runId, '--tmux-socket', h.tmux.socket!],
+      { timeout: 90_000 },
+    );
     const paths = h.store.paths(runId);
-    await waitFor('both repro workers running', async () => {
-      if (child.exitCode !== null) throw new Error(`the manager exited early: ${child.exitCode}`);
-      const s = await readJson(paths.sessions, SessionsFile).catch(() => null);
-      const running = s?.workers.filter((w) => w.status === 'running').length ?? 0;
-      if (running < 2) return false;
-      // Both sessions are really there, with codex waiting on the model.
-      const live = await h.tmux.listSessions();
-      return live.has(`codorch-${runId}-w1`) && live.has(`codorch-${runId}-w2`) && h.model.log.filter((e) => e.role === 'REPRO_BUILDER').length >= 2;
-    }, 30_000);
+    await waitFor(
+      'both repro workers running',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the manager exited early: ${child.exitCode}`);
+        const s = await readJson(paths.sessions, SessionsFile).catch(() => null);
+        const running = s?.workers.filter((w) => w.status === 'running').length ?? 0;
+        if (running < 2) return false;
+        // Both sessions are really there, with codex waiting on the model.
+        const live = await h.tmux.listSessions();
+        return (
+          live.has(`codorch-${runId}-w1`) &&
+          live.has(`codorch-${runId}-w2`) &&
+          h.model.log.filter((e) => e.role === 'REPRO_BUILDER').length >= 2
+        );
+      },
+      30_000,
+    );
     return { child }; // wrapped: an async function would otherwise wait for the thenable child
   }
 
@@ -424,7 +574,9 @@ describe('stopping a manager process', () => {
     expect(a.events.filter((e) => e.type === 'run_finished').map((e) => e.status)).toEqual(['stopped']);
   }
 
-  it('stopRun in the middle of a run: the manager records stopped, exits 2, nothing left behind', { timeout: 90_000 }, async () => {
+  it('stopRun in the middle of a run: the manager records stopped, exits 2, nothing left behind', {
+    timeout: 90_000,
+  }, async () => {
     const h = await harness({ scenario: await busyScenario() });
     const runId = 'run-stopped';
     const { child } = await startManager(h, runId);

@@ -55,7 +55,15 @@ async function openRun(store: RunStore, runId: string | undefined) {
     const paths = store.paths(runId);
     if (existsSync(paths.runDone)) throw new Error(`run ${runId} has already finished; choose another --run-id`);
     const { mkdir, writeFile } = await import('node:fs/promises');
-    for (const d of [paths.candidatesDir, paths.triageDir, paths.promptsDir, paths.scriptsDir, paths.agentsDir, paths.telemetryDir, paths.metaDir]) {
+    for (const d of [
+      paths.candidatesDir,
+      paths.triageDir,
+      paths.promptsDir,
+      paths.scriptsDir,
+      paths.agentsDir,
+      paths.telemetryDir,
+      paths.metaDir,
+    ]) {
       await mkdir(d, { recursive: true });
     }
     await writeFile(paths.events, '', { flag: 'a' });
@@ -104,7 +112,11 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     ...models,
   };
   await writeJsonAtomic(metaPath(paths), meta);
-  await emit('run_started', { run_id: runId, repo_path: config.manager.repo_path, workers: config.manager.workers, issue: o.issue }, `mminions run ${runId} — artifacts in ${paths.dir}`);
+  await emit(
+    'run_started',
+    { run_id: runId, repo_path: config.manager.repo_path, workers: config.manager.workers, issue: o.issue },
+    `mminions run ${runId} — artifacts in ${paths.dir}`,
+  );
 
   const created: Worktree[] = [];
   let worktrees: Worktrees | null = null;
@@ -198,7 +210,10 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       // If the issue was read meanwhile (or is about to be), keep it so the run says what it was
       // about; a slow fetch is not waited for.
       let timer: NodeJS.Timeout | undefined;
-      const spec = await Promise.race([intake.catch(() => null), new Promise<null>((r) => (timer = setTimeout(() => r(null), 1_000)))]);
+      const spec = await Promise.race([
+        intake.catch(() => null),
+        new Promise<null>((r) => (timer = setTimeout(() => r(null), 1_000))),
+      ]);
       clearTimeout(timer);
       if (spec) issue = await recordIssue(spec);
       decision = finish('needs-human', `Preflight failed: ${failed.map((c) => `${c.name} (${c.details})`).join('; ')}.`);
@@ -215,7 +230,10 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       return null;
     });
     if (!issue) {
-      decision = finish('needs-human', `Could not read the issue: ${diagnostics[diagnostics.length - 1]?.replace(/^issue intake: /, '')}`);
+      decision = finish(
+        'needs-human',
+        `Could not read the issue: ${diagnostics[diagnostics.length - 1]?.replace(/^issue intake: /, '')}`,
+      );
       return await conclude();
     }
     if (issue.status !== 'ok') {
@@ -263,7 +281,9 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       return outcomes;
     });
 
-    repro = await phase('validation', () => validateAndChoose({ ctx, issue: issue!, workers: reproWorkers, removeWorktree, diagnostics }));
+    repro = await phase('validation', () =>
+      validateAndChoose({ ctx, issue: issue!, workers: reproWorkers, removeWorktree, diagnostics }),
+    );
     if (!repro.chosen) {
       decision = finish('needs-human', `No deterministic reproducer: ${repro.summary}`, { diagnostics });
       return await conclude();
@@ -271,7 +291,9 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
 
     // Triage will need its worktrees: make them while minimization runs.
     prepareWorktrees(Array.from({ length: n }, (_, i) => `${runId}-w${n + i + 1}`));
-    minimized = await phase('minimize', () => minimizeRepro({ ctx, issue: issue!, chosen: repro!.chosen!, python: repro!.python, removeWorktree, ledger, diagnostics }));
+    minimized = await phase('minimize', () =>
+      minimizeRepro({ ctx, issue: issue!, chosen: repro!.chosen!, python: repro!.python, removeWorktree, ledger, diagnostics }),
+    );
 
     hypotheses = await phase('triage', async () => {
       const specs = Array.from({ length: n }, (_, i) => {
@@ -297,7 +319,15 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       const outcomes = await runWorkerPhase(ctx, specs, config.manager.timeout_sec);
       countTokens(outcomes);
       cleanupPhase(outcomes.map((w) => w.spec.workerId));
-      return triageHypotheses({ ctx, issue: issue!, workers: outcomes, repoPath: wts.repo, commit, reproFrames: minimized!.repoFrames, diagnostics });
+      return triageHypotheses({
+        ctx,
+        issue: issue!,
+        workers: outcomes,
+        repoPath: wts.repo,
+        commit,
+        reproFrames: minimized!.repoFrames,
+        diagnostics,
+      });
     });
 
     const top = hypotheses.top;
@@ -308,10 +338,14 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       validation: minimized.validation,
     };
     if (top.length === 0) {
-      decision = finish('needs-human', `Reproduced the failure (${repro.chosen.worker_id}), but no hypothesis had valid evidence in the code.`, {
-        selected_repro_candidate_id: repro.chosen.candidate_id,
-        repro: reproBlock,
-      });
+      decision = finish(
+        'needs-human',
+        `Reproduced the failure (${repro.chosen.worker_id}), but no hypothesis had valid evidence in the code.`,
+        {
+          selected_repro_candidate_id: repro.chosen.candidate_id,
+          repro: reproBlock,
+        },
+      );
     } else {
       const h = top[0]!;
       const { nextFixTargets } = await import('./ranking');
@@ -346,7 +380,10 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
    */
   function cleanupPhase(workerIds: string[]): void {
     const killed = tmux.killSessions(workerIds.map((w) => sessionName(runId, w))).catch(() => undefined);
-    removeInBackground(created.filter((w) => workerIds.some((id) => w.path.endsWith(`mminions-${runId}-${id}`))), killed);
+    removeInBackground(
+      created.filter((w) => workerIds.some((id) => w.path.endsWith(`mminions-${runId}-${id}`))),
+      killed,
+    );
   }
 
   /**
@@ -358,7 +395,9 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       const i = created.indexOf(w);
       if (i >= 0) created.splice(i, 1);
     }
-    removals.push(first.then(() => (items.length ? worktrees?.removeMany(items.map((w) => w.path)).catch(() => undefined) : undefined)));
+    removals.push(
+      first.then(() => (items.length ? worktrees?.removeMany(items.map((w) => w.path)).catch(() => undefined) : undefined)),
+    );
   }
 
   async function cleanupAll() {
@@ -366,11 +405,14 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     prepared.clear();
     await Promise.all(removals.splice(0));
     const live = await tmux.listSessions().catch(() => new Set<string>());
-    await tmux.killSessions([...live].filter((s) => isRunSession(s, runId) && s !== sessionName(runId, 'manager'))).catch(() => undefined);
+    await tmux
+      .killSessions([...live].filter((s) => isRunSession(s, runId) && s !== sessionName(runId, 'manager')))
+      .catch(() => undefined);
     removeInBackground([...created]);
     await Promise.all(removals.splice(0));
     for (const w of sessions.snapshot.workers) {
-      if (w.status === 'running' || w.status === 'pending') await sessions.updateWorker(w.worker_id, { status: 'stopped', finished_at: new Date().toISOString() });
+      if (w.status === 'running' || w.status === 'pending')
+        await sessions.updateWorker(w.worker_id, { status: 'stopped', finished_at: new Date().toISOString() });
     }
     cleanedUp = true;
   }

@@ -13,7 +13,11 @@ beforeAll(async () => {
   bin = join(dir, 'bin');
   await mkdir(bin);
   // A PATH holding only the machine's real python3, so the test controls what is found.
-  const res = await execa('python3', ['-c', 'import sys; v = sys.version_info; print(f"{v[0]}.{v[1]}.{v[2]}"); print(sys.executable)'], { timeout: 10_000 });
+  const res = await execa(
+    'python3',
+    ['-c', 'import sys; v = sys.version_info; print(f"{v[0]}.{v[1]}.{v[2]}"); print(sys.executable)'],
+    { timeout: 10_000 },
+  );
   const [v, exe] = res.stdout.trim().split('\n');
   version = v as string;
   await symlink(exe as string, join(bin, 'python3'));
@@ -46,9 +50,16 @@ describe('resolvePython', () => {
     const withUv = join(dir, 'bin-uv');
     await mkdir(withUv);
     await symlink(join(bin, 'python3'), join(withUv, 'python3'));
-    await writeFile(join(withUv, 'uv'), '#!/bin/sh\necho "error: No interpreter found for Python $4 in managed installations" >&2\nexit 2\n');
+    await writeFile(
+      join(withUv, 'uv'),
+      '#!/bin/sh\necho "error: No interpreter found for Python $4 in managed installations" >&2\nexit 2\n',
+    );
     await chmod(join(withUv, 'uv'), 0o755);
-    const r = await resolvePython(majorMinor(), { workDir: join(dir, 'work'), timeoutMs: 10_000, path: `${withUv}:/bin:/usr/bin` });
+    const r = await resolvePython(majorMinor(), {
+      workDir: join(dir, 'work'),
+      timeoutMs: 10_000,
+      path: `${withUv}:/bin:/usr/bin`,
+    });
     expect(r.source).toBe('path-match');
     expect(r.diagnostic).toMatch(/uv could not create a Python [\d.]+ venv \(error: No interpreter found/);
   });

@@ -56,19 +56,31 @@ interface Probe {
 }
 
 async function probe(python: string, timeoutMs: number, path: string): Promise<Probe | null> {
-  const res = await execa(python, ['-c', 'import sys; v = sys.version_info; print(f"{v[0]}.{v[1]}.{v[2]}"); print(sys.executable)'], {
-    reject: false,
-    timeout: timeoutMs,
-    stdin: 'ignore',
-    env: { PATH: path },
-  });
+  const res = await execa(
+    python,
+    ['-c', 'import sys; v = sys.version_info; print(f"{v[0]}.{v[1]}.{v[2]}"); print(sys.executable)'],
+    {
+      reject: false,
+      timeout: timeoutMs,
+      stdin: 'ignore',
+      env: { PATH: path },
+    },
+  );
   if (res.exitCode !== 0) return null;
-  const [version, executable] = String(res.stdout).trim().split('\n').map((l) => l.trim());
+  const [version, executable] = String(res.stdout)
+    .trim()
+    .split('\n')
+    .map((l) => l.trim());
   if (!version || !/^\d+\.\d+\.\d+$/.test(version)) return null;
   return { version, executable: executable || python };
 }
 
-async function viaUv(uv: string, version: string, opts: ResolvePythonOptions, path: string): Promise<{ python: string } | { error: string }> {
+async function viaUv(
+  uv: string,
+  version: string,
+  opts: ResolvePythonOptions,
+  path: string,
+): Promise<{ python: string } | { error: string }> {
   const venv = join(opts.workDir, `python-${version}`);
   await mkdir(opts.workDir, { recursive: true });
   const res = await execa(uv, ['venv', '--quiet', '--allow-existing', '--python', version, venv], {
@@ -78,12 +90,15 @@ async function viaUv(uv: string, version: string, opts: ResolvePythonOptions, pa
     env: { PATH: path, UV_NO_PROGRESS: '1' },
   });
   if (res.exitCode !== 0) {
-    const why = res.timedOut ? `timed out after ${opts.timeoutMs} ms` : String(res.stderr).trim().split('\n').pop() || `exit code ${res.exitCode}`;
+    const why = res.timedOut
+      ? `timed out after ${opts.timeoutMs} ms`
+      : String(res.stderr).trim().split('\n').pop() || `exit code ${res.exitCode}`;
     return { error: `uv could not create a Python ${version} venv (${why})` };
   }
   const python = join(venv, 'bin', 'python');
   const p = await probe(python, opts.timeoutMs, path);
-  if (!p || !versionMatches(version, p.version)) return { error: `uv created ${venv} but its python ${p ? `is ${p.version}` : 'does not run'}` };
+  if (!p || !versionMatches(version, p.version))
+    return { error: `uv created ${venv} but its python ${p ? `is ${p.version}` : 'does not run'}` };
   return { python };
 }
 
@@ -104,7 +119,11 @@ async function resolveUncached(version: string, opts: ResolvePythonOptions): Pro
     const p = await probe(exe, opts.timeoutMs, path);
     if (!p) continue;
     if (versionMatches(version, p.version)) {
-      return { python: p.executable, source: 'path-match', diagnostic: notes.length ? `${notes.join('; ')}; using ${p.executable} (${p.version})` : null };
+      return {
+        python: p.executable,
+        source: 'path-match',
+        diagnostic: notes.length ? `${notes.join('; ')}; using ${p.executable} (${p.version})` : null,
+      };
     }
     if (name === 'python3') fallback = p;
   }

@@ -1,7 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import type { Hypothesis } from '../../common/agentAnswers';
 import { RankedHypothesis } from '../../common/artifacts';
-import { nextFixTargets, RANK_WEIGHTS, rankHypotheses, type EvidenceResult, type HypothesisInput, type RankContext } from './ranking';
+import {
+  nextFixTargets,
+  RANK_WEIGHTS,
+  rankHypotheses,
+  type EvidenceResult,
+  type HypothesisInput,
+  type RankContext,
+} from './ranking';
 
 const CONTEXT: RankContext = {
   reproFrames: [
@@ -12,7 +19,14 @@ const CONTEXT: RankContext = {
 };
 
 function valid(file: string, line: number, snippet = 'x', func: string | null = null): EvidenceResult {
-  return { evidence: { file, line, snippet }, valid: true, reason: `snippet matches ${file}:${line}`, matchedLine: line, normalizedFile: file, enclosingFunction: func };
+  return {
+    evidence: { file, line, snippet },
+    valid: true,
+    reason: `snippet matches ${file}:${line}`,
+    matchedLine: line,
+    normalizedFile: file,
+    enclosingFunction: func,
+  };
 }
 
 function invalid(file: string, line: number, reason: string): EvidenceResult {
@@ -71,7 +85,10 @@ describe('rankHypotheses', () => {
   test('a frame without a line (0) is near nothing, but its function still counts', () => {
     const frames = [{ file: 'statsmini/core.py', line: 0, func: 'median' }];
     const { ranked } = rankHypotheses(
-      [hyp('w1', 'top', 'a', 0.5, [valid('statsmini/core.py', 3, 'x', 'mean')]), hyp('w2', 'fn', 'b', 0.5, [valid('statsmini/core.py', 30, 'x', 'median')])],
+      [
+        hyp('w1', 'top', 'a', 0.5, [valid('statsmini/core.py', 3, 'x', 'mean')]),
+        hyp('w2', 'fn', 'b', 0.5, [valid('statsmini/core.py', 30, 'x', 'median')]),
+      ],
       { reproFrames: frames, targetPaths: [] },
     );
     const credit = Object.fromEntries(ranked.map((r) => [r.hypothesis_id, r.score_parts.execution]));
@@ -119,7 +136,10 @@ describe('rankHypotheses', () => {
       CONTEXT,
     );
     const agreed = rankHypotheses(
-      [hyp('w1', 'h1', SWAP, 0.5, [valid('statsmini/core.py', 13)]), hyp('w2', 'h1', SWAP_2, 0.5, [valid('statsmini/api.py', 2)])],
+      [
+        hyp('w1', 'h1', SWAP, 0.5, [valid('statsmini/core.py', 13)]),
+        hyp('w2', 'h1', SWAP_2, 0.5, [valid('statsmini/api.py', 2)]),
+      ],
       CONTEXT,
     );
     const w1Alone = alone.ranked.find((r) => r.worker_id === 'w1')!;
@@ -130,7 +150,10 @@ describe('rankHypotheses', () => {
     expect(w1Agreed.score).toBeGreaterThan(w1Alone.score);
     // Evidence within a few lines of each other agrees even when the words differ.
     const near = rankHypotheses(
-      [hyp('w1', 'h1', SWAP, 0.5, [valid('statsmini/core.py', 13)]), hyp('w3', 'h9', CACHE, 0.5, [valid('./statsmini/core.py', 15)])],
+      [
+        hyp('w1', 'h1', SWAP, 0.5, [valid('statsmini/core.py', 13)]),
+        hyp('w3', 'h9', CACHE, 0.5, [valid('./statsmini/core.py', 15)]),
+      ],
       CONTEXT,
     );
     expect(near.ranked.map((r) => r.agreeing_workers)).toEqual([['w3'], ['w1']]);
@@ -156,7 +179,9 @@ describe('rankHypotheses', () => {
   });
 
   test('top holds at most 3, and every ranked entry fits the artifact schema', () => {
-    const inputs = Array.from({ length: 6 }, (_, i) => hyp(`w${i + 1}`, 'h', `mechanism ${i}`, i / 10, [valid('statsmini/core.py', 13 + 10 * i)]));
+    const inputs = Array.from({ length: 6 }, (_, i) =>
+      hyp(`w${i + 1}`, 'h', `mechanism ${i}`, i / 10, [valid('statsmini/core.py', 13 + 10 * i)]),
+    );
     const { ranked, top } = rankHypotheses(inputs, CONTEXT);
     expect(ranked).toHaveLength(6);
     expect(top).toHaveLength(3);
@@ -165,7 +190,11 @@ describe('rankHypotheses', () => {
   });
 
   test('untrusted values are bounded: NaN confidence, huge snippets, matched line wins over the claim', () => {
-    const row: EvidenceResult = { ...valid('statsmini/core.py', 13), matchedLine: 14, evidence: { file: './statsmini/core.py', line: 16, snippet: 'z'.repeat(5_000) } };
+    const row: EvidenceResult = {
+      ...valid('statsmini/core.py', 13),
+      matchedLine: 14,
+      evidence: { file: './statsmini/core.py', line: 16, snippet: 'z'.repeat(5_000) },
+    };
     const { ranked } = rankHypotheses([hyp('w1', 'h', SWAP, Number.NaN, [row])], CONTEXT);
     expect(ranked[0]?.confidence).toBe(0);
     expect(ranked[0]?.evidence[0]?.snippet.length).toBeLessThanOrEqual(500);

@@ -208,7 +208,11 @@ export function rankHypotheses(inputs: HypothesisInput[], context: RankContext):
     const rows = Array.isArray(input.evidenceResults) ? input.evidenceResults : [];
     const valid = rows.filter((r) => r.valid === true);
     if (valid.length === 0) {
-      dropped.push({ worker_id: input.worker_id, hypothesis_id: text(input.hypothesis?.hypothesis_id), reason: dropReason(input) });
+      dropped.push({
+        worker_id: input.worker_id,
+        hypothesis_id: text(input.hypothesis?.hypothesis_id),
+        reason: dropReason(input),
+      });
       return;
     }
     kept.push({ index, input, valid, invalid: rows.filter((r) => r.valid !== true), locations: valid.map(locationOf) });
@@ -217,9 +221,7 @@ export function rankHypotheses(inputs: HypothesisInput[], context: RankContext):
   const workersWithKept = new Set(kept.map((k) => k.input.worker_id));
   const scored = kept.map((k) => {
     const otherWorkers = [...workersWithKept].filter((w) => w !== k.input.worker_id);
-    const agreeing = otherWorkers
-      .filter((w) => kept.some((o) => o.input.worker_id === w && agrees(k, o)))
-      .sort(compareWorkerIds);
+    const agreeing = otherWorkers.filter((w) => kept.some((o) => o.input.worker_id === w && agrees(k, o))).sort(compareWorkerIds);
     const total = k.valid.length + k.invalid.length;
     const parts = {
       execution: round(Math.max(...k.locations.map((l) => executionCredit(l, ctx)))),
@@ -293,7 +295,9 @@ export function nextFixTargets(top: RankedHypothesis[], reproFrames: ReproFrame[
       if (targets.length >= MAX_FIX_TARGETS) return targets;
       rows.sort((a, b) => a.line - b.line); // functions in the order of their lines
       const funcs = [...new Set(rows.flatMap((r) => (r.func ? [r.func] : [])))];
-      targets.push(`${file}:${rows.map((r) => r.line).join(', ')}${funcs.length ? ` (${funcs.join(', ')})` : ''}${about ? ` — ${about}` : ''}`);
+      targets.push(
+        `${file}:${rows.map((r) => r.line).join(', ')}${funcs.length ? ` (${funcs.join(', ')})` : ''}${about ? ` — ${about}` : ''}`,
+      );
     }
   }
   return targets;

@@ -42,7 +42,9 @@ function hypothesisMd(h: RankedHypothesis, i: number): string {
     '**Evidence**',
     '',
     ...ev,
-    ...(h.disconfirming_checks.length ? ['', '**Disconfirming checks**', '', ...h.disconfirming_checks.map((c) => `- ${c}`)] : []),
+    ...(h.disconfirming_checks.length
+      ? ['', '**Disconfirming checks**', '', ...h.disconfirming_checks.map((c) => `- ${c}`)]
+      : []),
   ].join('\n');
 }
 
@@ -91,7 +93,9 @@ export function renderFinalReport(r: ReportInput): string {
     lines.push('| worker | candidate | matches | score | verdict |', '|---|---|---|---|---|');
     for (const c of r.candidates) {
       const verdict = c.eligible ? 'eligible' : `rejected: ${c.rejection_reason ?? 'not validated'}`;
-      lines.push(`| ${c.worker_id} | ${c.candidate_id.replace(/\|/g, '\\|')} | ${c.validation.matches}/${c.validation.total_runs} | ${c.score.toFixed(3)} | ${verdict.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+      lines.push(
+        `| ${c.worker_id} | ${c.candidate_id.replace(/\|/g, '\\|')} | ${c.validation.matches}/${c.validation.total_runs} | ${c.score.toFixed(3)} | ${verdict.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+      );
     }
     lines.push('');
   }
@@ -99,9 +103,19 @@ export function renderFinalReport(r: ReportInput): string {
   if (d.top_hypotheses.length) lines.push(...d.top_hypotheses.map((h, i) => hypothesisMd(h, i) + '\n'));
   else lines.push('No hypothesis with valid evidence.', '');
   if (r.hypotheses?.dropped.length) {
-    lines.push('Dropped (no valid evidence):', '', ...r.hypotheses.dropped.map((x) => `- ${x.worker_id}/${x.hypothesis_id}: ${x.reason}`), '');
+    lines.push(
+      'Dropped (no valid evidence):',
+      '',
+      ...r.hypotheses.dropped.map((x) => `- ${x.worker_id}/${x.hypothesis_id}: ${x.reason}`),
+      '',
+    );
   }
-  lines.push('## Next fix targets', '', ...(d.next_fix_targets.length ? d.next_fix_targets.map((t) => `- ${t}`) : ['None identified.']), '');
+  lines.push(
+    '## Next fix targets',
+    '',
+    ...(d.next_fix_targets.length ? d.next_fix_targets.map((t) => `- ${t}`) : ['None identified.']),
+    '',
+  );
   const t = d.metrics.tokens;
   lines.push(
     '## Metrics',
@@ -123,18 +137,15 @@ export function renderFinalReport(r: ReportInput): string {
 /** The closing summary the manager prints to stdout. */
 export function renderSummary(runDir: string, d: Decision): string {
   const t = d.metrics.tokens.total;
-  const out = [
-    '',
-    '================ mminions summary ================',
-    `status:     ${d.status}`,
-    `rationale:  ${d.rationale}`,
-  ];
+  const out = ['', '================ mminions summary ================', `status:     ${d.status}`, `rationale:  ${d.rationale}`];
   if (d.repro?.path) out.push(`repro:      ${d.repro.path}`, `oracle:     ${d.repro.oracle_command}`);
   out.push('top hypotheses:');
   if (!d.top_hypotheses.length) out.push('  (none)');
   d.top_hypotheses.forEach((h, i) => {
     const ev = h.evidence[0];
-    out.push(`  ${i + 1}. [${h.score.toFixed(2)}] ${clip(h.mechanism.split('\n')[0]!, 110)}${ev ? ` (${ev.file}:${ev.line})` : ''}`);
+    out.push(
+      `  ${i + 1}. [${h.score.toFixed(2)}] ${clip(h.mechanism.split('\n')[0]!, 110)}${ev ? ` (${ev.file}:${ev.line})` : ''}`,
+    );
   });
   out.push('next fix targets:', ...(d.next_fix_targets.length ? d.next_fix_targets.map((x) => `  - ${x}`) : ['  (none)']));
   out.push(

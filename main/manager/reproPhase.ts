@@ -55,7 +55,11 @@ export async function validateAndChoose(o: {
     const parsed = parseAgentAnswer('REPRO_BUILDER', w.result.rawOutput, w.result.invocation);
     if (!parsed.ok) {
       diagnostics.push(`${w.spec.workerId}: ${parsed.error.message}`);
-      await ctx.emit('candidate_rejected', { worker: w.spec.workerId, reason: parsed.error.message }, `  ${w.spec.workerId}: answer rejected — ${parsed.error.message}`);
+      await ctx.emit(
+        'candidate_rejected',
+        { worker: w.spec.workerId, reason: parsed.error.message },
+        `  ${w.spec.workerId}: answer rejected — ${parsed.error.message}`,
+      );
       continue;
     }
     answers.push({ worker_id: w.spec.workerId, answer: parsed.value });
@@ -82,7 +86,13 @@ export async function validateAndChoose(o: {
       });
       await ctx.emit(
         'candidate_validated',
-        { worker: worker_id, candidate_id: answer.candidate_id, matches: validation.matches, total_runs: validation.total_runs, passed: validation.passed },
+        {
+          worker: worker_id,
+          candidate_id: answer.candidate_id,
+          matches: validation.matches,
+          total_runs: validation.total_runs,
+          passed: validation.passed,
+        },
         `  ${worker_id}: ${answer.candidate_id} matched ${validation.matches}/${validation.total_runs} runs${validation.passed ? '' : ' — rejected'}`,
       );
       return { worker_id, answer, validation };
@@ -108,9 +118,18 @@ export async function validateAndChoose(o: {
   const best = chooseCandidate(scored);
   if (!best) {
     const reasons = candidates.map((c) => `${c.worker_id}: ${c.rejection_reason ?? 'not eligible'}`).join('; ');
-    return { candidates, chosen: null, python: py.python, summary: `no candidate passed ${m.repro_min_matches} of ${m.repro_validation_runs} runs (${reasons}).` };
+    return {
+      candidates,
+      chosen: null,
+      python: py.python,
+      summary: `no candidate passed ${m.repro_min_matches} of ${m.repro_validation_runs} runs (${reasons}).`,
+    };
   }
   const chosen = candidates.find((c) => c.worker_id === best.worker_id)! as ChosenCandidate;
-  await ctx.emit('candidate_chosen', { worker: chosen.worker_id, candidate_id: chosen.candidate_id, score: chosen.score }, `  chosen: ${chosen.worker_id} (${chosen.candidate_id}, score ${chosen.score.toFixed(2)})`);
+  await ctx.emit(
+    'candidate_chosen',
+    { worker: chosen.worker_id, candidate_id: chosen.candidate_id, score: chosen.score },
+    `  chosen: ${chosen.worker_id} (${chosen.candidate_id}, score ${chosen.score.toFixed(2)})`,
+  );
   return { candidates, chosen, python: py.python, summary: `chose ${chosen.worker_id}` };
 }

@@ -3,7 +3,15 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SessionsFile } from '../../common/artifacts';
-import { harnessPerTest, getAgent, setAgent, statsminiScenario, waitFor, type RunHarness, type RunHarnessOptions } from '../../testkit/runHarness';
+import {
+  harnessPerTest,
+  getAgent,
+  setAgent,
+  statsminiScenario,
+  waitFor,
+  type RunHarness,
+  type RunHarnessOptions,
+} from '../../testkit/runHarness';
 import { readJson } from '../runs/runStore';
 import type { RunStatusView } from '../runs/status';
 
@@ -12,7 +20,10 @@ const harness = harnessPerTest();
 /** `mminions run --detach`; returns what it printed, parsed. */
 async function runDetached(h: RunHarness, runId: string) {
   const configFile = await h.writeConfigFile();
-  const res = await h.cli(['run', '--detach', '--config', configFile, '--issue-file', h.issueFile, '--run-id', runId, '--tmux-socket', h.tmux.socket!], { timeout: 30_000 });
+  const res = await h.cli(
+    ['run', '--detach', '--config', configFile, '--issue-file', h.issueFile, '--run-id', runId, '--tmux-socket', h.tmux.socket!],
+    { timeout: 30_000 },
+  );
   expect(res.exitCode, `${String(res.stdout)}\n${String(res.stderr)}`).toBe(0);
   const out = String(res.stdout);
   const field = (name: string) => new RegExp(`^${name}: (.+)$`, 'm').exec(out)?.[1];
@@ -31,16 +42,22 @@ async function status(h: RunHarness, configFile: string, runId: string): Promise
 }
 
 async function waitForRunning(h: RunHarness, runId: string, workers: string[]) {
-  await waitFor(`workers ${workers.join(', ')} running`, async () => {
-    const s = await readJson(h.store.paths(runId).sessions, SessionsFile).catch(() => null);
-    if (!workers.every((w) => s?.workers.find((x) => x.worker_id === w)?.status === 'running')) return false;
-    const live = await h.tmux.listSessions();
-    return workers.every((w) => live.has(`codorch-${runId}-${w}`));
-  }, 40_000);
+  await waitFor(
+    `workers ${workers.join(', ')} running`,
+    async () => {
+      const s = await readJson(h.store.paths(runId).sessions, SessionsFile).catch(() => null);
+      if (!workers.every((w) => s?.workers.find((x) => x.worker_id === w)?.status === 'running')) return false;
+      const live = await h.tmux.listSessions();
+      return workers.every((w) => live.has(`codorch-${runId}-${w}`));
+    },
+    40_000,
+  );
 }
 
 describe('mminions run --detach, status, send, stop', () => {
-  it('run --detach prints the run; status has the seed fields; send types into a live worker; the run completes', { timeout: 120_000 }, async () => {
+  it('run --detach prints the run; status has the seed fields; send types into a live worker; the run completes', {
+    timeout: 120_000,
+  }, async () => {
     const scenario = await statsminiScenario();
     // Slow repro answers keep the worker sessions alive while the test looks at them.
     getAgent(scenario, 'REPRO_BUILDER', 'w1').delay_ms = 8_000; // alive well past the send, also on a busy machine
@@ -82,7 +99,11 @@ describe('mminions run --detach, status, send, stop', () => {
     const sent = await control(h, started.configFile, ['send', '--run-id', runId, '--worker', 'w1', '--text', text]);
     expect(sent.code, sent.stderr).toBe(0);
     expect(JSON.parse(sent.stdout)).toEqual({ run_id: runId, worker: 'w1', sent: true });
-    await waitFor('the sent text in the pane', async () => (await h.tmux.capturePane(`codorch-${runId}-w1`, 200).catch(() => '')).includes(text), 10_000);
+    await waitFor(
+      'the sent text in the pane',
+      async () => (await h.tmux.capturePane(`codorch-${runId}-w1`, 200).catch(() => '')).includes(text),
+      10_000,
+    );
     const unknown = await control(h, started.configFile, ['send', '--run-id', runId, '--worker', 'w9', '--text', 'x']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toContain('has no worker "w9"');
@@ -93,7 +114,12 @@ describe('mminions run --detach, status, send, stop', () => {
     expect(a.decision.status).toBe('ok');
     expect(a.runDone).toMatchObject({ run_id: runId, status: 'ok', decision_path: paths.decision });
     // The send did not disturb the worker.
-    expect(a.sessions.workers.map((w) => `${w.worker_id}:${w.status}`)).toEqual(['w1:finished', 'w2:finished', 'w3:finished', 'w4:finished']);
+    expect(a.sessions.workers.map((w) => `${w.worker_id}:${w.status}`)).toEqual([
+      'w1:finished',
+      'w2:finished',
+      'w3:finished',
+      'w4:finished',
+    ]);
     // The manager's session ends with the manager (exit code 0 is a decision, not a crash).
     await waitFor('the manager session to end', async () => !(await h.tmux.hasSession(`codorch-${runId}-manager`)), 15_000, 200);
     const done = await status(h, started.configFile, runId);
@@ -103,7 +129,9 @@ describe('mminions run --detach, status, send, stop', () => {
     await h.assertClean();
   });
 
-  it('stop ends the manager and the workers of a live run, removes the worktrees and records stopped', { timeout: 90_000 }, async () => {
+  it('stop ends the manager and the workers of a live run, removes the worktrees and records stopped', {
+    timeout: 90_000,
+  }, async () => {
     const scenario = await statsminiScenario();
     setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w1', hang: true });
     setAgent(scenario, { role: 'REPRO_BUILDER', worker: 'w2', hang: true });

@@ -1,7 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import type { ReproAnswer } from '../../common/agentAnswers';
 import type { IssueSignals, ValidationRun } from '../../common/artifacts';
-import { chooseCandidate, compareWorkerIds, fidelity, normalizeSignature, scoreCandidates, SCORE_WEIGHTS, type CandidateInput } from './scoring';
+import {
+  chooseCandidate,
+  compareWorkerIds,
+  fidelity,
+  normalizeSignature,
+  scoreCandidates,
+  SCORE_WEIGHTS,
+  type CandidateInput,
+} from './scoring';
 
 const SIGNALS: IssueSignals = {
   exception_types: ['IndexError'],
@@ -30,16 +38,19 @@ function run(over: Partial<ValidationRun> = {}): ValidationRun {
   };
 }
 
-function cand(worker: string, o: {
-  matches?: number;
-  total?: number;
-  lines?: number;
-  signature?: string | null;
-  passed?: boolean;
-  frames?: string[];
-  runs?: ValidationRun[];
-  setup_ok?: boolean;
-} = {}): CandidateInput {
+function cand(
+  worker: string,
+  o: {
+    matches?: number;
+    total?: number;
+    lines?: number;
+    signature?: string | null;
+    passed?: boolean;
+    frames?: string[];
+    runs?: ValidationRun[];
+    setup_ok?: boolean;
+  } = {},
+): CandidateInput {
   const total = o.total ?? 3;
   const matches = o.matches ?? total;
   const answer: ReproAnswer = {
@@ -90,7 +101,9 @@ describe('scoreCandidates', () => {
     expect(f(typeOnly)).toBeLessThan(f(exact));
     // A dotted type name matches by its last segment; a longer name is not the same type.
     expect(fidelity({ ...exact.validation, matched_signature: 'numpy.IndexError: list index out of range' }, SIGNALS)).toBe(1);
-    expect(fidelity({ ...exact.validation, matched_signature: 'MyIndexError: x' }, { ...NO_SIGNALS, exception_types: ['IndexError'] })).toBe(0);
+    expect(
+      fidelity({ ...exact.validation, matched_signature: 'MyIndexError: x' }, { ...NO_SIGNALS, exception_types: ['IndexError'] }),
+    ).toBe(0);
     // Exit codes: the share of matched runs that exited as the issue says.
     const exit2 = cand('w4', { runs: [run({ exit_code: 2 }), run({ exit_code: 2 }), run({ exit_code: 2 })] });
     expect(f(exit2)).toBeCloseTo(0.85, 5);
@@ -130,10 +143,36 @@ describe('scoreCandidates', () => {
       [
         cand('w1'),
         cand('w2', { matches: 1, total: 3, passed: false }),
-        cand('w3', { matches: 0, runs: [run({ matched: false, failure_line: 'SyntaxError: invalid syntax', exit_code: 1 }), run({ matched: false, failure_line: 'SyntaxError: invalid syntax' }), run({ matched: false, failure_line: 'SyntaxError: invalid syntax' })] }),
-        cand('w4', { setup_ok: false, matches: 0, total: 0, runs: [run({ matched: false, reason: 'pip install -e . exited 1: No module named setuptools' })] }),
-        cand('w5', { matches: 0, runs: [run({ matched: false, failure_line: null, exit_code: 0 }), run({ matched: false, failure_line: null, exit_code: 0 }), run({ matched: false, failure_line: null, exit_code: 0 })] }),
-        cand('w6', { matches: 0, runs: [run({ matched: false, failure_line: null, timed_out: true, exit_code: null }), run({ matched: false, failure_line: null, timed_out: true, exit_code: null }), run({ matched: false, failure_line: null, timed_out: true, exit_code: null })] }),
+        cand('w3', {
+          matches: 0,
+          runs: [
+            run({ matched: false, failure_line: 'SyntaxError: invalid syntax', exit_code: 1 }),
+            run({ matched: false, failure_line: 'SyntaxError: invalid syntax' }),
+            run({ matched: false, failure_line: 'SyntaxError: invalid syntax' }),
+          ],
+        }),
+        cand('w4', {
+          setup_ok: false,
+          matches: 0,
+          total: 0,
+          runs: [run({ matched: false, reason: 'pip install -e . exited 1: No module named setuptools' })],
+        }),
+        cand('w5', {
+          matches: 0,
+          runs: [
+            run({ matched: false, failure_line: null, exit_code: 0 }),
+            run({ matched: false, failure_line: null, exit_code: 0 }),
+            run({ matched: false, failure_line: null, exit_code: 0 }),
+          ],
+        }),
+        cand('w6', {
+          matches: 0,
+          runs: [
+            run({ matched: false, failure_line: null, timed_out: true, exit_code: null }),
+            run({ matched: false, failure_line: null, timed_out: true, exit_code: null }),
+            run({ matched: false, failure_line: null, timed_out: true, exit_code: null }),
+          ],
+        }),
         cand('w7', { matches: 0, total: 0, runs: [] }),
       ],
       opts,

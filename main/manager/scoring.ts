@@ -191,7 +191,10 @@ interface Prepared {
 
 function candidateFrames(validation: CandidateInput['validation']): string[] {
   const frames = validation.repo_frames ?? validation.runs?.find((r) => r.matched)?.repo_frames ?? [];
-  return frames.filter((f) => typeof f === 'string').slice(0, 200).map(normalizeFrame);
+  return frames
+    .filter((f) => typeof f === 'string')
+    .slice(0, 200)
+    .map(normalizeFrame);
 }
 
 /** Best first: eligible before ineligible, then higher score, fewer lines, worker id, candidate id. */

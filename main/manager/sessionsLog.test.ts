@@ -33,7 +33,13 @@ const worker = (id: string): WorkerRecord => ({
 describe('SessionsLog', () => {
   it('coalesces changes made while a write waits, and every caller sees its change on disk', async () => {
     const path = join(dir, 'sessions.json');
-    const log = new SessionsLog(path, { runId: 'run-1', socket: null, managerSession: 'codorch-run-1-manager', issueUrl: null, pid: 1 });
+    const log = new SessionsLog(path, {
+      runId: 'run-1',
+      socket: null,
+      managerSession: 'codorch-run-1-manager',
+      issueUrl: null,
+      pid: 1,
+    });
     const ids = Array.from({ length: 12 }, (_, i) => `w${i + 1}`);
     await Promise.all(
       ids.map(async (id, i) => {

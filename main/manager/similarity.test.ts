@@ -22,7 +22,11 @@ describe('mechanismSimilarity', () => {
   });
 
   test('is symmetric and stays within 0..1', () => {
-    for (const [a, b] of [[SWAPPED, SWAPPED_REPHRASED], [UNRELATED, OTHER_UNRELATED], [SWAPPED, UNRELATED]] as const) {
+    for (const [a, b] of [
+      [SWAPPED, SWAPPED_REPHRASED],
+      [UNRELATED, OTHER_UNRELATED],
+      [SWAPPED, UNRELATED],
+    ] as const) {
       const ab = mechanismSimilarity(a, b);
       expect(ab).toBe(mechanismSimilarity(b, a));
       expect(ab).toBeGreaterThanOrEqual(0);

@@ -28,24 +28,41 @@ export async function triageHypotheses(o: {
     const parsed = parseAgentAnswer('TRIAGER', w.result.rawOutput, w.result.invocation);
     if (!parsed.ok) {
       o.diagnostics.push(`${w.spec.workerId}: ${parsed.error.message}`);
-      await ctx.emit('hypotheses_rejected', { worker: w.spec.workerId, reason: parsed.error.message }, `  ${w.spec.workerId}: answer rejected — ${parsed.error.message}`);
+      await ctx.emit(
+        'hypotheses_rejected',
+        { worker: w.spec.workerId, reason: parsed.error.message },
+        `  ${w.spec.workerId}: answer rejected — ${parsed.error.message}`,
+      );
       continue;
     }
     answers.push({ workerId: w.spec.workerId, hypotheses: parsed.value.hypotheses });
   }
   const [, ...checked] = await Promise.all([
-    Promise.all(answers.map((a) => writeJsonAtomic(`${ctx.paths.triageDir}/${a.workerId}.json`, { worker_id: a.workerId, hypotheses: a.hypotheses }))),
+    Promise.all(
+      answers.map((a) =>
+        writeJsonAtomic(`${ctx.paths.triageDir}/${a.workerId}.json`, { worker_id: a.workerId, hypotheses: a.hypotheses }),
+      ),
+    ),
     ...answers.flatMap((a) =>
-      a.hypotheses.map(async (h): Promise<HypothesisInput> => ({
-        worker_id: a.workerId,
-        hypothesis: h,
-        evidenceResults: await Promise.all(
-          h.evidence.map(async (ev) => {
-            const c = await checkEvidence(ev, read);
-            return { evidence: ev, valid: c.valid, reason: c.reason, matchedLine: c.matchedLine, normalizedFile: c.normalizedFile, enclosingFunction: c.enclosingFunction };
-          }),
-        ),
-      })),
+      a.hypotheses.map(
+        async (h): Promise<HypothesisInput> => ({
+          worker_id: a.workerId,
+          hypothesis: h,
+          evidenceResults: await Promise.all(
+            h.evidence.map(async (ev) => {
+              const c = await checkEvidence(ev, read);
+              return {
+                evidence: ev,
+                valid: c.valid,
+                reason: c.reason,
+                matchedLine: c.matchedLine,
+                normalizedFile: c.normalizedFile,
+                enclosingFunction: c.enclosingFunction,
+              };
+            }),
+          ),
+        }),
+      ),
     ),
   ]);
   const inputs = checked as HypothesisInput[];
@@ -58,7 +75,12 @@ export async function triageHypotheses(o: {
       i < 3 ? `  #${i + 1} [${h.score.toFixed(2)}] ${h.worker_id}: ${h.mechanism.split('\n')[0]!.slice(0, 100)}` : undefined,
     );
   }
-  const file: HypothesesFile = { ranked: ranking.ranked, top: ranking.top, dropped: ranking.dropped, created_at: new Date().toISOString() };
+  const file: HypothesesFile = {
+    ranked: ranking.ranked,
+    top: ranking.top,
+    dropped: ranking.dropped,
+    created_at: new Date().toISOString(),
+  };
   await writeJsonAtomic(ctx.paths.hypotheses, file);
   return file;
 }

@@ -7,10 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReproAnswer } from '../../common/agentAnswers';
 import { CandidateValidation, type IssueSignals } from '../../common/artifacts';
 import { createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
-import { fillPlaceholders, oracleEnv, sanitizeExtension, validateCandidate, validateCandidates, type ValidateOptions } from './validate';
+import {
+  fillPlaceholders,
+  oracleEnv,
+  sanitizeExtension,
+  validateCandidate,
+  validateCandidates,
+  type ValidateOptions,
+} from './validate';
 import { alive } from '../../testkit/processes';
 
-const SIGNALS: IssueSignals = { exception_types: ['ValueError'], messages: ['kernel cannot be empty'], assertion_failures: [], exit_codes: [] };
+const SIGNALS: IssueSignals = {
+  exception_types: ['ValueError'],
+  messages: ['kernel cannot be empty'],
+  assertion_failures: [],
+  exit_codes: [],
+};
 
 let dir: string;
 let sample: SampleRepo;
@@ -43,22 +55,33 @@ function options(over: Partial<ValidateOptions>): ValidateOptions {
   return { answer: answer({}), worktree, runs: 3, minMatches: 2, timeoutMs: 20_000, python, signals: SIGNALS, ...over };
 }
 
-
 describe('validateCandidate', () => {
   it('passes a real reproduction k/k, with its repository frames', async () => {
     const v = await validateCandidate(options({ answer: answer({ candidate_id: 'w1/../cand 1', file_extension: '.py;rm' }) }));
-    expect(v).toMatchObject({ total_runs: 3, matches: 3, passed: true, setup_ok: true, matched_signature: 'ValueError: kernel cannot be empty' });
+    expect(v).toMatchObject({
+      total_runs: 3,
+      matches: 3,
+      passed: true,
+      setup_ok: true,
+      matched_signature: 'ValueError: kernel cannot be empty',
+    });
     expect(v.repo_frames).toContain('statsmini/core.py:convolve');
     expect(v.repro_path).toBe(join(worktree, '.mminions', 'repro_w1____cand_1.pyrm'));
     expect(await readFile(v.repro_path, 'utf8')).toContain('statsmini.convolve([], [1, 2])');
-    expect(v.runs.every((r) => r.matched && r.failure_line === 'ValueError: kernel cannot be empty' && r.exit_code === 1)).toBe(true);
+    expect(v.runs.every((r) => r.matched && r.failure_line === 'ValueError: kernel cannot be empty' && r.exit_code === 1)).toBe(
+      true,
+    );
     expect(CandidateValidation.parse(v)).toMatchObject({ passed: true });
     // Never in the user's own checkout.
-    await expect(validateCandidate(options({ worktree: sample.path, userRepo: sample.path }))).rejects.toThrow(/user's own checkout/);
+    await expect(validateCandidate(options({ worktree: sample.path, userRepo: sample.path }))).rejects.toThrow(
+      /user's own checkout/,
+    );
   });
 
   it('fails a candidate that raises a different error, saying why', async () => {
-    const v = await validateCandidate(options({ answer: answer({ script: 'import statsmini\nstatsmini.median([])\n' }), runs: 2, minMatches: 2 }));
+    const v = await validateCandidate(
+      options({ answer: answer({ script: 'import statsmini\nstatsmini.median([])\n' }), runs: 2, minMatches: 2 }),
+    );
     expect(v).toMatchObject({ total_runs: 2, matches: 0, passed: false, matched_signature: null, repo_frames: [] });
     expect(v.runs[0]?.failure_line).toBe('IndexError: list index out of range');
     expect(v.runs[0]?.repo_frames).toEqual(['statsmini/core.py:median']);
@@ -92,12 +115,22 @@ describe('validateCandidate', () => {
   });
 
   it('stops at a failing setup command, and runs setups with placeholders filled', async () => {
-    const v = await validateCandidate(options({ answer: answer({ candidate_id: 'c-setup', setup_commands: ['test -f {repro_file}', 'echo installing; exit 4'] }) }));
+    const v = await validateCandidate(
+      options({
+        answer: answer({ candidate_id: 'c-setup', setup_commands: ['test -f {repro_file}', 'echo installing; exit 4'] }),
+      }),
+    );
     expect(v).toMatchObject({ setup_ok: false, passed: false, total_runs: 0, runs: [] });
     expect(v.setup_error).toContain('exit code 4');
     expect(v.setup_error).toContain('installing');
 
-    const ok = await validateCandidate(options({ answer: answer({ candidate_id: 'c-setup2', setup_commands: ['test -f "{repro_file}" && touch setup-ran'] }), runs: 1, minMatches: 1 }));
+    const ok = await validateCandidate(
+      options({
+        answer: answer({ candidate_id: 'c-setup2', setup_commands: ['test -f "{repro_file}" && touch setup-ran'] }),
+        runs: 1,
+        minMatches: 1,
+      }),
+    );
     expect(ok).toMatchObject({ setup_ok: true, passed: true });
     expect(existsSync(join(worktree, 'setup-ran'))).toBe(true);
   });
@@ -106,12 +139,18 @@ describe('validateCandidate', () => {
 describe('the oracle environment', () => {
   it('hides the manager secrets from untrusted scripts and makes the repository importable', async () => {
     const env = oracleEnv('/wt', '/py/bin/python', { GITHUB_TOKEN: 'g', OPENAI_API_KEY: 'o', PATH: '/usr/bin', HOME: '/root' });
-    expect(env).toMatchObject({ GITHUB_TOKEN: undefined, OPENAI_API_KEY: undefined, PATH: '/py/bin:/usr/bin', PYTHONPATH: '/wt' });
+    expect(env).toMatchObject({
+      GITHUB_TOKEN: undefined,
+      OPENAI_API_KEY: undefined,
+      PATH: '/py/bin:/usr/bin',
+      PYTHONPATH: '/wt',
+    });
     expect('HOME' in env).toBe(false);
 
     process.env.MMINIONS_PROBE_TOKEN = 'sekrit';
     try {
-      const script = 'import os\nprint("token:", os.environ.get("MMINIONS_PROBE_TOKEN"))\nimport statsmini\nstatsmini.convolve([], [1])\n';
+      const script =
+        'import os\nprint("token:", os.environ.get("MMINIONS_PROBE_TOKEN"))\nimport statsmini\nstatsmini.convolve([], [1])\n';
       const v = await validateCandidate(options({ answer: answer({ candidate_id: 'env', script }), runs: 1, minMatches: 1 }));
       expect(v.passed).toBe(true);
       expect(v.runs[0]?.output_tail).toContain('token: None');
@@ -137,7 +176,9 @@ describe('validateCandidates', () => {
         'import statsmini',
         'statsmini.convolve([], [1])',
       ].join('\n');
-    const items = ['a', 'b', 'c'].map((id) => options({ answer: answer({ candidate_id: id, script: script(id) }), runs: 1, minMatches: 1 }));
+    const items = ['a', 'b', 'c'].map((id) =>
+      options({ answer: answer({ candidate_id: id, script: script(id) }), runs: 1, minMatches: 1 }),
+    );
     items.push(options({ worktree: sample.path, userRepo: sample.path }));
     const results = await validateCandidates(items, { concurrency: 2 });
     expect(results.map((r) => r.passed)).toEqual([true, true, true, false]);

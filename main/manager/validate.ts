@@ -82,12 +82,37 @@ export function judgeRun(
   result: CommandResult,
   ctx: { claimedSignature: string; signals: IssueSignals; repoRoot: string; reproFile: string; timeoutMs: number },
 ): { run: JudgedRun; matchedSignature: string | null } {
-  const base = { exit_code: result.exitCode, timed_out: result.timedOut, duration_ms: result.durationMs, output_tail: outputTail(result.output) };
+  const base = {
+    exit_code: result.exitCode,
+    timed_out: result.timedOut,
+    duration_ms: result.durationMs,
+    output_tail: outputTail(result.output),
+  };
   if (result.timedOut) {
-    return { run: { ...base, matched: false, failure_line: null, reason: `timed out after ${ctx.timeoutMs} ms; its process group was killed`, repo_frames: [], repo_frame_details: [] }, matchedSignature: null };
+    return {
+      run: {
+        ...base,
+        matched: false,
+        failure_line: null,
+        reason: `timed out after ${ctx.timeoutMs} ms; its process group was killed`,
+        repo_frames: [],
+        repo_frame_details: [],
+      },
+      matchedSignature: null,
+    };
   }
   if (result.spawnError) {
-    return { run: { ...base, matched: false, failure_line: null, reason: `could not start the oracle: ${result.spawnError}`, repo_frames: [], repo_frame_details: [] }, matchedSignature: null };
+    return {
+      run: {
+        ...base,
+        matched: false,
+        failure_line: null,
+        reason: `could not start the oracle: ${result.spawnError}`,
+        repo_frames: [],
+        repo_frame_details: [],
+      },
+      matchedSignature: null,
+    };
   }
   const failure = extractFailure(result.output, result.exitCode, ctx.repoRoot);
   const m = matchFailure(failure, { claimedSignature: ctx.claimedSignature, signals: ctx.signals });
@@ -126,7 +151,11 @@ const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?
  * The environment an oracle runs in: repository importable, chosen Python first on PATH, no colors,
  * and none of the manager's secrets (the script comes from an agent).
  */
-export function oracleEnv(worktree: string, python: string, base: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+export function oracleEnv(
+  worktree: string,
+  python: string,
+  base: NodeJS.ProcessEnv = process.env,
+): Record<string, string | undefined> {
   const prepend = (name: string, value: string) => (base[name] ? `${value}${delimiter}${base[name]}` : value);
   const env: Record<string, string | undefined> = {};
   for (const name of Object.keys(base)) if (SECRET_NAME.test(name)) env[name] = undefined;
@@ -156,11 +185,16 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
   const { answer, runs, minMatches } = opts;
   const worktree = resolve(opts.worktree);
   if (opts.userRepo && (await sameDirectory(worktree, opts.userRepo))) {
-    throw new Error(`refusing to validate candidate ${answer.candidate_id} in the user's own checkout (${worktree}); use a validation worktree`);
+    throw new Error(
+      `refusing to validate candidate ${answer.candidate_id} in the user's own checkout (${worktree}); use a validation worktree`,
+    );
   }
   const repoRoot = opts.repoRoot ?? worktree;
   const scriptDir = opts.scriptDir ?? join(worktree, '.mminions');
-  const reproPath = join(scriptDir, `repro_${sanitizeCandidateId(answer.candidate_id)}.${sanitizeExtension(answer.file_extension)}`);
+  const reproPath = join(
+    scriptDir,
+    `repro_${sanitizeCandidateId(answer.candidate_id)}.${sanitizeExtension(answer.file_extension)}`,
+  );
   await mkdir(scriptDir, { recursive: true });
   await writeFile(reproPath, answer.script);
   const values = { reproFile: reproPath, python: opts.python };
@@ -185,7 +219,11 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
     const cmd = fillPlaceholders(raw, values);
     const r = await runCommand(cmd, { cwd: worktree, timeoutMs: setupTimeoutMs, env, maxOutputBytes });
     if (r.timedOut || r.exitCode !== 0) {
-      const why = r.timedOut ? `timed out after ${setupTimeoutMs} ms` : r.spawnError ? `could not start: ${r.spawnError}` : `exit code ${r.exitCode}`;
+      const why = r.timedOut
+        ? `timed out after ${setupTimeoutMs} ms`
+        : r.spawnError
+          ? `could not start: ${r.spawnError}`
+          : `exit code ${r.exitCode}`;
       const tail = outputTail(r.output);
       const setupError = `setup command ${JSON.stringify(raw)} failed (${why})${tail ? `: ${tail.split('\n').slice(-3).join(' | ')}` : ''}`;
       return result({ setup_ok: false, setup_error: setupError, reason: setupError });
@@ -195,7 +233,13 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
   const judged: JudgedRun[] = [];
   const signatures: Array<string | null> = [];
   const oracle = fillPlaceholders(answer.oracle_command, values);
-  const ctx = { claimedSignature: answer.claimed_failure_signature, signals: opts.signals, repoRoot, reproFile: reproPath, timeoutMs: opts.timeoutMs };
+  const ctx = {
+    claimedSignature: answer.claimed_failure_signature,
+    signals: opts.signals,
+    repoRoot,
+    reproFile: reproPath,
+    timeoutMs: opts.timeoutMs,
+  };
   for (let i = 0; i < runs; i++) {
     const r = await runCommand(oracle, { cwd: worktree, timeoutMs: opts.timeoutMs, env, maxOutputBytes });
     const { run, matchedSignature } = judgeRun(r, ctx);
@@ -226,7 +270,10 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
 }
 
 /** Validates candidates with at most `concurrency` at a time; results in input order, errors as failed results. */
-export async function validateCandidates(items: ValidateOptions[], opts: { concurrency?: number } = {}): Promise<ValidationResult[]> {
+export async function validateCandidates(
+  items: ValidateOptions[],
+  opts: { concurrency?: number } = {},
+): Promise<ValidationResult[]> {
   const concurrency = Math.max(1, opts.concurrency ?? 2);
   const results: ValidationResult[] = new Array(items.length);
   let next = 0;
@@ -238,7 +285,18 @@ export async function validateCandidates(items: ValidateOptions[], opts: { concu
         results[i] = await validateCandidate(item);
       } catch (err) {
         const reason = `validation failed: ${(err as Error).message}`;
-        results[i] = { total_runs: 0, matches: 0, matched_signature: null, passed: false, runs: [], repo_frames: [], setup_ok: false, setup_error: reason, repro_path: '', reason };
+        results[i] = {
+          total_runs: 0,
+          matches: 0,
+          matched_signature: null,
+          passed: false,
+          runs: [],
+          repo_frames: [],
+          setup_ok: false,
+          setup_error: reason,
+          repro_path: '',
+          reason,
+        };
       }
     }
   };
@@ -280,8 +338,18 @@ export function makeReproducesCheck(opts: ReproducesCheckOptions): (script: stri
     await mkdir(scriptDir, { recursive: true });
     await writeFile(reproFile, script);
     try {
-      const r = await runCommand(fillPlaceholders(opts.answer.oracle_command, { reproFile, python: opts.python }), { cwd: worktree, timeoutMs: opts.timeoutMs, env });
-      const { run } = judgeRun(r, { claimedSignature: opts.answer.claimed_failure_signature, signals: opts.signals, repoRoot, reproFile, timeoutMs: opts.timeoutMs });
+      const r = await runCommand(fillPlaceholders(opts.answer.oracle_command, { reproFile, python: opts.python }), {
+        cwd: worktree,
+        timeoutMs: opts.timeoutMs,
+        env,
+      });
+      const { run } = judgeRun(r, {
+        claimedSignature: opts.answer.claimed_failure_signature,
+        signals: opts.signals,
+        repoRoot,
+        reproFile,
+        timeoutMs: opts.timeoutMs,
+      });
       const missing = opts.requiredFrames.filter((f) => !run.repo_frames.includes(f));
       if (run.matched && missing.length > 0) {
         run.matched = false;

@@ -83,11 +83,22 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
 
   const setStatus = async (status: WorkerStatus, patch: Partial<WorkerRecord> = {}) => {
     const finished = status !== 'running' && status !== 'pending';
-    await ctx.sessions.updateWorker(spec.workerId, { status, ...patch, ...(finished ? { finished_at: new Date().toISOString() } : {}) });
+    await ctx.sessions.updateWorker(spec.workerId, {
+      status,
+      ...patch,
+      ...(finished ? { finished_at: new Date().toISOString() } : {}),
+    });
     const detail = patch.detail ? ` (${patch.detail})` : '';
     await ctx.emit(
       'worker_status',
-      { worker: spec.workerId, role: spec.role, phase: spec.phase, status, detail: patch.detail ?? null, invocation: patch.invocation ?? record.invocation },
+      {
+        worker: spec.workerId,
+        role: spec.role,
+        phase: spec.phase,
+        status,
+        detail: patch.detail ?? null,
+        invocation: patch.invocation ?? record.invocation,
+      },
       `[${spec.phase}] ${spec.workerId} ${status}${detail}`,
     );
   };
@@ -113,9 +124,21 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
         worktree: worktree.path,
         model: config.manager.worker_model,
       },
-      { config, paths: ctx.paths, tmux: ctx.tmux, sessionName: session, renderCommand: ctx.renderCommand, schemaFile: await ctx.schemaFile(spec.role) },
+      {
+        config,
+        paths: ctx.paths,
+        tmux: ctx.tmux,
+        sessionName: session,
+        renderCommand: ctx.renderCommand,
+        schemaFile: await ctx.schemaFile(spec.role),
+      },
     );
-    await ctx.sessions.updateWorker(spec.workerId, { invocation, attempts: attempt, script_path: handle.scriptPath, started_at: new Date(handle.startedAt).toISOString() });
+    await ctx.sessions.updateWorker(spec.workerId, {
+      invocation,
+      attempts: attempt,
+      script_path: handle.scriptPath,
+      started_at: new Date(handle.startedAt).toISOString(),
+    });
     return handle;
   };
 
@@ -155,7 +178,10 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
         await setStatus('finished', { exit_code: code, detail: null });
         return { spec, status: 'finished', result, invocations, detail: null };
       }
-      const detail = code === 0 ? 'codex ended without a final message' : `codex exited with ${code}${result.diagnostics[0] ? `: ${result.diagnostics[0]}` : ''}`;
+      const detail =
+        code === 0
+          ? 'codex ended without a final message'
+          : `codex exited with ${code}${result.diagnostics[0] ? `: ${result.diagnostics[0]}` : ''}`;
       await setStatus('failed', { exit_code: code, detail: detail.slice(0, 500) });
       return { spec, status: 'failed', result, invocations, detail };
     }
@@ -167,11 +193,19 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
     lastAction = Date.now();
     const idle = Math.round((Date.now() - last) / 1000);
     if (stage === 'nudge') {
-      await ctx.emit('worker_stalled', { worker: spec.workerId, action: 'nudge', idle_sec: idle }, `[${spec.phase}] ${spec.workerId} stalled ${idle}s: nudging`);
+      await ctx.emit(
+        'worker_stalled',
+        { worker: spec.workerId, action: 'nudge', idle_sec: idle },
+        `[${spec.phase}] ${spec.workerId} stalled ${idle}s: nudging`,
+      );
       // codex exec reads no more input; the note is for whoever watches the pane, and the nudge buys one more stall period.
       await ctx.tmux.sendText(session, `# mminions: no agent events for ${idle}s — still working?`).catch(() => undefined);
     } else if (stage === 'restart') {
-      await ctx.emit('worker_stalled', { worker: spec.workerId, action: 'restart', idle_sec: idle }, `[${spec.phase}] ${spec.workerId} still stalled: restarting`);
+      await ctx.emit(
+        'worker_stalled',
+        { worker: spec.workerId, action: 'restart', idle_sec: idle },
+        `[${spec.phase}] ${spec.workerId} still stalled: restarting`,
+      );
       await savePane(ctx, session, handle.invocation);
       await stopTmuxAgent(handle, ctx.tmux);
       try {

@@ -13,7 +13,11 @@ function isExecutableFile(p: string): boolean {
 }
 
 /** Absolute path of `command`, or null when it is neither an executable path nor on env.PATH. */
-export function findExecutable(command: string, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string | null {
+export function findExecutable(
+  command: string,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): string | null {
   if (!command) return null;
   if (command.includes('/')) {
     const p = isAbsolute(command) ? command : resolve(cwd, command);

@@ -57,7 +57,10 @@ describe('runPreflight', () => {
     ['missing', () => join(tmp, 'nope'), /does not exist/],
     ['file', () => join(repo, 'a.txt'), /not a directory/],
   ])('fails repo_path for a %s path and skips git_worktree', async (_what, path, why) => {
-    const r = await runPreflight({ config: config({ command: CODEX, config: { model_provider: 'scripted' } }), repoPath: path() });
+    const r = await runPreflight({
+      config: config({ command: CODEX, config: { model_provider: 'scripted' } }),
+      repoPath: path(),
+    });
     expect(r.ok).toBe(false);
     expect(byName(r, 'repo_path')).toMatchObject({ ok: false, details: expect.stringMatching(why) });
     expect(byName(r, 'git_worktree')).toMatchObject({ ok: false, details: expect.stringMatching(/skipped/) });

@@ -36,14 +36,22 @@ function failureOf(r: BoundedResult, what: string, timeoutMs: number): string {
 }
 
 /** Checks that a tool is present and answers its version flag. */
-async function toolCheck(name: string, command: string, versionArgs: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<PreflightCheck> {
+async function toolCheck(
+  name: string,
+  command: string,
+  versionArgs: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<PreflightCheck> {
   const path = findExecutable(command, env);
-  if (!path) return check(name, false, `${JSON.stringify(command)} not found${command.includes('/') ? ' or not executable' : ' on PATH'}`);
+  if (!path)
+    return check(name, false, `${JSON.stringify(command)} not found${command.includes('/') ? ' or not executable' : ' on PATH'}`);
   // codex: check the binary the workers will run (the native one behind the npm launcher, if that is what `path` is).
   const native = name === 'codex' ? nativeCodex(command, env) : null;
   const r = await runBounded(native?.path ?? path, versionArgs, { env: native ? { ...env, ...native.env } : env, timeoutMs });
   const shown = native ? `${path} (native binary ${native.path})` : path;
-  if (r.exitCode !== 0 || r.timedOut) return check(name, false, `${shown}: ${failureOf(r, `${command} ${versionArgs.join(' ')}`, timeoutMs)}`);
+  if (r.exitCode !== 0 || r.timedOut)
+    return check(name, false, `${shown}: ${failureOf(r, `${command} ${versionArgs.join(' ')}`, timeoutMs)}`);
   return check(name, true, `${shown}: ${firstLine(r) || 'version unknown'}`);
 }
 
@@ -63,14 +71,29 @@ async function repoPathCheck(repoPath: string): Promise<PreflightCheck> {
 async function worktreeCheck(repoPath: string, gitEnv: NodeJS.ProcessEnv, timeoutMs: number): Promise<PreflightCheck> {
   const git = findExecutable('git', gitEnv);
   if (!git) return check('git_worktree', false, 'skipped: git not found on PATH');
-  const inside = await runBounded(git, ['-C', repoPath, 'rev-parse', '--is-inside-work-tree', '--show-toplevel'], { env: gitEnv, timeoutMs });
+  const inside = await runBounded(git, ['-C', repoPath, 'rev-parse', '--is-inside-work-tree', '--show-toplevel'], {
+    env: gitEnv,
+    timeoutMs,
+  });
   const [flag, top] = inside.stdout.trim().split('\n');
   if (inside.exitCode !== 0 || flag !== 'true') {
-    return check('git_worktree', false, `${repoPath} is not inside a git work tree (${failureOf(inside, 'git rev-parse', timeoutMs)})`);
+    return check(
+      'git_worktree',
+      false,
+      `${repoPath} is not inside a git work tree (${failureOf(inside, 'git rev-parse', timeoutMs)})`,
+    );
   }
-  const head = await runBounded(git, ['-C', repoPath, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { env: gitEnv, timeoutMs });
+  const head = await runBounded(git, ['-C', repoPath, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
+    env: gitEnv,
+    timeoutMs,
+  });
   const commit = head.stdout.trim();
-  if (head.exitCode !== 0 || !commit) return check('git_worktree', false, `${repoPath} is a git work tree (${top}) but has no commits yet; worktrees need a commit`);
+  if (head.exitCode !== 0 || !commit)
+    return check(
+      'git_worktree',
+      false,
+      `${repoPath} is a git work tree (${top}) but has no commits yet; worktrees need a commit`,
+    );
   return check('git_worktree', true, `work tree ${top}, HEAD ${commit}`);
 }
 
@@ -82,11 +105,15 @@ export function nonOpenaiProvider(config: Config): string | null {
 
 async function codexAuthCheck(config: Config, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<PreflightCheck> {
   const provider = nonOpenaiProvider(config);
-  if (provider) return check('codex_auth', true, `model provider ${JSON.stringify(provider)} (not openai): no codex login needed`);
+  if (provider)
+    return check('codex_auth', true, `model provider ${JSON.stringify(provider)} (not openai): no codex login needed`);
   const codex = findExecutable(config.codex.command, env);
   if (!codex) return check('codex_auth', false, `cannot check: codex command ${JSON.stringify(config.codex.command)} not found`);
   const native = nativeCodex(config.codex.command, env);
-  const r = await runBounded(native?.path ?? codex, ['login', 'status'], { env: native ? { ...env, ...native.env } : env, timeoutMs });
+  const r = await runBounded(native?.path ?? codex, ['login', 'status'], {
+    env: native ? { ...env, ...native.env } : env,
+    timeoutMs,
+  });
   const home = env.CODEX_HOME ? ` (CODEX_HOME=${env.CODEX_HOME})` : '';
   if (r.exitCode === 0 && !r.timedOut) return check('codex_auth', true, `${firstLine(r) || 'logged in'}${home}`);
   return check('codex_auth', false, `${failureOf(r, 'codex login status', timeoutMs)}${home}`);
@@ -153,7 +180,11 @@ export function formatPreflight(result: PreflightResult): string {
     return c.ok ? [line] : [line, `  ${' '.repeat(width)}  fix: ${preflightHint(c)}`];
   });
   const failed = result.checks.filter((c) => !c.ok).length;
-  lines.push(failed ? `preflight failed: ${failed} of ${result.checks.length} checks failed` : `preflight ok: all ${result.checks.length} checks passed`);
+  lines.push(
+    failed
+      ? `preflight failed: ${failed} of ${result.checks.length} checks failed`
+      : `preflight ok: all ${result.checks.length} checks passed`,
+  );
   return lines.join('\n');
 }
 

@@ -37,7 +37,12 @@ export function runBounded(command: string, args: readonly string[], opts: Bound
     let child: ReturnType<typeof spawn>;
     try {
       // detached: the child leads its own process group, so a timeout can kill everything it started.
-      child = spawn(command, [...args], { env: opts.env ?? process.env, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      child = spawn(command, [...args], {
+        env: opts.env ?? process.env,
+        cwd: opts.cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
     } catch (err) {
       finish({ exitCode: null, signal: null, error: (err as Error).message });
       return;

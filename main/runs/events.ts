@@ -21,7 +21,11 @@ export interface ReadEvent {
  * Reads complete lines from `fromOffset` on. A partial last line (still being written) is left for
  * the next read; a line that is not JSON is skipped.
  */
-export async function readEvents(path: string, fromOffset = 0, maxBytes = 4 * 1024 * 1024): Promise<{ events: ReadEvent[]; nextOffset: number }> {
+export async function readEvents(
+  path: string,
+  fromOffset = 0,
+  maxBytes = 4 * 1024 * 1024,
+): Promise<{ events: ReadEvent[]; nextOffset: number }> {
   let fh;
   try {
     fh = await open(path, 'r');

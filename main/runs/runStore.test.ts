@@ -35,7 +35,16 @@ describe('RunStore', () => {
     const b = await store.create(undefined, now);
     const c = await store.create(undefined, now);
     expect([a.runId, b.runId, c.runId]).toEqual(['run-20260205123000', 'run-20260205123000-2', 'run-20260205123000-3']);
-    expect((await readdir(a.paths.dir)).sort()).toEqual(['agents', 'events.jsonl', 'meta', 'prompts', 'repro', 'scripts', 'telemetry', 'triage']);
+    expect((await readdir(a.paths.dir)).sort()).toEqual([
+      'agents',
+      'events.jsonl',
+      'meta',
+      'prompts',
+      'repro',
+      'scripts',
+      'telemetry',
+      'triage',
+    ]);
     expect(await readdir(a.paths.reproDir)).toEqual(['candidates']);
     await writeFile(join(store.root, 'not-a-run.txt'), 'x');
     // An eval run's folder in the same runs root (mminions eval) is not a manager run.
@@ -103,7 +112,10 @@ describe('events.jsonl', () => {
     const third = await readEvents(p, second.nextOffset);
     expect(third.events.map((e) => e.event.type)).toEqual(['run_finished']);
     // Resuming after the first event yields only the later ones.
-    expect((await readEvents(p, first.events[0]!.offset)).events.map((e) => e.event.type)).toEqual(['worker_status', 'run_finished']);
+    expect((await readEvents(p, first.events[0]!.offset)).events.map((e) => e.event.type)).toEqual([
+      'worker_status',
+      'run_finished',
+    ]);
   });
   it('reads nothing from a missing log', async () => {
     expect(await readEvents(join(root, 'none.jsonl'), 0)).toEqual({ events: [], nextOffset: 0 });

@@ -22,7 +22,10 @@ export function isValidRunId(id: string): boolean {
 
 export function assertRunId(id: string): string {
   if (!isValidRunId(id)) {
-    throw new RunStoreError(`invalid run id ${JSON.stringify(id)}: use letters, digits, ".", "_" and "-" (not starting with ".")`, 'bad-id');
+    throw new RunStoreError(
+      `invalid run id ${JSON.stringify(id)}: use letters, digits, ".", "_" and "-" (not starting with ".")`,
+      'bad-id',
+    );
   }
   return id;
 }
@@ -111,12 +114,16 @@ export class RunStore {
     if (runId) {
       id = assertRunId(runId);
       if (id.startsWith(EVAL_RUN_PREFIX)) {
-        throw new RunStoreError(`invalid run id ${JSON.stringify(id)}: ids starting with "${EVAL_RUN_PREFIX}" are kept for eval runs`, 'bad-id');
+        throw new RunStoreError(
+          `invalid run id ${JSON.stringify(id)}: ids starting with "${EVAL_RUN_PREFIX}" are kept for eval runs`,
+          'bad-id',
+        );
       }
       try {
         await mkdir(this.dir(id));
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new RunStoreError(`run ${id} already exists in ${this.root}`, 'exists');
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+          throw new RunStoreError(`run ${id} already exists in ${this.root}`, 'exists');
         throw err;
       }
     } else {
@@ -208,7 +215,10 @@ export function parseJsonArtifact<S extends z.ZodType>(path: string, text: strin
   const res = schema.safeParse(raw);
   if (!res.success) {
     const first = res.error.issues[0];
-    throw new RunStoreError(`${path}: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'}`, 'invalid-artifact');
+    throw new RunStoreError(
+      `${path}: ${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'}`,
+      'invalid-artifact',
+    );
   }
   return res.data;
 }

@@ -16,7 +16,6 @@ export function clampLines(n: unknown, fallback = 120): number {
   return Math.min(500, Math.max(10, Math.floor(Number.isFinite(v) ? v : fallback)));
 }
 
-
 export function summarize(workers: Array<Pick<WorkerRecord, 'status'>>): RunStatusView['summary'] {
   const s = { total: workers.length, active: 0, finished: 0, failed: 0, timeout: 0, unknown: 0, stopped: 0 };
   for (const w of workers) {
@@ -76,9 +75,21 @@ export class RunStatusReader {
     const workers = a.sessions?.workers ?? [];
     // The sessions most likely to exist first: tmux stops the sequence at the first that does not.
     const busy = (w: WorkerRecord) => w.status === 'running' || w.status === 'pending';
-    const names = lines <= 0 ? [] : [managerName, ...workers.filter(busy).map((w) => w.session_name), ...workers.filter((w) => !busy(w)).map((w) => w.session_name)];
+    const names =
+      lines <= 0
+        ? []
+        : [
+            managerName,
+            ...workers.filter(busy).map((w) => w.session_name),
+            ...workers.filter((w) => !busy(w)).map((w) => w.session_name),
+          ];
     const snap = live
-      ? await this.tmux.snapshot(names.filter((n) => live.has(n)), lines).then((s) => ({ sessions: live, panes: s.panes }))
+      ? await this.tmux
+          .snapshot(
+            names.filter((n) => live.has(n)),
+            lines,
+          )
+          .then((s) => ({ sessions: live, panes: s.panes }))
       : await this.tmux.snapshot(names, lines);
     const sessions = snap.sessions;
     const managerExists = sessions.has(managerName);

@@ -108,7 +108,14 @@ export class ArtifactReader {
         this.telemetry.set(path, reader);
       }
       const s = await reader.read();
-      out.push({ invocation: m[1]!, usage: s.usage, thread_id: s.thread_id, commands_run: s.commands_run, last_event_at: s.last_event_at, errors: s.errors });
+      out.push({
+        invocation: m[1]!,
+        usage: s.usage,
+        thread_id: s.thread_id,
+        commands_run: s.commands_run,
+        last_event_at: s.last_event_at,
+        errors: s.errors,
+      });
     }
     return out;
   }

@@ -30,8 +30,10 @@ describe('auth checks', () => {
   });
 
   it('knows loopback addresses', () => {
-    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopbackHost(h), h).toBe(true);
-    for (const h of ['0.0.0.0', '192.168.1.2', '::', 'example.com', '127.0.0.1.evil.com']) expect(isLoopbackHost(h), h).toBe(false);
+    for (const h of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '192.168.1.2', '::', 'example.com', '127.0.0.1.evil.com'])
+      expect(isLoopbackHost(h), h).toBe(false);
   });
 
   it('allows only Host headers naming this server', () => {

@@ -50,7 +50,10 @@ export interface Guard {
 export function checkHost(req: IncomingMessage, guard: Guard): string {
   const host = (req.headers.host ?? '').toLowerCase();
   if (!guard.hosts.has(host)) {
-    throw new HttpError(403, `refused: the Host header ${JSON.stringify(host.slice(0, 100))} does not name this server; open it as http://${[...guard.hosts][0]}/`);
+    throw new HttpError(
+      403,
+      `refused: the Host header ${JSON.stringify(host.slice(0, 100))} does not name this server; open it as http://${[...guard.hosts][0]}/`,
+    );
   }
   return host;
 }
@@ -60,7 +63,10 @@ export function checkOrigin(req: IncomingMessage, host: string): void {
   const origin = req.headers.origin;
   if (origin === undefined) return; // not a cross-site browser request (curl, scripts, same-origin GET)
   if (origin.toLowerCase() !== `http://${host}`) {
-    throw new HttpError(403, `refused: requests from ${JSON.stringify(origin.slice(0, 100))} are not allowed; only the dashboard served by this server may call the API`);
+    throw new HttpError(
+      403,
+      `refused: requests from ${JSON.stringify(origin.slice(0, 100))} are not allowed; only the dashboard served by this server may call the API`,
+    );
   }
 }
 
@@ -68,9 +74,19 @@ export function checkOrigin(req: IncomingMessage, host: string): void {
 export function checkToken(req: IncomingMessage, query: URLSearchParams, guard: Guard): void {
   const given = requestToken(req.headers.authorization, query);
   if (given === null) {
-    throw new HttpError(401, 'missing token: send "Authorization: Bearer <token>" (or ?token=<token>); `mminions server` prints it, and it is kept in <runs_root>/.mminions/token', {}, { 'WWW-Authenticate': 'Bearer' });
+    throw new HttpError(
+      401,
+      'missing token: send "Authorization: Bearer <token>" (or ?token=<token>); `mminions server` prints it, and it is kept in <runs_root>/.mminions/token',
+      {},
+      { 'WWW-Authenticate': 'Bearer' },
+    );
   }
   if (!tokensEqual(given, guard.token)) {
-    throw new HttpError(401, 'wrong token: use the one `mminions server` printed (kept in <runs_root>/.mminions/token)', {}, { 'WWW-Authenticate': 'Bearer' });
+    throw new HttpError(
+      401,
+      'wrong token: use the one `mminions server` printed (kept in <runs_root>/.mminions/token)',
+      {},
+      { 'WWW-Authenticate': 'Bearer' },
+    );
   }
 }

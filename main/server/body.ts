@@ -8,7 +8,12 @@ const DRAIN_LIMIT = 16 * MAX_BODY_BYTES;
 
 function tooLarge(size: number | null, limit: number): HttpError {
   const what = size === null ? 'the request body is larger than' : `the request body is ${size} bytes; more than`;
-  return new HttpError(413, `${what} the ${limit}-byte (1 MB) limit: send less (large issue text belongs in an issue_file)`, { limit }, { Connection: 'close' });
+  return new HttpError(
+    413,
+    `${what} the ${limit}-byte (1 MB) limit: send less (large issue text belongs in an issue_file)`,
+    { limit },
+    { Connection: 'close' },
+  );
 }
 
 /** Drains the rest of a refused body without keeping it (up to a bound), so the error response can be read. */

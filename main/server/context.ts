@@ -37,6 +37,7 @@ export interface RequestContext {
 /** A run id from the path, validated (400) and existing in the runs root (404). */
 export async function existingRun(s: Services, raw: string | undefined): Promise<{ runId: string; paths: RunPaths }> {
   const runId = parseInput(RunId, raw, 'run id');
-  if (!(await s.store.exists(runId))) throw new HttpError(404, `no run ${runId} in ${s.store.root}: list runs with GET /api/runs`);
+  if (!(await s.store.exists(runId)))
+    throw new HttpError(404, `no run ${runId} in ${s.store.root}: list runs with GET /api/runs`);
   return { runId, paths: s.store.paths(runId) };
 }

@@ -28,7 +28,8 @@ export interface Target {
  */
 export function parseTarget(url: string | undefined): Target {
   const raw = url ?? '/';
-  if (!raw.startsWith('/')) throw new HttpError(400, `bad request target ${JSON.stringify(raw.slice(0, 100))}: expected a path starting with "/"`);
+  if (!raw.startsWith('/'))
+    throw new HttpError(400, `bad request target ${JSON.stringify(raw.slice(0, 100))}: expected a path starting with "/"`);
   const q = raw.indexOf('?');
   const path = q < 0 ? raw : raw.slice(0, q);
   const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
@@ -80,7 +81,13 @@ export function matchRoute<C>(routes: readonly Route<C>[], method: string, segme
     allowed.push(route.method);
   }
   const shown = `/${segments.join('/')}`.slice(0, 200);
-  if (allowed.length) throw new HttpError(405, `${method} is not allowed on ${shown}; use ${allowed.join(' or ')}`, { allow: allowed }, { Allow: allowed.join(', ') });
+  if (allowed.length)
+    throw new HttpError(
+      405,
+      `${method} is not allowed on ${shown}; use ${allowed.join(' or ')}`,
+      { allow: allowed },
+      { Allow: allowed.join(', ') },
+    );
   throw new HttpError(404, `no such route: ${method} ${shown} (see docs/api.md)`);
 }
 
@@ -107,7 +114,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, contentType: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, {
     'Content-Type': contentType,
     'Content-Length': String(Buffer.byteLength(text)),

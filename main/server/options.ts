@@ -37,7 +37,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_PORT = 8088;
 
 export function checkBind(host: string, port: number, allowRemote: boolean): string | null {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${port}: expected 0..65535 (0 picks a free port)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port ${port}: expected 0..65535 (0 picks a free port)`);
   if (!host || /[\s/]/.test(host)) throw new Error(`--host ${JSON.stringify(host)}: expected an address such as 127.0.0.1`);
   if (isLoopbackHost(host)) return null;
   if (!allowRemote) {

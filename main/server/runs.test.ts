@@ -32,12 +32,24 @@ const post = (body: unknown) => t.api('/api/runs', { method: 'POST', body: JSON.
 
 describe('runConfig / issueSource', () => {
   it("takes the request's choices over the server's configuration, keeping its runs root and socket", () => {
-    const base = buildConfig({}, { file: null, env: {}, cwd: '/srv', overrides: { runs_root: '/srv/runs', tmux_socket: 'sock' } });
+    const base = buildConfig(
+      {},
+      { file: null, env: {}, cwd: '/srv', overrides: { runs_root: '/srv/runs', tmux_socket: 'sock' } },
+    );
     const c = runConfig(base, { issue_text: 'x', repo_path: '/repo', workers: 4, timeout_sec: 90, worker_model: 'm1' });
-    expect(c.manager).toMatchObject({ repo_path: '/repo', workers: 4, timeout_sec: 90, worker_model: 'm1', manager_model: 'gpt-5', runs_root: '/srv/runs' });
+    expect(c.manager).toMatchObject({
+      repo_path: '/repo',
+      workers: 4,
+      timeout_sec: 90,
+      worker_model: 'm1',
+      manager_model: 'gpt-5',
+      runs_root: '/srv/runs',
+    });
     expect(c.tmux.socket).toBe('sock');
     expect(base.manager.repo_path).toBe('/srv'); // not mutated
-    expect(issueSource({ issue_url: 'https://github.com/o/r/issues/1', repo_path: '/r' })).toEqual({ url: 'https://github.com/o/r/issues/1' });
+    expect(issueSource({ issue_url: 'https://github.com/o/r/issues/1', repo_path: '/r' })).toEqual({
+      url: 'https://github.com/o/r/issues/1',
+    });
     expect(issueSource({ issue_file: '/i.md', repo_path: '/r' })).toEqual({ file: '/i.md' });
     expect(issueSource({ issue_text: 'boom', repo_path: '/r' })).toEqual({ text: 'boom' });
   });
@@ -54,21 +66,41 @@ describe('runConfig / issueSource', () => {
 describe('POST /api/runs validation', () => {
   it.each([
     ['no issue source', { repo_path: '/tmp' }, /exactly one issue source.*none/],
-    ['two issue sources', { issue_url: 'https://github.com/o/r/issues/1', issue_text: 'x', repo_path: '/tmp' }, /exactly one issue source.*issue_url and issue_text/],
+    [
+      'two issue sources',
+      { issue_url: 'https://github.com/o/r/issues/1', issue_text: 'x', repo_path: '/tmp' },
+      /exactly one issue source.*issue_url and issue_text/,
+    ],
     ['a relative repo_path', { issue_text: 'x', repo_path: 'some/repo' }, /repo_path: expected an absolute path/],
     ['no repo_path', { issue_text: 'x' }, /repo_path/],
     ['workers 0', { issue_text: 'x', repo_path: '/tmp', workers: 0 }, /workers: expected an integer 1\.\.6/],
     ['workers 7', { issue_text: 'x', repo_path: '/tmp', workers: 7 }, /workers: expected an integer 1\.\.6/],
     ['workers 1.5', { issue_text: 'x', repo_path: '/tmp', workers: 1.5 }, /workers/],
-    ['timeout_sec 10', { issue_text: 'x', repo_path: '/tmp', timeout_sec: 10 }, /timeout_sec: expected an integer of at least 60/],
+    [
+      'timeout_sec 10',
+      { issue_text: 'x', repo_path: '/tmp', timeout_sec: 10 },
+      /timeout_sec: expected an integer of at least 60/,
+    ],
     ['an issue_url that is not a URL', { issue_url: 'javascript:alert(1)', repo_path: '/tmp' }, /issue_url/],
-    ['a URL that is not a GitHub issue', { issue_url: 'https://gitlab.com/o/r/issues/1', repo_path: '/tmp' }, /issue_url: not a GitHub issue URL/],
+    [
+      'a URL that is not a GitHub issue',
+      { issue_url: 'https://gitlab.com/o/r/issues/1', repo_path: '/tmp' },
+      /issue_url: not a GitHub issue URL/,
+    ],
     ['a pull request URL', { issue_url: 'https://github.com/o/r/pull/1', repo_path: '/tmp' }, /pull request/],
     ['a relative issue_file', { issue_file: 'issue.md', repo_path: '/tmp' }, /issue_file: expected an absolute path/],
     ['a model name with shell characters', { issue_text: 'x', repo_path: '/tmp', worker_model: 'gpt; rm -rf ~' }, /worker_model/],
     ['an unknown field', { issue_text: 'x', repo_path: '/tmp', wrkers: 2 }, /wrkers/],
-    ['a repo_path that does not exist', { issue_text: 'x', repo_path: '/nonexistent/mminions-repo' }, /repo_path: \/nonexistent\/mminions-repo does not exist/],
-    ['an issue_file that does not exist', { issue_file: '/nonexistent/issue.md', repo_path: '/tmp' }, /issue_file: .* does not exist/],
+    [
+      'a repo_path that does not exist',
+      { issue_text: 'x', repo_path: '/nonexistent/mminions-repo' },
+      /repo_path: \/nonexistent\/mminions-repo does not exist/,
+    ],
+    [
+      'an issue_file that does not exist',
+      { issue_file: '/nonexistent/issue.md', repo_path: '/tmp' },
+      /issue_file: .* does not exist/,
+    ],
   ])('refuses %s with 400', async (_name, body, message) => {
     const before = await t.store.list();
     const r = await post(body);
@@ -96,19 +128,34 @@ describe('starting and stopping runs through the API', () => {
     const decision = (await t.api(`/api/runs/${body.run_id}/artifacts/decision`)).json();
     expect(decision.metrics.model_routing.worker_model).toBe('gpt-5.2-codex');
     expect((await t.api(`/api/runs/${body.run_id}/artifacts/final`)).text).toMatch(/needs-human/);
-    expect((await t.api(`/api/runs/${body.run_id}/artifacts/run_done`)).json()).toMatchObject({ run_id: body.run_id, status: 'needs-human' });
+    expect((await t.api(`/api/runs/${body.run_id}/artifacts/run_done`)).json()).toMatchObject({
+      run_id: body.run_id,
+      status: 'needs-human',
+    });
 
     const stop = await t.api(`/api/runs/${body.run_id}/stop`, { method: 'POST' });
     expect(stop.status).toBe(200);
     // The run had finished by itself: the answer says so, and no stop request is left in the run.
-    expect(StopResponse.strict().parse(stop.json())).toEqual({ run_id: body.run_id, status: 'stopped', already_finished: 'needs-human' });
+    expect(StopResponse.strict().parse(stop.json())).toEqual({
+      run_id: body.run_id,
+      status: 'stopped',
+      already_finished: 'needs-human',
+    });
     expect(existsSync(join(t.root, body.run_id, 'meta', 'stop_requested'))).toBe(false);
     expect(await t.tmux.hasSession(body.manager_session)).toBe(false);
     expect((await t.api(`/api/runs/${body.run_id}/artifacts/decision`)).json().status).toBe('needs-human'); // a finished run keeps its decision
   });
 
   it("records the launching command's clamped configuration values in the run's diagnostics", async () => {
-    const config = buildConfig({}, { file: null, env: {}, cwd: t.dir, overrides: { runs_root: t.root, tmux_socket: t.tmux.socket, workers: 9, repo_path: repo } });
+    const config = buildConfig(
+      {},
+      {
+        file: null,
+        env: {},
+        cwd: t.dir,
+        overrides: { runs_root: t.root, tmux_socket: t.tmux.socket, workers: 9, repo_path: repo },
+      },
+    );
     expect(config.meta.warnings).toEqual(['manager.workers = 9 is outside 1..6; using 6']);
     const launched = await launchManager({ config, tmux: t.tmux, issue: { file: issueFile }, selfCommand: selfCommand() });
     await waitFor(() => existsSync(launched.run_done), 'run_done.json', 30_000);
@@ -127,7 +174,13 @@ describe('starting and stopping runs through the API', () => {
 
   it('stops a live run: its sessions end and it is recorded as stopped', async () => {
     const { runId, paths } = await t.store.create('run-20260601000000');
-    const log = new SessionsLog(paths.sessions, { runId, socket: t.tmux.socket, managerSession: sessionName(runId, 'manager'), issueUrl: null, pid: null });
+    const log = new SessionsLog(paths.sessions, {
+      runId,
+      socket: t.tmux.socket,
+      managerSession: sessionName(runId, 'manager'),
+      issueUrl: null,
+      pid: null,
+    });
     await log.upsertWorker(worker('w1', runId, 'REPRO_BUILDER', 'running', 0, null));
     await log.upsertWorker(worker('w2', runId, 'REPRO_BUILDER', 'finished', 0, 5));
     await writeJsonAtomic(paths.issue, issueSpec('Stopped bug', null));
@@ -143,7 +196,10 @@ describe('starting and stopping runs through the API', () => {
     expect(status.run_state).toBe('stopped');
     expect(status.decision.status).toBe('stopped');
     // No manager process recorded it, so the stop did: workers, run_done and a final.md to read.
-    expect(status.workers.map((w: { worker_id: string; status: string }) => `${w.worker_id}:${w.status}`)).toEqual(['w1:stopped', 'w2:finished']);
+    expect(status.workers.map((w: { worker_id: string; status: string }) => `${w.worker_id}:${w.status}`)).toEqual([
+      'w1:stopped',
+      'w2:finished',
+    ]);
     expect(status.summary).toMatchObject({ total: 2, stopped: 1, finished: 1, unknown: 0 });
     expect(status.run_done.final_report_path).toBe(paths.finalReport);
     const report = await readFile(paths.finalReport, 'utf8');
@@ -157,11 +213,25 @@ describe('starting and stopping runs through the API', () => {
 
   it('sends a line of text into a live session', async () => {
     const { runId, paths } = await t.store.create('run-20260601000001');
-    await new SessionsLog(paths.sessions, { runId, socket: t.tmux.socket, managerSession: sessionName(runId, 'manager'), issueUrl: null, pid: null }).flush();
+    await new SessionsLog(paths.sessions, {
+      runId,
+      socket: t.tmux.socket,
+      managerSession: sessionName(runId, 'manager'),
+      issueUrl: null,
+      pid: null,
+    }).flush();
     await t.tmux.newSession({ name: sessionName(runId, 'manager'), cwd: t.dir, command: 'cat' });
-    const r = await t.api(`/api/runs/${runId}/send`, { method: 'POST', body: JSON.stringify({ worker: 'manager', text: 'status please\twith tab' }) });
+    const r = await t.api(`/api/runs/${runId}/send`, {
+      method: 'POST',
+      body: JSON.stringify({ worker: 'manager', text: 'status please\twith tab' }),
+    });
     expect(r.status).toBe(200);
     expect(r.json()).toEqual({ run_id: runId, worker: 'manager', sent: true });
-    await waitFor(async () => (await t.tmux.capturePane(sessionName(runId, 'manager'), 20)).split('\n').filter((l) => l.includes('status please')).length >= 2, 'the echoed line');
+    await waitFor(
+      async () =>
+        (await t.tmux.capturePane(sessionName(runId, 'manager'), 20)).split('\n').filter((l) => l.includes('status please'))
+          .length >= 2,
+      'the echoed line',
+    );
   });
 });

@@ -70,8 +70,12 @@ describe('the token', () => {
     try {
       expect(explicit.token).toBe('my-own-token-1234567');
       expect(explicit.tokenPath).toBeNull();
-      expect((await rawRequest(explicit.port, '/api/runs', { headers: { authorization: 'Bearer my-own-token-1234567' } })).status).toBe(200);
-      expect((await rawRequest(explicit.port, '/api/runs', { headers: { authorization: `Bearer ${t.server.token}` } })).status).toBe(401);
+      expect(
+        (await rawRequest(explicit.port, '/api/runs', { headers: { authorization: 'Bearer my-own-token-1234567' } })).status,
+      ).toBe(200);
+      expect(
+        (await rawRequest(explicit.port, '/api/runs', { headers: { authorization: `Bearer ${t.server.token}` } })).status,
+      ).toBe(401);
     } finally {
       await explicit.close();
     }
@@ -79,7 +83,9 @@ describe('the token', () => {
   });
 
   it('refuses a --token that is too short', async () => {
-    await expect(startStatusServer({ config: t.config, port: 0, quiet: true, token: 'short' })).rejects.toThrow(/16 to 256 characters/);
+    await expect(startStatusServer({ config: t.config, port: 0, quiet: true, token: 'short' })).rejects.toThrow(
+      /16 to 256 characters/,
+    );
   });
 });
 
@@ -92,34 +98,62 @@ describe('Host and Origin', () => {
     }
     expect((await t.req('/', { headers: { host: 'attacker.test' } })).status).toBe(403);
     expect((await t.req(`/api/runs?token=${t.server.token}`, { headers: { host: 'attacker.test' } })).status).toBe(403);
-    await expect(openTerminal(t.server.port, `/api/runs/${RUN}/terminal/manager?token=${t.server.token}`, { host: 'attacker.test' })).rejects.toThrow(/403/);
+    await expect(
+      openTerminal(t.server.port, `/api/runs/${RUN}/terminal/manager?token=${t.server.token}`, { host: 'attacker.test' }),
+    ).rejects.toThrow(/403/);
   });
 
   it('accepts the loopback names of this port', async () => {
-    for (const host of [`127.0.0.1:${t.server.port}`, `localhost:${t.server.port}`, `[::1]:${t.server.port}`, `LOCALHOST:${t.server.port}`]) {
+    for (const host of [
+      `127.0.0.1:${t.server.port}`,
+      `localhost:${t.server.port}`,
+      `[::1]:${t.server.port}`,
+      `LOCALHOST:${t.server.port}`,
+    ]) {
       expect((await t.req('/health', { headers: { host } })).status, host).toBe(200);
     }
   });
 
   it('refuses a foreign Origin with 403 and accepts the same origin', async () => {
     const auth = { authorization: `Bearer ${t.server.token}` };
-    for (const origin of ['http://evil.example', 'null', `http://localhost:${t.server.port}`, `https://127.0.0.1:${t.server.port}`, `http://127.0.0.1:${t.server.port + 1}`]) {
+    for (const origin of [
+      'http://evil.example',
+      'null',
+      `http://localhost:${t.server.port}`,
+      `https://127.0.0.1:${t.server.port}`,
+      `http://127.0.0.1:${t.server.port + 1}`,
+    ]) {
       const r = await t.req('/api/runs', { headers: { ...auth, origin } });
       expect(r.status, origin).toBe(403);
       expect(r.json().error).toMatch(/not allowed/);
     }
-    const post = await t.req(`/api/runs/${RUN}/send`, { method: 'POST', headers: { ...auth, origin: 'http://evil.example', 'content-type': 'text/plain' }, body: '{"worker":"w1","text":"x"}' });
+    const post = await t.req(`/api/runs/${RUN}/send`, {
+      method: 'POST',
+      headers: { ...auth, origin: 'http://evil.example', 'content-type': 'text/plain' },
+      body: '{"worker":"w1","text":"x"}',
+    });
     expect(post.status).toBe(403);
     expect((await t.req('/api/runs', { headers: { ...auth, origin: `http://127.0.0.1:${t.server.port}` } })).status).toBe(200);
-    expect((await t.req('/api/runs', { headers: { ...auth, origin: `http://localhost:${t.server.port}`, host: `localhost:${t.server.port}` } })).status).toBe(200);
-    await expect(openTerminal(t.server.port, `/api/runs/${RUN}/terminal/manager?token=${t.server.token}`, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    expect(
+      (
+        await t.req('/api/runs', {
+          headers: { ...auth, origin: `http://localhost:${t.server.port}`, host: `localhost:${t.server.port}` },
+        })
+      ).status,
+    ).toBe(200);
+    await expect(
+      openTerminal(t.server.port, `/api/runs/${RUN}/terminal/manager?token=${t.server.token}`, { origin: 'http://evil.example' }),
+    ).rejects.toThrow(/403/);
   });
 
   it('never sends CORS headers', async () => {
     const responses = [
       await t.api('/api/runs', { headers: { origin: `http://127.0.0.1:${t.server.port}` } }),
       await t.api('/api/runs', { headers: { origin: 'http://evil.example' } }),
-      await t.req('/api/runs', { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } }),
+      await t.req('/api/runs', {
+        method: 'OPTIONS',
+        headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+      }),
       await t.req('/health'),
     ];
     for (const r of responses) expect(Object.keys(r.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
@@ -127,7 +161,16 @@ describe('Host and Origin', () => {
 });
 
 describe('ids that try to leave the runs root', () => {
-  const traversals = ['..%2Foutside', '..', '%2e%2e', '..%2F..%2F..%2Fetc', '%2E%2E%2Foutside', '.mminions', 'outside%00', '..%5Coutside'];
+  const traversals = [
+    '..%2Foutside',
+    '..',
+    '%2e%2e',
+    '..%2F..%2F..%2Fetc',
+    '%2E%2E%2Foutside',
+    '.mminions',
+    'outside%00',
+    '..%5Coutside',
+  ];
 
   it('are refused (400/404) on every run route without reading or writing outside', async () => {
     for (const id of traversals) {
@@ -163,12 +206,19 @@ describe('ids that try to leave the runs root', () => {
       expect(r.json().error).toMatch(/worker/);
     }
     for (const w of ['..%2F..%2Foutside', '..', 'w0', 'x']) {
-      await expect(openTerminal(t.server.port, `/api/runs/${RUN}/terminal/${w}?token=${t.server.token}`), w).rejects.toThrow(/400|404/);
+      await expect(openTerminal(t.server.port, `/api/runs/${RUN}/terminal/${w}?token=${t.server.token}`), w).rejects.toThrow(
+        /400|404/,
+      );
     }
   });
 
   it('static paths cannot leave the dashboard folder', async () => {
-    for (const p of ['/..%2F..%2Foutside%2Fissue.json', '/%2e%2e/outside/issue.json', '/assets/..%2F..%2F..%2Fetc%2Fpasswd', '/.mminions/token']) {
+    for (const p of [
+      '/..%2F..%2Foutside%2Fissue.json',
+      '/%2e%2e/outside/issue.json',
+      '/assets/..%2F..%2F..%2Fetc%2Fpasswd',
+      '/.mminions/token',
+    ]) {
       const r = await t.req(p);
       expect([400, 404], p).toContain(r.status);
       expect(r.text).not.toContain('SECRET-OUTSIDE');
@@ -185,7 +235,10 @@ describe('bodies and routes', () => {
     expect(declared.json().error).toMatch(/1 MB/);
     const streamed = await t.api(`/api/runs/${RUN}/send`, { method: 'POST', body: big, chunked: true });
     expect(streamed.status).toBe(413);
-    const start = await t.api('/api/runs', { method: 'POST', body: JSON.stringify({ issue_text: 'y'.repeat(MAX_BODY_BYTES + 10), repo_path: '/tmp' }) });
+    const start = await t.api('/api/runs', {
+      method: 'POST',
+      body: JSON.stringify({ issue_text: 'y'.repeat(MAX_BODY_BYTES + 10), repo_path: '/tmp' }),
+    });
     expect(start.status).toBe(413);
     expect((await t.req('/health')).status).toBe(200); // the server is fine afterwards
   });
@@ -196,12 +249,24 @@ describe('bodies and routes', () => {
     expect(notJson.json().error).toMatch(/not valid JSON/);
     const empty = await t.api(`/api/runs/${RUN}/send`, { method: 'POST', body: '' });
     expect(empty.status).toBe(400);
-    for (const body of [{ worker: 1, text: 'x' }, { worker: 'w1', text: 5 }, { worker: 'w1' }, [], 'w1', null, { worker: 'w1', text: 'a\nb' }, { worker: 'w1', text: 'x', extra: 1 }]) {
+    for (const body of [
+      { worker: 1, text: 'x' },
+      { worker: 'w1', text: 5 },
+      { worker: 'w1' },
+      [],
+      'w1',
+      null,
+      { worker: 'w1', text: 'a\nb' },
+      { worker: 'w1', text: 'x', extra: 1 },
+    ]) {
       const r = await t.api(`/api/runs/${RUN}/send`, { method: 'POST', body: JSON.stringify(body) });
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.json().error).toMatch(/^invalid body: /);
     }
-    const types = await t.api('/api/runs', { method: 'POST', body: JSON.stringify({ issue_text: 'x', repo_path: '/tmp', workers: '2' }) });
+    const types = await t.api('/api/runs', {
+      method: 'POST',
+      body: JSON.stringify({ issue_text: 'x', repo_path: '/tmp', workers: '2' }),
+    });
     expect(types.status).toBe(400);
     expect(types.json().error).toMatch(/workers/);
   });
@@ -222,11 +287,20 @@ describe('bodies and routes', () => {
 
   it('answers 409 when typing into a session that has ended, 404 for an unknown worker', async () => {
     const p = t.store.paths(RUN);
-    const log = new SessionsLog(p.sessions, { runId: RUN, socket: t.tmux.socket, managerSession: sessionName(RUN, 'manager'), issueUrl: null, pid: null });
+    const log = new SessionsLog(p.sessions, {
+      runId: RUN,
+      socket: t.tmux.socket,
+      managerSession: sessionName(RUN, 'manager'),
+      issueUrl: null,
+      pid: null,
+    });
     await log.flush();
     const unknown = await t.api(`/api/runs/${RUN}/send`, { method: 'POST', body: JSON.stringify({ worker: 'w3', text: 'hi' }) });
     expect(unknown.status).toBe(404);
-    const ended = await t.api(`/api/runs/${RUN}/send`, { method: 'POST', body: JSON.stringify({ worker: 'manager', text: 'hi' }) });
+    const ended = await t.api(`/api/runs/${RUN}/send`, {
+      method: 'POST',
+      body: JSON.stringify({ worker: 'manager', text: 'hi' }),
+    });
     expect(ended.status).toBe(409);
     expect(ended.json().error).toMatch(/not running/);
     await rm(p.sessions);
@@ -235,12 +309,20 @@ describe('bodies and routes', () => {
 
 describe('binding', () => {
   it('refuses a non-loopback host without --allow-remote', async () => {
-    await expect(startStatusServer({ config: t.config, host: '0.0.0.0', port: 0, quiet: true })).rejects.toThrow(/--allow-remote/);
+    await expect(startStatusServer({ config: t.config, host: '0.0.0.0', port: 0, quiet: true })).rejects.toThrow(
+      /--allow-remote/,
+    );
   });
 
   it('binds a non-loopback host with --allow-remote and prints a warning', async () => {
     const lines: string[] = [];
-    const s = await startStatusServer({ config: t.config, host: '0.0.0.0', port: 0, allowRemote: true, log: (l) => lines.push(l) });
+    const s = await startStatusServer({
+      config: t.config,
+      host: '0.0.0.0',
+      port: 0,
+      allowRemote: true,
+      log: (l) => lines.push(l),
+    });
     try {
       expect(lines.join('\n')).toMatch(/warning: serving on 0\.0\.0\.0, which is not loopback/);
       expect(s.url).toBe(`http://127.0.0.1:${s.port}`);

@@ -15,7 +15,17 @@ const NEW = 'run-20260102000000';
 
 const SEED_STATUS_KEYS = ['run_id', 'run_state', 'manager', 'workers', 'summary', 'decision', 'run_done'];
 const SEED_MANAGER_KEYS = ['session_name', 'session_exists', 'pane_tail', 'issue_url'];
-const SEED_WORKER_KEYS = ['worker_id', 'role', 'status', 'session_name', 'session_exists', 'worktree_path', 'output_path', 'script_path', 'pane_tail'];
+const SEED_WORKER_KEYS = [
+  'worker_id',
+  'role',
+  'status',
+  'session_name',
+  'session_exists',
+  'worktree_path',
+  'output_path',
+  'script_path',
+  'pane_tail',
+];
 const SEED_SUMMARY_KEYS = ['total', 'active', 'finished', 'failed', 'timeout', 'unknown'];
 
 function worker(runId: string, id: string, status: WorkerRecord['status'], root: string): WorkerRecord {
@@ -61,17 +71,36 @@ beforeAll(async () => {
   await writeJsonAtomic(old.paths.issue, issue('Old bug', null));
   const decision = { status: 'needs-human', rationale: 'no repro' } as Partial<Decision>;
   await writeJsonAtomic(old.paths.decision, decision);
-  const done: RunDone = { run_id: OLD, status: 'needs-human', decision_path: old.paths.decision, final_report_path: null, finished_at: '2026-01-01T00:10:00.000Z' };
+  const done: RunDone = {
+    run_id: OLD,
+    status: 'needs-human',
+    decision_path: old.paths.decision,
+    final_report_path: null,
+    finished_at: '2026-01-01T00:10:00.000Z',
+  };
   await writeJsonAtomic(old.paths.runDone, done);
   // ...and a running one: a live manager session, w1 finished (session gone), w2 running.
   const cur = await t.store.create(NEW);
   await writeJsonAtomic(cur.paths.issue, issue('New bug', 'https://github.com/o/r/issues/7'));
-  const log = new SessionsLog(cur.paths.sessions, { runId: NEW, socket: t.tmux.socket, managerSession: sessionName(NEW, 'manager'), issueUrl: 'https://github.com/o/r/issues/7', pid: null });
+  const log = new SessionsLog(cur.paths.sessions, {
+    runId: NEW,
+    socket: t.tmux.socket,
+    managerSession: sessionName(NEW, 'manager'),
+    issueUrl: 'https://github.com/o/r/issues/7',
+    pid: null,
+  });
   await log.upsertWorker(worker(NEW, 'w1', 'finished', t.root));
   await log.upsertWorker(worker(NEW, 'w2', 'running', t.root));
-  await t.tmux.newSession({ name: sessionName(NEW, 'manager'), cwd: t.dir, command: 'seq 1 30; echo manager-says-$((6*7)); sleep 300' });
+  await t.tmux.newSession({
+    name: sessionName(NEW, 'manager'),
+    cwd: t.dir,
+    command: 'seq 1 30; echo manager-says-$((6*7)); sleep 300',
+  });
   await t.tmux.newSession({ name: sessionName(NEW, 'w2'), cwd: t.dir, command: 'echo worker-two-alive; sleep 300' });
-  await waitFor(async () => (await t.tmux.capturePane(sessionName(NEW, 'manager'), 50)).includes('manager-says-42'), 'manager output');
+  await waitFor(
+    async () => (await t.tmux.capturePane(sessionName(NEW, 'manager'), 50)).includes('manager-says-42'),
+    'manager output',
+  );
   await waitFor(async () => (await t.tmux.capturePane(sessionName(NEW, 'w2'), 50)).includes('worker-two-alive'), 'worker output');
 });
 
@@ -117,8 +146,22 @@ describe('GET /api/runs', () => {
     expect(body.count).toBe(2);
     RunsResponse.parse(body);
     expect(body.items).toEqual([
-      { run_id: OLD, run_state: 'done', issue_title: 'Old bug', issue_url: null, started_at: null, decision_status: 'needs-human' },
-      { run_id: NEW, run_state: 'running', issue_title: 'New bug', issue_url: 'https://github.com/o/r/issues/7', started_at: expect.any(String), decision_status: 'running' },
+      {
+        run_id: OLD,
+        run_state: 'done',
+        issue_title: 'Old bug',
+        issue_url: null,
+        started_at: null,
+        decision_status: 'needs-human',
+      },
+      {
+        run_id: NEW,
+        run_state: 'running',
+        issue_title: 'New bug',
+        issue_url: 'https://github.com/o/r/issues/7',
+        started_at: expect.any(String),
+        decision_status: 'running',
+      },
     ]);
   });
 
@@ -175,7 +218,8 @@ describe('GET /api/runs/<id>/status', () => {
   });
 
   it('clamps lines to 10..500', async () => {
-    const tail = async (q: string) => (await t.api(`/api/runs/${NEW}/status${q}`)).json().manager.pane_tail.split('\n') as string[];
+    const tail = async (q: string) =>
+      (await t.api(`/api/runs/${NEW}/status${q}`)).json().manager.pane_tail.split('\n') as string[];
     const ten = await tail('?lines=3');
     expect(ten).toHaveLength(10);
     expect(ten.at(-1)).toBe('manager-says-42');
@@ -223,8 +267,17 @@ describe('the cost of a status request', () => {
       const r = await rawRequest(s.port, `/api/runs/${NEW}/status`, { headers: { authorization: `Bearer ${s.token}` } });
       expect(r.json().manager.pane_tail).toContain('manager-says-42');
       // The manager and the running worker first (they are the likely-live ones); w1's session has ended.
-      expect(counting.calls).toEqual(['snapshot codorch-run-20260102000000-manager codorch-run-20260102000000-w2 codorch-run-20260102000000-w1']);
-      expect(r.json().workers.map((w: { session_exists: boolean; pane_tail: string }) => [w.session_exists, w.pane_tail.includes('worker-two-alive')])).toEqual([
+      expect(counting.calls).toEqual([
+        'snapshot codorch-run-20260102000000-manager codorch-run-20260102000000-w2 codorch-run-20260102000000-w1',
+      ]);
+      expect(
+        r
+          .json()
+          .workers.map((w: { session_exists: boolean; pane_tail: string }) => [
+            w.session_exists,
+            w.pane_tail.includes('worker-two-alive'),
+          ]),
+      ).toEqual([
         [false, false],
         [true, true],
       ]);
@@ -278,8 +331,17 @@ describe('GET /api/runs/<id>/artifacts/<name>', () => {
         { worker_id: 'w10', score: 1 },
       ],
     });
-    expect((await t.api(`/api/runs/${NEW}/artifacts/minimal_repro`)).json()).toEqual({ path: p.minimalRepro('py'), ext: 'py', script: 'import x\nx.boom()\n' });
-    expect((await t.api(`/api/runs/${NEW}/artifacts/hypotheses`)).json()).toEqual({ ranked: [], top: [], dropped: [], created_at: 'now' });
+    expect((await t.api(`/api/runs/${NEW}/artifacts/minimal_repro`)).json()).toEqual({
+      path: p.minimalRepro('py'),
+      ext: 'py',
+      script: 'import x\nx.boom()\n',
+    });
+    expect((await t.api(`/api/runs/${NEW}/artifacts/hypotheses`)).json()).toEqual({
+      ranked: [],
+      top: [],
+      dropped: [],
+      created_at: 'now',
+    });
     expect((await t.api(`/api/runs/${NEW}/artifacts/selected_candidate`)).json()).toMatchObject({ worker_id: 'w2' });
     const final = await t.api(`/api/runs/${NEW}/artifacts/final`);
     expect(final.status).toBe(200);

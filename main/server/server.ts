@@ -46,7 +46,15 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
-const ROUTES: Route<RequestContext>[] = [...healthRoutes, ...configRoutes, ...runsRoutes, ...statusRoutes, ...controlRoutes, ...eventsRoutes, ...artifactsRoutes];
+const ROUTES: Route<RequestContext>[] = [
+  ...healthRoutes,
+  ...configRoutes,
+  ...runsRoutes,
+  ...statusRoutes,
+  ...controlRoutes,
+  ...eventsRoutes,
+  ...artifactsRoutes,
+];
 
 /** Errors from the domain modules, as HTTP errors. */
 export function toHttpError(err: unknown): HttpError {
@@ -67,7 +75,10 @@ function interfaceNames(): string[] {
 
 function rejectUpgrade(socket: Duplex, err: HttpError): void {
   const body = JSON.stringify({ error: err.message, ...err.details });
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict' }[err.status] ?? 'Error';
+  const reason =
+    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict' }[
+      err.status
+    ] ?? 'Error';
   socket.end(
     `HTTP/1.1 ${err.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -148,7 +159,8 @@ export async function startStatusServer(o: StatusServerOptions = {}): Promise<St
         const hostHeader = checkHost(req, guard);
         checkOrigin(req, hostHeader);
         checkToken(req, target.query, guard);
-        if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw new HttpError(400, 'only WebSocket upgrades are served');
+        if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+          throw new HttpError(400, 'only WebSocket upgrades are served');
         await upgradeTerminal(services, wss, req, socket, head, target);
         if (!o.quiet) log(`WS ${path.slice(0, 200)} 101 ${Date.now() - started}ms`);
       } catch (err) {

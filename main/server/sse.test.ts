@@ -21,7 +21,12 @@ interface SseClient {
 function subscribe(t: TestServer, path: string, headers: Record<string, string> = {}): Promise<SseClient> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: t.server.port, path, headers: { authorization: `Bearer ${t.server.token}`, accept: 'text/event-stream', ...headers } },
+      {
+        host: '127.0.0.1',
+        port: t.server.port,
+        path,
+        headers: { authorization: `Bearer ${t.server.token}`, accept: 'text/event-stream', ...headers },
+      },
       (res) => {
         let buf = '';
         let all = '';
@@ -84,7 +89,15 @@ describe('GET /api/runs/<id>/events', () => {
     expect(c.events[1]!.data).toMatchObject({ type: 'phase_started', phase: 'preflight', ts: expect.any(String) });
     // Live: appended after subscribing.
     await appendEvent(events, { type: 'phase_finished', phase: 'preflight', seconds: 1.5 });
-    await appendEvent(events, { type: 'worker_status', worker: 'w1', role: 'REPRO_BUILDER', phase: 'repro', status: 'running', detail: null, invocation: 'repro-w1' });
+    await appendEvent(events, {
+      type: 'worker_status',
+      worker: 'w1',
+      role: 'REPRO_BUILDER',
+      phase: 'repro',
+      status: 'running',
+      detail: null,
+      invocation: 'repro-w1',
+    });
     await waitFor(() => c.events.length === 4, 'two live events');
     expect(c.events.map((e) => e.data.type)).toEqual(['run_started', 'phase_started', 'phase_finished', 'worker_status']);
     const { size } = await import('node:fs/promises').then((fs) => fs.stat(events));

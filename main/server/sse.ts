@@ -32,7 +32,13 @@ export class EventFeeds {
   subscribe(path: string, onChange: () => void): () => void {
     let feed = this.feeds.get(path);
     if (!feed) {
-      const f: Feed = { watcher: null, poll: setInterval(() => void this.pollOnce(path, f), this.pollMs), listeners: new Set(), lastSize: -1, lastMtime: -1 };
+      const f: Feed = {
+        watcher: null,
+        poll: setInterval(() => void this.pollOnce(path, f), this.pollMs),
+        listeners: new Set(),
+        lastSize: -1,
+        lastMtime: -1,
+      };
       f.poll.unref();
       try {
         // Watch the folder: it works before the file exists and across a replaced file.

@@ -36,7 +36,9 @@ describe('the dashboard', () => {
     expect(r.status).toBe(200);
     expect(r.text).toContain('DASHBOARD-PAGE');
     expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(r.headers['content-security-policy']).toBe("default-src 'self'; script-src 'self'; connect-src 'self' ws://127.0.0.1:*; frame-ancestors 'none'; base-uri 'self'; form-action 'self'");
+    expect(r.headers['content-security-policy']).toBe(
+      "default-src 'self'; script-src 'self'; connect-src 'self' ws://127.0.0.1:*; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    );
     expect(r.headers['x-content-type-options']).toBe('nosniff');
     expect(r.headers['referrer-policy']).toBe('no-referrer');
     expect(r.headers['x-frame-options']).toBe('DENY');

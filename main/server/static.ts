@@ -29,7 +29,9 @@ const TYPES: Record<string, string> = {
 
 /** The page's CSP (from its meta tag, else the renderer's), plus what only a header can say. */
 export function pageCsp(indexHtml: string | null): string {
-  const m = indexHtml ? /<meta\s+http-equiv=["']Content-Security-Policy["']\s+content=(?:"([^"]*)"|'([^']*)')/i.exec(indexHtml) : null;
+  const m = indexHtml
+    ? /<meta\s+http-equiv=["']Content-Security-Policy["']\s+content=(?:"([^"]*)"|'([^']*)')/i.exec(indexHtml)
+    : null;
   const base = (m?.[1] ?? m?.[2] ?? DEFAULT_CSP).trim().replace(/;\s*$/, '');
   return `${base}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'`;
 }
@@ -61,7 +63,12 @@ export class StaticFiles {
 
   async serve(req: IncomingMessage, res: ServerResponse, segments: readonly string[]): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      throw new HttpError(405, `${req.method} is not allowed here; the dashboard is read with GET`, { allow: ['GET', 'HEAD'] }, { Allow: 'GET, HEAD' });
+      throw new HttpError(
+        405,
+        `${req.method} is not allowed here; the dashboard is read with GET`,
+        { allow: ['GET', 'HEAD'] },
+        { Allow: 'GET, HEAD' },
+      );
     }
     if (!this.built) {
       sendText(
@@ -97,6 +104,8 @@ export class StaticFiles {
       res.end();
       return;
     }
-    createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 }

@@ -85,7 +85,11 @@ export async function startTestServer(opts: Partial<StatusServerOptions> & { das
   const api = (path: string, o: RawRequest = {}) =>
     req(path, {
       ...o,
-      headers: { authorization: `Bearer ${server.token}`, ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers },
+      headers: {
+        authorization: `Bearer ${server.token}`,
+        ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...o.headers,
+      },
     });
   return {
     server,

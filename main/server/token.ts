@@ -15,7 +15,10 @@ export function newToken(): string {
 
 export function checkTokenText(token: string, from: string): string {
   if (!TOKEN_PATTERN.test(token)) {
-    const fix = from === '--token' ? 'use 16 to 256 characters of letters, digits, ".", "_", "~" and "-"' : 'delete the file and a new token is made on the next start';
+    const fix =
+      from === '--token'
+        ? 'use 16 to 256 characters of letters, digits, ".", "_", "~" and "-"'
+        : 'delete the file and a new token is made on the next start';
     throw new Error(`the token from ${from} is not usable: ${fix}`);
   }
   return token;
@@ -25,7 +28,10 @@ export function checkTokenText(token: string, from: string): string {
  * The stored token, or a new one written with mode 0600 (in a 0700 folder). A stored file that
  * others could read is tightened back to 0600. `explicit` (--token) wins and is not stored.
  */
-export async function loadOrCreateToken(runsRoot: string, explicit?: string): Promise<{ token: string; path: string | null; created: boolean }> {
+export async function loadOrCreateToken(
+  runsRoot: string,
+  explicit?: string,
+): Promise<{ token: string; path: string | null; created: boolean }> {
   if (explicit !== undefined) return { token: checkTokenText(explicit, '--token'), path: null, created: false };
   const path = tokenPath(runsRoot);
   try {

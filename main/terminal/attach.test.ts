@@ -3,7 +3,13 @@ import { attachArgs, attachEnv } from './attach';
 
 describe('attachArgs / attachEnv', () => {
   it('attaches exactly to the named session on the configured socket, -r when read-only', () => {
-    expect(attachArgs(['-L', 'sock'], 'codorch-run-1-w1', 'rw')).toEqual(['-L', 'sock', 'attach-session', '-t', '=codorch-run-1-w1']);
+    expect(attachArgs(['-L', 'sock'], 'codorch-run-1-w1', 'rw')).toEqual([
+      '-L',
+      'sock',
+      'attach-session',
+      '-t',
+      '=codorch-run-1-w1',
+    ]);
     expect(attachArgs([], 'codorch-run-1-w1', 'ro')).toEqual(['attach-session', '-r', '-t', '=codorch-run-1-w1']);
   });
 

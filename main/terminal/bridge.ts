@@ -81,7 +81,10 @@ export class TerminalBridge {
         encoding: null,
       });
     } catch (err) {
-      sendControl(this.ws, { type: 'error', message: `could not start tmux attach: ${(err as Error).message}; is tmux installed and on PATH?` });
+      sendControl(this.ws, {
+        type: 'error',
+        message: `could not start tmux attach: ${(err as Error).message}; is tmux installed and on PATH?`,
+      });
       this.ws.close(1011, 'attach failed');
       this.closed = true;
       this.markExited();
@@ -134,7 +137,10 @@ export class TerminalBridge {
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.closed) return;
     if (isBinary) {
-      sendControl(this.ws, { type: 'error', message: 'binary messages are not accepted: send JSON text such as {"type":"input","data":"ls\\r"}' });
+      sendControl(this.ws, {
+        type: 'error',
+        message: 'binary messages are not accepted: send JSON text such as {"type":"input","data":"ls\\r"}',
+      });
       return;
     }
     let parsed: unknown;
@@ -147,7 +153,10 @@ export class TerminalBridge {
     const res = TerminalClientMessage.safeParse(parsed);
     if (!res.success) {
       const first = res.error.issues[0];
-      sendControl(this.ws, { type: 'error', message: `invalid message: ${first ? `${first.path.join('.') || 'type'}: ${first.message}` : 'unknown'}` });
+      sendControl(this.ws, {
+        type: 'error',
+        message: `invalid message: ${first ? `${first.path.join('.') || 'type'}: ${first.message}` : 'unknown'}`,
+      });
       return;
     }
     const msg = res.data;
@@ -176,6 +185,10 @@ export class TerminalBridge {
     this.batcher.flush(true);
     this.closed = true;
     const tail = this.o.paneTail ? await this.o.paneTail().catch(() => '') : '';
-    sendEnded(this.ws, `session ${this.o.session} ended (its last output is below; the run's agents/ and telemetry/ folders keep the rest)`, tail);
+    sendEnded(
+      this.ws,
+      `session ${this.o.session} ended (its last output is below; the run's agents/ and telemetry/ folders keep the rest)`,
+      tail,
+    );
   }
 }

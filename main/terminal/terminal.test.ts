@@ -29,8 +29,10 @@ function record(id: string): WorkerRecord {
   };
 }
 
-const term = (w: string, q = 'mode=rw') => openTerminal(t.server.port, `/api/runs/${RUN}/terminal/${w}?${q}&token=${encodeURIComponent(t.server.token)}`);
-const tmuxDisplay = async (name: string, fmt: string) => (await execa('tmux', [...t.tmux.baseArgs(), 'display-message', '-p', '-t', `=${name}:`, fmt])).stdout.trim();
+const term = (w: string, q = 'mode=rw') =>
+  openTerminal(t.server.port, `/api/runs/${RUN}/terminal/${w}?${q}&token=${encodeURIComponent(t.server.token)}`);
+const tmuxDisplay = async (name: string, fmt: string) =>
+  (await execa('tmux', [...t.tmux.baseArgs(), 'display-message', '-p', '-t', `=${name}:`, fmt])).stdout.trim();
 const alive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -49,7 +51,13 @@ const ackAll = (c: TermClient, acked: { n: number }) => {
 beforeAll(async () => {
   t = await startTestServer();
   const { paths } = await t.store.create(RUN);
-  const log = new SessionsLog(paths.sessions, { runId: RUN, socket: t.tmux.socket, managerSession: session('manager'), issueUrl: null, pid: null });
+  const log = new SessionsLog(paths.sessions, {
+    runId: RUN,
+    socket: t.tmux.socket,
+    managerSession: session('manager'),
+    issueUrl: null,
+    pid: null,
+  });
   for (const w of ['w1', 'w2', 'w3', 'w4']) await log.upsertWorker(record(w));
   await writeFile(`${paths.agentsDir}/repro-w2.pane.txt`, 'line one\nw2 saved its LAST-WORDS here\n\n\n');
   // w1: an interactive shell; w3: a flood of output; w2 never runs; w4 is killed while watched.
@@ -110,7 +118,12 @@ describe('terminal WebSocket', () => {
     const ro = await term('w1', 'mode=ro');
     await waitFor(() => ro.messages.some((m) => m.type === 'ready'), 'ready');
     const pid = t.server.services.terminals.stats().find((s) => s.mode === 'ro')!.pid!;
-    const { stdout: flags } = await execa('tmux', [...t.tmux.baseArgs(), 'list-clients', '-F', '#{client_pid} #{client_readonly}']);
+    const { stdout: flags } = await execa('tmux', [
+      ...t.tmux.baseArgs(),
+      'list-clients',
+      '-F',
+      '#{client_pid} #{client_readonly}',
+    ]);
     expect(flags.split('\n')).toContain(`${pid} 1`);
     ro.send({ type: 'input', data: 'echo ro-$((100+11))\r' });
     await new Promise((r) => setTimeout(r, 300));
@@ -151,7 +164,11 @@ describe('terminal WebSocket', () => {
     const code = await c.closed;
     expect(code).toBe(1000);
     expect(c.messages).toHaveLength(1);
-    expect(c.messages[0]).toEqual({ type: 'ended', message: expect.stringMatching(/not running.*worker w2/), pane_tail: 'line one\nw2 saved its LAST-WORDS here' });
+    expect(c.messages[0]).toEqual({
+      type: 'ended',
+      message: expect.stringMatching(/not running.*worker w2/),
+      pane_tail: 'line one\nw2 saved its LAST-WORDS here',
+    });
     const m = await term('manager');
     await m.closed;
     expect(m.messages).toEqual([{ type: 'ended', message: expect.stringMatching(/manager/), pane_tail: '' }]);
@@ -170,11 +187,19 @@ describe('terminal WebSocket', () => {
     await expect(term('w9')).rejects.toThrow(/404/);
     await expect(term('w1', 'mode=admin')).rejects.toThrow(/400/);
     await expect(term('w1', 'cols=0')).rejects.toThrow(/400/);
-    await expect(openTerminal(t.server.port, `/api/runs/run-20990101000000/terminal/w1?token=${t.server.token}`)).rejects.toThrow(/404/);
+    await expect(openTerminal(t.server.port, `/api/runs/run-20990101000000/terminal/w1?token=${t.server.token}`)).rejects.toThrow(
+      /404/,
+    );
   });
 
   it('pauses the pty when the client falls ~1 MB behind and resumes when it acks', async () => {
-    await t.tmux.newSession({ name: session('w3'), cwd: t.dir, command: 'sleep 1; exec yes 0123456789abcdefghijklmnopqrstuvwxyz', width: 80, height: 24 });
+    await t.tmux.newSession({
+      name: session('w3'),
+      cwd: t.dir,
+      command: 'sleep 1; exec yes 0123456789abcdefghijklmnopqrstuvwxyz',
+      width: 80,
+      height: 24,
+    });
     const c = await term('w3');
     const stats = () => t.server.services.terminals.stats().find((s) => s.session === session('w3'))!;
     // No acks: the server must stop at about 1 MB in flight.

@@ -11,7 +11,8 @@ describe('completeUtf8Length', () => {
   it('holds back an incomplete trailing character of 2, 3 or 4 bytes', () => {
     for (const ch of ['é', '€', '𝄞']) {
       const full = Buffer.from(`ab${ch}`);
-      for (let cut = 3; cut < full.length; cut++) expect(completeUtf8Length(full.subarray(0, cut)), `${ch} cut at ${cut}`).toBe(2);
+      for (let cut = 3; cut < full.length; cut++)
+        expect(completeUtf8Length(full.subarray(0, cut)), `${ch} cut at ${cut}`).toBe(2);
       expect(completeUtf8Length(full)).toBe(full.length);
     }
   });

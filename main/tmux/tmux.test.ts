@@ -49,7 +49,12 @@ describe('Tmux', () => {
   });
 
   it('creates a session with cwd and env, lists, captures, kills', async () => {
-    await tmux.newSession({ name: 's-one', cwd: dir, command: 'echo "dir=$(pwd) v=$MM_V"; sleep 30', env: { MM_V: 'forty two' } });
+    await tmux.newSession({
+      name: 's-one',
+      cwd: dir,
+      command: 'echo "dir=$(pwd) v=$MM_V"; sleep 30',
+      env: { MM_V: 'forty two' },
+    });
     expect(await tmux.hasSession('s-one')).toBe(true);
     expect(await tmux.listSessions()).toEqual(new Set(['s-one']));
     await waitFor(async () => (await tmux.capturePane('s-one', 20)).includes('v=forty two'));
@@ -79,7 +84,9 @@ describe('Tmux', () => {
   it('sends text literally, with Enter as a separate key', async () => {
     await tmux.newSession({ name: 's-send', cwd: dir, command: 'cat' });
     await tmux.sendText('s-send', 'C-c $HOME "quoted" ; Enter');
-    await waitFor(async () => (await tmux.capturePane('s-send', 50)).split('\n').filter((l) => l.includes('C-c $HOME')).length >= 2);
+    await waitFor(
+      async () => (await tmux.capturePane('s-send', 50)).split('\n').filter((l) => l.includes('C-c $HOME')).length >= 2,
+    );
     expect(await tmux.hasSession('s-send')).toBe(true); // C-c was typed, not sent as a key
     await tmux.killSession('s-send');
   });
@@ -92,7 +99,11 @@ describe('Tmux', () => {
   });
 
   it('captures the last N lines, with escapes when asked', async () => {
-    await tmux.newSession({ name: 's-cap', cwd: dir, command: "for i in $(seq 1 30); do echo line$i; done; printf '\\033[31mred\\033[0m\\n'; sleep 30" });
+    await tmux.newSession({
+      name: 's-cap',
+      cwd: dir,
+      command: "for i in $(seq 1 30); do echo line$i; done; printf '\\033[31mred\\033[0m\\n'; sleep 30",
+    });
     await waitFor(async () => (await tmux.capturePane('s-cap', 5)).includes('red'));
     const tail = await tmux.capturePane('s-cap', 3);
     expect(tail.split('\n').length).toBeLessThanOrEqual(3);
@@ -135,7 +146,9 @@ describe('Tmux', () => {
           own.killSession('last'),
           own.snapshot(['last'], 5),
           own.listSessions(),
-          i % 4 === 0 ? own.newSession({ name: `next-${i}`, cwd: dir, command: 'sleep 30' }).then(() => true) : Promise.resolve(false),
+          i % 4 === 0
+            ? own.newSession({ name: `next-${i}`, cwd: dir, command: 'sleep 30' }).then(() => true)
+            : Promise.resolve(false),
         ]);
         for (const s of [snap.sessions, list]) expect([...s].every((n) => n === 'last' || n.startsWith('next-'))).toBe(true);
         if (started) {

@@ -194,7 +194,10 @@ export class Tmux {
       return args;
     };
     /** The outputs that a marker closed: a command cut short by a failure has none. */
-    const outputs = (stdout: unknown) => String(stdout ?? '').split(`${mark}\n`).slice(1, -1);
+    const outputs = (stdout: unknown) =>
+      String(stdout ?? '')
+        .split(`${mark}\n`)
+        .slice(1, -1);
 
     let todo = [...new Set(names)];
     const first = await this.run(sequence(true, todo), { reject: false });

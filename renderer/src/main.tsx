@@ -26,7 +26,9 @@ async function boot(): Promise<void> {
     conn = await resolveConnection(bridge, window);
   } catch (err) {
     const missing = err instanceof MissingTokenError;
-    root.render(<Problem title={missing ? 'Access token missing' : 'Cannot find the status server'} message={(err as Error).message} />);
+    root.render(
+      <Problem title={missing ? 'Access token missing' : 'Cannot find the status server'} message={(err as Error).message} />,
+    );
     return;
   }
   const ctx = createAppContext(conn, bridge);

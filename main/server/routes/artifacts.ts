@@ -13,7 +13,10 @@ export const artifactsRoutes: Route<RequestContext>[] = [
       const { runId, paths } = await existingRun(services, params.run);
       const a = await services.artifacts.read(paths, name);
       if (!a) throw new HttpError(404, `run ${runId} has no ${name} yet`, { artifact: name });
-      if (a.kind === 'markdown') sendText(res, 200, a.body, 'text/markdown; charset=utf-8', { 'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'" });
+      if (a.kind === 'markdown')
+        sendText(res, 200, a.body, 'text/markdown; charset=utf-8', {
+          'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+        });
       else sendJson(res, 200, a.body);
     },
   },

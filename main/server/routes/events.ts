@@ -14,8 +14,13 @@ export const eventsRoutes: Route<RequestContext>[] = [
       const last = header(req, 'last-event-id');
       const from = last !== undefined && last !== '' ? parseInput(LastEventId, last, 'Last-Event-ID header') : q.after;
       const { paths } = await existingRun(services, params.run);
-      const stream: EventStream = new EventStream(res, paths.events, services.feeds, from === undefined ? 0 : Number(from), undefined, () =>
-        services.streams.delete(stream),
+      const stream: EventStream = new EventStream(
+        res,
+        paths.events,
+        services.feeds,
+        from === undefined ? 0 : Number(from),
+        undefined,
+        () => services.streams.delete(stream),
       );
       services.streams.add(stream);
     },

@@ -3,4 +3,6 @@ import type { Route } from '../http';
 import { sendJson } from '../http';
 import type { RequestContext } from '../context';
 
-export const healthRoutes: Route<RequestContext>[] = [{ method: 'GET', pattern: '/health', handler: ({ res }) => sendJson(res, 200, { ok: true }) }];
+export const healthRoutes: Route<RequestContext>[] = [
+  { method: 'GET', pattern: '/health', handler: ({ res }) => sendJson(res, 200, { ok: true }) },
+];

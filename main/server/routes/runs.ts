@@ -12,7 +12,8 @@ import { parseInput } from '../validate';
 async function requireKind(path: string, field: string, kind: 'dir' | 'file'): Promise<void> {
   const st = await stat(path).catch(() => null);
   if (!st) throw new HttpError(400, `${field}: ${path} does not exist`);
-  if (kind === 'dir' && !st.isDirectory()) throw new HttpError(400, `${field}: ${path} is not a folder (give the repository's folder)`);
+  if (kind === 'dir' && !st.isDirectory())
+    throw new HttpError(400, `${field}: ${path} is not a folder (give the repository's folder)`);
   if (kind === 'file' && !st.isFile()) throw new HttpError(400, `${field}: ${path} is not a file`);
 }
 
@@ -46,7 +47,11 @@ export const runsRoutes: Route<RequestContext>[] = [
         issue: issueSource(body),
         selfCommand: services.selfCommand(),
       });
-      const out: StartRunResponse = { run_id: launched.run_id, run_done: launched.run_done, manager_session: launched.manager_session };
+      const out: StartRunResponse = {
+        run_id: launched.run_id,
+        run_done: launched.run_done,
+        manager_session: launched.manager_session,
+      };
       sendJson(res, 201, out);
     },
   },

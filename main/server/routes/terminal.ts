@@ -14,7 +14,14 @@ import { parseInput, queryObject } from '../validate';
 const TERMINAL: Route<null>[] = [{ method: 'GET', pattern: '/api/runs/:run/terminal/:worker', handler: () => undefined }];
 
 /** Resolves the session and upgrades; any problem before the upgrade is thrown (an HttpError) for the caller to answer. */
-export async function upgradeTerminal(services: Services, wss: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer, target: Target): Promise<void> {
+export async function upgradeTerminal(
+  services: Services,
+  wss: WebSocketServer,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  target: Target,
+): Promise<void> {
   const { params } = matchRoute(TERMINAL, req.method ?? 'GET', target.segments);
   const worker = parseInput(WorkerId, params.worker, 'worker');
   const q = parseInput(TerminalQuery, queryObject(target.query), 'query');
@@ -29,9 +36,22 @@ export async function upgradeTerminal(services: Services, wss: WebSocketServer, 
   const paneTail = async () => savedPaneTail(paths.agentsDir, await invocation());
   wss.handleUpgrade(req, socket, head, (ws) => {
     if (!exists) {
-      void paneTail().then((tail) => sendEnded(ws, `session ${session} is not running: the ${worker === 'manager' ? 'manager' : `worker ${worker}`} has ended (its last output is below, if it was saved)`, tail));
+      void paneTail().then((tail) =>
+        sendEnded(
+          ws,
+          `session ${session} is not running: the ${worker === 'manager' ? 'manager' : `worker ${worker}`} has ended (its last output is below, if it was saved)`,
+          tail,
+        ),
+      );
       return;
     }
-    services.terminals.open(ws, { tmuxBase: services.tmux.baseArgs(), session, mode: q.mode, cols: q.cols, rows: q.rows, paneTail });
+    services.terminals.open(ws, {
+      tmuxBase: services.tmux.baseArgs(),
+      session,
+      mode: q.mode,
+      cols: q.cols,
+      rows: q.rows,
+      paneTail,
+    });
   });
 }

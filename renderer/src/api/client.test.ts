@@ -23,7 +23,9 @@ describe('ApiClient', () => {
     const candidates = await client.artifact(DONE_RUN, 'candidates');
     expect(candidates?.candidates.map((c) => c.validation.matches)).toEqual([3, 1]);
     expect((await client.artifact(DONE_RUN, 'final'))?.startsWith('# median()')).toBe(true);
-    expect((await client.artifact(DONE_RUN, 'telemetry'))?.invocations.find((i) => i.invocation === 'repro-w1')?.usage.input_tokens).toBe(42_000);
+    expect(
+      (await client.artifact(DONE_RUN, 'telemetry'))?.invocations.find((i) => i.invocation === 'repro-w1')?.usage.input_tokens,
+    ).toBe(42_000);
     expect((await client.config()).defaults.workers).toBeGreaterThan(0);
   });
 
@@ -33,7 +35,9 @@ describe('ApiClient', () => {
     await expect(client.status('run-missing')).rejects.toMatchObject({ kind: 'not-found', status: 404 });
     const wrong = new ApiClient({ baseUrl: t.server.url, token: 'wrong' });
     await expect(wrong.runs()).rejects.toMatchObject({ kind: 'unauthorized' });
-    const err = await client.startRun({ issue_url: 'https://github.com/a/b/issues/1', repo_path: '/no/such/repo' }).catch((e: unknown) => e);
+    const err = await client
+      .startRun({ issue_url: 'https://github.com/a/b/issues/1', repo_path: '/no/such/repo' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ kind: 'bad-input', status: 400 });
     expect((err as ApiError).message).toMatch(/^repo_path: /);

@@ -1,11 +1,27 @@
 // The status server client: typed requests with the bearer token, errors with a machine-readable kind.
 import type { z } from 'zod';
-import { ConfigResponse, RunsResponse, RunStatusResponse, SendResponse, StartRunResponse, StopResponse } from '../../../common/api';
+import {
+  ConfigResponse,
+  RunsResponse,
+  RunStatusResponse,
+  SendResponse,
+  StartRunResponse,
+  StopResponse,
+} from '../../../common/api';
 import { ARTIFACT_SCHEMAS, describeZodError } from './artifactSchemas';
 import type { Connection } from './connection';
 import type { ArtifactName, Artifacts, NewRunRequest } from './types';
 
-export type ApiErrorKind = 'bad-input' | 'unauthorized' | 'forbidden' | 'not-found' | 'method' | 'too-large' | 'server' | 'network' | 'invalid-response';
+export type ApiErrorKind =
+  | 'bad-input'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'method'
+  | 'too-large'
+  | 'server'
+  | 'network'
+  | 'invalid-response';
 
 export class ApiError extends Error {
   constructor(
@@ -39,7 +55,8 @@ export function errorKind(status: number): ApiErrorKind {
 }
 
 export function describeError(err: unknown): string {
-  if (err instanceof ApiError && err.kind === 'unauthorized') return `${err.message} — the access token was refused; reopen the dashboard from the URL \`mminions server\` printed.`;
+  if (err instanceof ApiError && err.kind === 'unauthorized')
+    return `${err.message} — the access token was refused; reopen the dashboard from the URL \`mminions server\` printed.`;
   if (err instanceof ApiError && err.kind === 'network') return `${err.message} — is the status server still running?`;
   return err instanceof Error ? err.message : String(err);
 }
@@ -66,7 +83,11 @@ export class ApiClient {
   }
 
   /** A raw authorized request (the event stream uses it for its long-lived response). */
-  async request(path: string, init: RequestInit = {}, query: Record<string, string | number | undefined> = {}): Promise<Response> {
+  async request(
+    path: string,
+    init: RequestInit = {},
+    query: Record<string, string | number | undefined> = {},
+  ): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set('Authorization', `Bearer ${this.connection.token}`);
     let res: Response;
@@ -81,8 +102,17 @@ export class ApiClient {
   }
 
   /** A JSON request whose answer is checked against its schema. */
-  private async json<S extends z.ZodType>(schema: S, path: string, init: RequestInit = {}, query: Record<string, string | number | undefined> = {}): Promise<z.infer<S>> {
-    const res = await this.request(path, { ...init, headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}) } }, query);
+  private async json<S extends z.ZodType>(
+    schema: S,
+    path: string,
+    init: RequestInit = {},
+    query: Record<string, string | number | undefined> = {},
+  ): Promise<z.infer<S>> {
+    const res = await this.request(
+      path,
+      { ...init, headers: { Accept: 'application/json', ...(init.body ? { 'Content-Type': 'application/json' } : {}) } },
+      query,
+    );
     let raw: unknown;
     try {
       raw = await res.json();
@@ -90,7 +120,8 @@ export class ApiClient {
       throw new ApiError(`The server sent something that is not JSON for ${path}`, 'invalid-response', res.status);
     }
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) throw new ApiError(`Unexpected answer from ${path}: ${describeZodError(parsed.error)}`, 'invalid-response', res.status);
+    if (!parsed.success)
+      throw new ApiError(`Unexpected answer from ${path}: ${describeZodError(parsed.error)}`, 'invalid-response', res.status);
     return parsed.data;
   }
 
@@ -115,7 +146,10 @@ export class ApiClient {
   }
 
   send(runId: string, worker: string, text: string) {
-    return this.json(SendResponse, `/api/runs/${encodeURIComponent(runId)}/send`, { method: 'POST', body: JSON.stringify({ worker, text }) });
+    return this.json(SendResponse, `/api/runs/${encodeURIComponent(runId)}/send`, {
+      method: 'POST',
+      body: JSON.stringify({ worker, text }),
+    });
   }
 
   /** An artifact, validated against its schema; null while it does not exist yet (404). */
@@ -135,13 +169,25 @@ export class ApiClient {
       throw new ApiError(`${name}: the server sent something that is not JSON`, 'invalid-response', res.status);
     }
     const parsed = ARTIFACT_SCHEMAS[name as Exclude<ArtifactName, 'final'>].safeParse(raw);
-    if (!parsed.success) throw new ApiError(`${name} does not have the expected shape: ${describeZodError(parsed.error)}`, 'invalid-response', res.status);
+    if (!parsed.success)
+      throw new ApiError(
+        `${name} does not have the expected shape: ${describeZodError(parsed.error)}`,
+        'invalid-response',
+        res.status,
+      );
     return parsed.data as Artifacts[N];
   }
 
   /** The WebSocket URL of a worker's (or the manager's) terminal. */
   terminalUrl(runId: string, worker: string, mode: TerminalMode, cols: number, rows: number): string {
-    const u = new URL(this.url(`/api/runs/${encodeURIComponent(runId)}/terminal/${encodeURIComponent(worker)}`, { mode, token: this.connection.token, cols, rows }));
+    const u = new URL(
+      this.url(`/api/runs/${encodeURIComponent(runId)}/terminal/${encodeURIComponent(worker)}`, {
+        mode,
+        token: this.connection.token,
+        cols,
+        rows,
+      }),
+    );
     u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
     return u.toString();
   }

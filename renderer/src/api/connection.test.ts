@@ -3,7 +3,10 @@ import { takeTokenFromUrl } from './connection';
 
 describe('takeTokenFromUrl', () => {
   it('removes the token and keeps the rest of the address', () => {
-    expect(takeTokenFromUrl('http://127.0.0.1:8088/?token=abc&x=1#/runs/r1/workers')).toEqual({ token: 'abc', cleanUrl: '/?x=1#/runs/r1/workers' });
+    expect(takeTokenFromUrl('http://127.0.0.1:8088/?token=abc&x=1#/runs/r1/workers')).toEqual({
+      token: 'abc',
+      cleanUrl: '/?x=1#/runs/r1/workers',
+    });
     expect(takeTokenFromUrl('http://127.0.0.1:8088/?token=a%2Bb')).toEqual({ token: 'a+b', cleanUrl: '/' });
   });
 

@@ -3,7 +3,9 @@ import { parseSse, toRunEvent } from './eventStream';
 
 describe('parseSse', () => {
   it('parses complete messages and keeps the partial tail', () => {
-    const { messages, rest } = parseSse(': heartbeat\n\nid: 42\nevent: run-event\ndata: {"ts":"t","type":"a"}\n\nid: 80\nevent: run-ev');
+    const { messages, rest } = parseSse(
+      ': heartbeat\n\nid: 42\nevent: run-event\ndata: {"ts":"t","type":"a"}\n\nid: 80\nevent: run-ev',
+    );
     expect(messages).toEqual([{ id: '42', event: 'run-event', data: '{"ts":"t","type":"a"}' }]);
     expect(rest).toBe('id: 80\nevent: run-ev');
     const next = parseSse(`${rest}ent\r\ndata: {"ts":"t",\r\ndata: "type":"b"}\r\n\r\n`);
@@ -12,7 +14,10 @@ describe('parseSse', () => {
   });
 
   it('turns run-event messages into events with their offsets', () => {
-    expect(toRunEvent({ id: '42', event: 'run-event', data: '{"ts":"t","type":"a","x":1}' })).toEqual({ offset: 42, event: { ts: 't', type: 'a', x: 1 } });
+    expect(toRunEvent({ id: '42', event: 'run-event', data: '{"ts":"t","type":"a","x":1}' })).toEqual({
+      offset: 42,
+      event: { ts: 't', type: 'a', x: 1 },
+    });
     expect(toRunEvent({ id: null, event: 'message', data: '{}' })).toBeNull();
     expect(toRunEvent({ id: '1', event: 'run-event', data: 'not json' })).toBeNull();
     expect(toRunEvent({ id: '1', event: 'run-event', data: '{"ts":"t"}' })).toBeNull();

@@ -93,7 +93,10 @@ export class RunEventStream {
     if (this.lastId !== null) headers['Last-Event-ID'] = this.lastId;
     let detail: string | null = null;
     try {
-      const res = await this.client.request(`/api/runs/${encodeURIComponent(this.runId)}/events`, { headers, signal: this.abort.signal });
+      const res = await this.client.request(`/api/runs/${encodeURIComponent(this.runId)}/events`, {
+        headers,
+        signal: this.abort.signal,
+      });
       if (!res.body) throw new Error('the event stream has no body');
       this.handlers.onState?.('open', null);
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();

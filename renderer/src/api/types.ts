@@ -12,7 +12,16 @@ import type {
   TelemetryResponse,
   WorkerStatusView,
 } from '../../../common/api';
-import type { CandidateFile, Decision, HypothesesFile, IssueSpec, RunDone, RunEvent, SessionsFile, Usage } from '../../../common/artifacts';
+import type {
+  CandidateFile,
+  Decision,
+  HypothesesFile,
+  IssueSpec,
+  RunDone,
+  RunEvent,
+  SessionsFile,
+  Usage,
+} from '../../../common/artifacts';
 
 export type { CandidateFile, Decision, HypothesesFile, IssueSpec, RunDone, RunEvent, SessionsFile, Usage };
 export type { RunListItem, RunsResponse, RunState, WorkerStatusView };

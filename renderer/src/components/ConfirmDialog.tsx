@@ -42,7 +42,12 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
         <button type="button" className="btn" onClick={p.onCancel} autoFocus>
           Cancel
         </button>
-        <button type="button" className={`btn ${p.danger ? 'btn-danger' : 'btn-primary'}`} onClick={p.onConfirm} disabled={p.busy}>
+        <button
+          type="button"
+          className={`btn ${p.danger ? 'btn-danger' : 'btn-primary'}`}
+          onClick={p.onConfirm}
+          disabled={p.busy}
+        >
           {p.busy ? 'Working…' : p.confirmLabel}
         </button>
       </div>

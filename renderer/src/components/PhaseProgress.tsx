@@ -17,7 +17,11 @@ export function PhaseProgress({ phases, now }: { phases: Phase[]; now: number })
         const secs = p.state === 'active' ? elapsedSeconds(p.startedAt, null, now) : p.seconds;
         const outcome = p.phase === 'decision' && p.outcome ? p.outcome : null;
         return (
-          <li key={p.phase} className={`phase phase-${p.state}${outcome ? ` outcome-${outcome}` : ''}`} aria-current={p.state === 'active' ? 'step' : undefined}>
+          <li
+            key={p.phase}
+            className={`phase phase-${p.state}${outcome ? ` outcome-${outcome}` : ''}`}
+            aria-current={p.state === 'active' ? 'step' : undefined}
+          >
             <span className="phase-dot" aria-hidden="true" />
             <span className="phase-name">{PHASE_LABELS[p.phase]}</span>
             <span className="phase-meta">

@@ -14,7 +14,15 @@ export function sendTextError(text: string): string | null {
   return null;
 }
 
-export function SendBox({ worker, onSend, disabled }: { worker: string; onSend(text: string): Promise<void>; disabled?: boolean }) {
+export function SendBox({
+  worker,
+  onSend,
+  disabled,
+}: {
+  worker: string;
+  onSend(text: string): Promise<void>;
+  disabled?: boolean;
+}) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);

@@ -7,7 +7,17 @@ export interface TabItem<T extends string> {
   hint?: string;
 }
 
-export function Tabs<T extends string>({ items, selected, onSelect, idPrefix }: { items: readonly TabItem<T>[]; selected: T; onSelect(id: T): void; idPrefix: string }) {
+export function Tabs<T extends string>({
+  items,
+  selected,
+  onSelect,
+  idPrefix,
+}: {
+  items: readonly TabItem<T>[];
+  selected: T;
+  onSelect(id: T): void;
+  idPrefix: string;
+}) {
   const refs = useRef<Array<HTMLButtonElement | null>>([]);
   const onKey = (e: KeyboardEvent, i: number) => {
     let j = -1;
@@ -39,7 +49,11 @@ export function Tabs<T extends string>({ items, selected, onSelect, idPrefix }: 
           onKeyDown={(e) => onKey(e, i)}
         >
           {t.label}
-          {t.hint ? <span className="tab-hint" aria-hidden="true">{t.hint}</span> : null}
+          {t.hint ? (
+            <span className="tab-hint" aria-hidden="true">
+              {t.hint}
+            </span>
+          ) : null}
         </button>
       ))}
     </div>

@@ -86,7 +86,8 @@ export function TerminalPane({ runId, worker, label, theme, onClose }: TerminalP
           sessionRef.current = null;
         };
       },
-      (err: Error) => !cancelled && setState((st) => ({ ...st, phase: 'error', message: `could not load the terminal: ${err.message}` })),
+      (err: Error) =>
+        !cancelled && setState((st) => ({ ...st, phase: 'error', message: `could not load the terminal: ${err.message}` })),
     );
     const onFocusIn = () => ui.getState().setFocusedTerminal(worker);
     host.addEventListener('focusin', onFocusIn);
@@ -132,11 +133,22 @@ export function TerminalPane({ runId, worker, label, theme, onClose }: TerminalP
           {state.renderer === 'webgl' ? ' · webgl' : ''}
         </span>
         <span className="spacer" />
-        <button type="button" className="btn btn-icon" aria-label={`Search terminal ${worker}`} aria-expanded={searchOpen} onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}>
+        <button
+          type="button"
+          className="btn btn-icon"
+          aria-label={`Search terminal ${worker}`}
+          aria-expanded={searchOpen}
+          onClick={() => (searchOpen ? closeSearch() : setSearchOpen(true))}
+        >
           ⌕
         </button>
         <label className="switch" title="Read-only: watch without typing into the session">
-          <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} aria-label={`Read-only ${worker}`} />
+          <input
+            type="checkbox"
+            checked={readOnly}
+            onChange={(e) => setReadOnly(e.target.checked)}
+            aria-label={`Read-only ${worker}`}
+          />
           <span>read-only</span>
         </label>
         {state.phase === 'disconnected' || state.phase === 'error' || state.phase === 'ended' ? (
@@ -186,7 +198,11 @@ export function TerminalPane({ runId, worker, label, theme, onClose }: TerminalP
           <button type="submit" className="btn btn-small" aria-label="Next match">
             ↓
           </button>
-          {notFound ? <span className="muted small" role="status">no match</span> : null}
+          {notFound ? (
+            <span className="muted small" role="status">
+              no match
+            </span>
+          ) : null}
         </form>
       ) : null}
       {state.message && state.phase !== 'attached' ? <p className="terminal-message">{state.message}</p> : null}

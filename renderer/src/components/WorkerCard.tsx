@@ -43,10 +43,17 @@ export function WorkerCard(p: WorkerCardProps) {
           </>
         ) : null}
         <dt>Tokens</dt>
-        <dd title={p.usage ? `${p.usage.uncached} input (not cached) · ${p.usage.cached} cached · ${p.usage.output} output · ${p.usage.turns} turns` : undefined}>
+        <dd
+          title={
+            p.usage
+              ? `${p.usage.uncached} input (not cached) · ${p.usage.cached} cached · ${p.usage.output} output · ${p.usage.turns} turns`
+              : undefined
+          }
+        >
           {p.usage ? (
             <>
-              {formatTokens(p.usage.uncached + p.usage.cached)} in <span className="muted">({formatTokens(p.usage.cached)} cached)</span> · {formatTokens(p.usage.output)} out
+              {formatTokens(p.usage.uncached + p.usage.cached)} in{' '}
+              <span className="muted">({formatTokens(p.usage.cached)} cached)</span> · {formatTokens(p.usage.output)} out
             </>
           ) : (
             '—'

@@ -2,7 +2,12 @@
 import type { TabName } from '../stores/route';
 import { TABS } from '../stores/route';
 
-export type ShortcutAction = { kind: 'new-run' } | { kind: 'tab'; tab: TabName } | { kind: 'search-terminal' } | { kind: 'help' } | { kind: 'escape' };
+export type ShortcutAction =
+  | { kind: 'new-run' }
+  | { kind: 'tab'; tab: TabName }
+  | { kind: 'search-terminal' }
+  | { kind: 'help' }
+  | { kind: 'escape' };
 
 export const SHORTCUTS: Array<{ keys: string; what: string }> = [
   { keys: 'n', what: 'Start a new run' },

@@ -28,7 +28,10 @@ export function useShortcuts(ctx: AppContext): void {
           break;
         case 'search-terminal': {
           if (route.view !== 'run') return;
-          const worker = ui.focusedTerminal && terminalFor(ui.focusedTerminal) ? ui.focusedTerminal : (window.__mminionsTerminals?.list()[0] ?? null);
+          const worker =
+            ui.focusedTerminal && terminalFor(ui.focusedTerminal)
+              ? ui.focusedTerminal
+              : (window.__mminionsTerminals?.list()[0] ?? null);
           if (!worker) return;
           e.preventDefault();
           if (route.tab !== 'workers') ui.setTab('workers');

@@ -11,14 +11,18 @@ describe('renderMarkdown', () => {
   });
 
   it('shows raw HTML as text instead of markup', () => {
-    const html = renderMarkdown('before <script>alert(1)</script> <img src=x onerror="alert(2)">\n\n<div onclick="x()">block</div>\n');
+    const html = renderMarkdown(
+      'before <script>alert(1)</script> <img src=x onerror="alert(2)">\n\n<div onclick="x()">block</div>\n',
+    );
     expect(html).not.toMatch(/<script|<img|<div/i);
     expect(html).toContain('&lt;script&gt;');
     expect(html).toContain('&lt;img src=x onerror=&quot;alert(2)&quot;&gt;');
   });
 
   it('keeps only safe links, opened outside, and no remote images', () => {
-    const html = renderMarkdown('[gh](https://github.com/a/b/issues/1) [js](javascript:alert(1)) [data](data:text/html,x) ![pic](https://evil.example/p.png)');
+    const html = renderMarkdown(
+      '[gh](https://github.com/a/b/issues/1) [js](javascript:alert(1)) [data](data:text/html,x) ![pic](https://evil.example/p.png)',
+    );
     expect(html).toContain('<a href="https://github.com/a/b/issues/1" target="_blank" rel="noopener noreferrer">gh</a>');
     expect(html).not.toContain('javascript:');
     expect(html).not.toContain('data:text');

@@ -9,7 +9,10 @@ const num = (v: unknown) => (typeof v === 'number' ? v : null);
 export function describeEvent(e: RunEvent): { text: string; tone: EventTone } {
   switch (e.type) {
     case 'run_started':
-      return { text: `Run started with ${str(e.workers) || '?'} workers on ${str(e.repo_path) || 'the repository'}`, tone: 'info' };
+      return {
+        text: `Run started with ${str(e.workers) || '?'} workers on ${str(e.repo_path) || 'the repository'}`,
+        tone: 'info',
+      };
     case 'phase_started':
       return { text: `Phase ${str(e.phase)} started`, tone: 'info' };
     case 'phase_finished': {
@@ -18,7 +21,14 @@ export function describeEvent(e: RunEvent): { text: string; tone: EventTone } {
     }
     case 'worker_status': {
       const status = str(e.status);
-      const tone: EventTone = status === 'finished' ? 'good' : status === 'failed' || status === 'timeout' ? 'bad' : status === 'stopped' ? 'warn' : 'info';
+      const tone: EventTone =
+        status === 'finished'
+          ? 'good'
+          : status === 'failed' || status === 'timeout'
+            ? 'bad'
+            : status === 'stopped'
+              ? 'warn'
+              : 'info';
       return { text: `${str(e.worker)} (${str(e.role) || str(e.phase)}) ${status}${e.detail ? `: ${str(e.detail)}` : ''}`, tone };
     }
     case 'worker_stalled':
@@ -27,25 +37,44 @@ export function describeEvent(e: RunEvent): { text: string; tone: EventTone } {
       return { text: `${str(e.worker)}: candidate rejected${e.reason ? ` — ${str(e.reason)}` : ''}`, tone: 'bad' };
     case 'candidate_validated': {
       const passed = e.passed === true;
-      return { text: `${str(e.worker)}: ${str(e.candidate_id)} matched ${num(e.matches) ?? '?'} of ${num(e.total_runs) ?? '?'} runs${passed ? '' : ' — rejected'}`, tone: passed ? 'good' : 'bad' };
+      return {
+        text: `${str(e.worker)}: ${str(e.candidate_id)} matched ${num(e.matches) ?? '?'} of ${num(e.total_runs) ?? '?'} runs${passed ? '' : ' — rejected'}`,
+        tone: passed ? 'good' : 'bad',
+      };
     }
     case 'candidate_chosen': {
       const s = num(e.score);
-      return { text: `Chose ${str(e.worker)}'s candidate ${str(e.candidate_id)}${s !== null ? ` (score ${s.toFixed(2)})` : ''}`, tone: 'good' };
+      return {
+        text: `Chose ${str(e.worker)}'s candidate ${str(e.candidate_id)}${s !== null ? ` (score ${s.toFixed(2)})` : ''}`,
+        tone: 'good',
+      };
     }
     case 'reduction_step': {
-      if (e.step === 'ddmin') return { text: `ddmin: ${num(e.lines_before) ?? '?'} → ${num(e.lines_after) ?? '?'} lines (${num(e.oracle_runs) ?? '?'} oracle runs)`, tone: 'info' };
-      return { text: `Reduction ${str(e.step)}: ${str(e.status)}${e.detail ? ` — ${str(e.detail)}` : ''}`, tone: e.status === 'rejected' ? 'warn' : 'info' };
+      if (e.step === 'ddmin')
+        return {
+          text: `ddmin: ${num(e.lines_before) ?? '?'} → ${num(e.lines_after) ?? '?'} lines (${num(e.oracle_runs) ?? '?'} oracle runs)`,
+          tone: 'info',
+        };
+      return {
+        text: `Reduction ${str(e.step)}: ${str(e.status)}${e.detail ? ` — ${str(e.detail)}` : ''}`,
+        tone: e.status === 'rejected' ? 'warn' : 'info',
+      };
     }
     case 'hypotheses_rejected':
       return { text: `${str(e.worker)}: hypotheses rejected${e.reason ? ` — ${str(e.reason)}` : ''}`, tone: 'bad' };
     case 'hypothesis_ranked': {
       const s = num(e.score);
-      return { text: `#${num(e.rank) ?? '?'} ${str(e.worker)}/${str(e.hypothesis_id)}${s !== null ? ` score ${s.toFixed(2)}` : ''}`, tone: 'info' };
+      return {
+        text: `#${num(e.rank) ?? '?'} ${str(e.worker)}/${str(e.hypothesis_id)}${s !== null ? ` score ${s.toFixed(2)}` : ''}`,
+        tone: 'info',
+      };
     }
     case 'run_finished': {
       const status = str(e.status);
-      return { text: `Run finished: ${status}${e.rationale ? ` — ${str(e.rationale)}` : ''}`, tone: status === 'ok' ? 'good' : status === 'stopped' ? 'warn' : 'bad' };
+      return {
+        text: `Run finished: ${status}${e.rationale ? ` — ${str(e.rationale)}` : ''}`,
+        tone: status === 'ok' ? 'good' : status === 'stopped' ? 'warn' : 'bad',
+      };
     }
     default: {
       const { ts: _ts, type, ...rest } = e;

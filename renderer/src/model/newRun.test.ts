@@ -16,11 +16,24 @@ describe('validateNewRun', () => {
   it('builds the request from a valid form (trimmed, numbers, empty models left out)', () => {
     const { errors, request } = validateNewRun(good);
     expect(errors).toEqual({});
-    expect(request).toEqual({ issue_url: 'https://github.com/acme/statsmini/issues/7', repo_path: '/src/statsmini', workers: 3, timeout_sec: 600, worker_model: 'gpt-5.2-codex' });
+    expect(request).toEqual({
+      issue_url: 'https://github.com/acme/statsmini/issues/7',
+      repo_path: '/src/statsmini',
+      workers: 3,
+      timeout_sec: 600,
+      worker_model: 'gpt-5.2-codex',
+    });
   });
 
   it('explains every bad field and sends nothing', () => {
-    const { errors, request } = validateNewRun({ ...good, issueUrl: 'https://github.com/acme/statsmini/pull/7', repoPath: 'src/x', workers: '9', timeoutSec: '30', workerModel: 'gpt 5' });
+    const { errors, request } = validateNewRun({
+      ...good,
+      issueUrl: 'https://github.com/acme/statsmini/pull/7',
+      repoPath: 'src/x',
+      workers: '9',
+      timeoutSec: '30',
+      workerModel: 'gpt 5',
+    });
     expect(request).toBeNull();
     expect(Object.keys(errors).sort()).toEqual(['issueUrl', 'repoPath', 'timeoutSec', 'workerModel', 'workers']);
     expect(errors.repoPath).toMatch(/absolute path/);

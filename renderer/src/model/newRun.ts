@@ -49,9 +49,11 @@ export function validateNewRun(f: NewRunForm): { errors: FieldErrors; request: N
   const issueText = f.issueText.trim();
   if (f.issueMode === 'url') {
     if (!issueUrl) errors.issueUrl = 'Paste the URL of a GitHub issue, e.g. https://github.com/owner/repo/issues/123.';
-    else if (!ISSUE_URL.test(issueUrl)) errors.issueUrl = 'This is not an issue URL: expected https://github.com/<owner>/<repo>/issues/<number>.';
+    else if (!ISSUE_URL.test(issueUrl))
+      errors.issueUrl = 'This is not an issue URL: expected https://github.com/<owner>/<repo>/issues/<number>.';
   } else if (!issueText) errors.issueText = 'Paste the issue text: what fails, and the error it prints.';
-  else if (issueText.length > MAX_ISSUE_TEXT) errors.issueText = `The issue text is too long (${issueText.length} characters; at most ${MAX_ISSUE_TEXT}).`;
+  else if (issueText.length > MAX_ISSUE_TEXT)
+    errors.issueText = `The issue text is too long (${issueText.length} characters; at most ${MAX_ISSUE_TEXT}).`;
 
   const repoPath = f.repoPath.trim();
   if (!repoPath) errors.repoPath = 'Give the path of the repository (a git checkout) to work on.';
@@ -92,7 +94,12 @@ const SERVER_FIELDS: Record<string, FieldName> = {
 /** Which form field a server error is about: its `field` detail, or the API field its message starts with. */
 export function fieldOfServerError(message: string, details: Record<string, unknown>, mode: IssueMode): FieldName | null {
   const named = typeof details.field === 'string' ? details.field : null;
-  const key = named ?? Object.keys(SERVER_FIELDS).find((k) => message.startsWith(`${k}`) || message.includes(` ${k} `) || message.includes(`${k}:`)) ?? null;
+  const key =
+    named ??
+    Object.keys(SERVER_FIELDS).find(
+      (k) => message.startsWith(`${k}`) || message.includes(` ${k} `) || message.includes(`${k}:`),
+    ) ??
+    null;
   if (key && SERVER_FIELDS[key]) return SERVER_FIELDS[key];
   if (/issue|github/i.test(message)) return mode === 'url' ? 'issueUrl' : 'issueText';
   if (/repositor|repo_path|git work tree/i.test(message)) return 'repoPath';

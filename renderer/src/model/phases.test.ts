@@ -5,14 +5,23 @@ const ev = (type: string, extra: Record<string, unknown> = {}, ts = '2025-01-01T
 
 describe('derivePhases', () => {
   it('marks started phases active and finished ones done with their seconds', () => {
-    const phases = derivePhases([ev('phase_started', { phase: 'preflight' }), ev('phase_finished', { phase: 'preflight', seconds: 1.5 }), ev('phase_started', { phase: 'issue' })]);
+    const phases = derivePhases([
+      ev('phase_started', { phase: 'preflight' }),
+      ev('phase_finished', { phase: 'preflight', seconds: 1.5 }),
+      ev('phase_started', { phase: 'issue' }),
+    ]);
     expect(phases.map((p) => p.state)).toEqual(['done', 'active', 'pending', 'pending', 'pending', 'pending', 'pending']);
     expect(phases[0]!.seconds).toBe(1.5);
     expect(currentPhase(phases)?.phase).toBe('issue');
   });
 
   it('skips phases a finished run never reached and interrupts the one in progress', () => {
-    const phases = derivePhases([ev('phase_started', { phase: 'preflight' }), ev('phase_finished', { phase: 'preflight', seconds: 1 }), ev('phase_started', { phase: 'issue' }), ev('run_finished', { status: 'stopped' })]);
+    const phases = derivePhases([
+      ev('phase_started', { phase: 'preflight' }),
+      ev('phase_finished', { phase: 'preflight', seconds: 1 }),
+      ev('phase_started', { phase: 'issue' }),
+      ev('run_finished', { status: 'stopped' }),
+    ]);
     const by = Object.fromEntries(phases.map((p) => [p.phase, p]));
     expect(by.issue!.state).toBe('interrupted');
     expect(by.repro!.state).toBe('skipped');
@@ -21,7 +30,11 @@ describe('derivePhases', () => {
   });
 
   it('shows the decision as in progress between triage and the end, and ignores unknown phases', () => {
-    const phases = derivePhases([ev('phase_started', { phase: 'bogus' }), ev('phase_started', { phase: 'triage' }), ev('phase_finished', { phase: 'triage', seconds: 3 })]);
+    const phases = derivePhases([
+      ev('phase_started', { phase: 'bogus' }),
+      ev('phase_started', { phase: 'triage' }),
+      ev('phase_finished', { phase: 'triage', seconds: 3 }),
+    ]);
     expect(phases.find((p) => p.phase === 'decision')!.state).toBe('active');
     expect(phases).toHaveLength(7);
   });

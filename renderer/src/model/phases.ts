@@ -30,7 +30,9 @@ function isPhase(p: unknown): p is PhaseName {
 }
 
 export function derivePhases(events: readonly RunEvent[]): PhaseProgress[] {
-  const byName = new Map<PhaseName, PhaseProgress>(PHASES.map((phase) => [phase, { phase, state: 'pending', startedAt: null, seconds: null, outcome: null }]));
+  const byName = new Map<PhaseName, PhaseProgress>(
+    PHASES.map((phase) => [phase, { phase, state: 'pending', startedAt: null, seconds: null, outcome: null }]),
+  );
   let finished: RunEvent | null = null;
   for (const e of events) {
     if (e.type === 'phase_started' && isPhase(e.phase)) {

@@ -8,7 +8,15 @@ describe('deriveReduction', () => {
       { ts: 'x', type: 'reduction_step', step: 'ddmin', lines_before: 8, lines_after: 3, oracle_runs: 11, cache_hits: 2 },
     ];
     const selected = { script: 'a\nb\nc\nd\ne\nf\ng\nh\n' } as Parameters<typeof deriveReduction>[2];
-    expect(deriveReduction(undefined, events, selected)).toEqual({ original: 8, afterLlm: 8, final: 3, llmAccepted: false, oracleRuns: 11, cacheHits: 2, seconds: null });
+    expect(deriveReduction(undefined, events, selected)).toEqual({
+      original: 8,
+      afterLlm: 8,
+      final: 3,
+      llmAccepted: false,
+      oracleRuns: 11,
+      cacheHits: 2,
+      seconds: null,
+    });
     expect(deriveReduction(undefined, [], selected)).toBeNull();
   });
 });

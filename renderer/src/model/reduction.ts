@@ -12,7 +12,11 @@ export interface Reduction {
   seconds: number | null;
 }
 
-export function deriveReduction(decision: Decision | undefined, events: readonly RunEvent[], selected: CandidateFile | undefined): Reduction | null {
+export function deriveReduction(
+  decision: Decision | undefined,
+  events: readonly RunEvent[],
+  selected: CandidateFile | undefined,
+): Reduction | null {
   const r = decision?.metrics?.reduction;
   if (r) {
     return {

@@ -7,7 +7,17 @@ export interface RefreshPlan {
   runsList: boolean;
 }
 
-export const ALL_ARTIFACTS: ArtifactName[] = ['issue', 'candidates', 'selected_candidate', 'minimal_repro', 'hypotheses', 'decision', 'run_done', 'final', 'telemetry'];
+export const ALL_ARTIFACTS: ArtifactName[] = [
+  'issue',
+  'candidates',
+  'selected_candidate',
+  'minimal_repro',
+  'hypotheses',
+  'decision',
+  'run_done',
+  'final',
+  'telemetry',
+];
 
 export function refreshFor(e: RunEvent): RefreshPlan {
   const plan: RefreshPlan = { status: false, artifacts: [], runsList: false };

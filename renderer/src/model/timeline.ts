@@ -78,7 +78,8 @@ export function deriveTimeline(events: readonly RunEvent[], now: number): Timeli
     }
   }
   for (const [phase, s] of openPhases) phases.push({ phase, start: s, end, open: true });
-  for (const [worker, s] of openRuns) lanes.get(worker)!.segments.push({ start: s, end, status: finished ? 'stopped' : 'running' });
+  for (const [worker, s] of openRuns)
+    lanes.get(worker)!.segments.push({ start: s, end, status: finished ? 'stopped' : 'running' });
   phases.sort((a, b) => a.start - b.start);
   const workers = [...lanes.values()].sort((a, b) => workerOrder(a.worker) - workerOrder(b.worker));
   return { start, end: Math.max(end, start + 1), phases, workers };

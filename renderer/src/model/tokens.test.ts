@@ -20,7 +20,14 @@ describe('tokens', () => {
   });
 
   it('splits input into cached and not cached, and orders rows', () => {
-    const t = { invocations: [inv('triage-w10', 10, 0, 1), inv('repro-w2', 100, 40, 5), inv('repro-w2-r2', 50, 10, 5), inv('reducer', 7, 9, 1)] };
+    const t = {
+      invocations: [
+        inv('triage-w10', 10, 0, 1),
+        inv('repro-w2', 100, 40, 5),
+        inv('repro-w2-r2', 50, 10, 5),
+        inv('reducer', 7, 9, 1),
+      ],
+    };
     const rows = tokensByWorker(t);
     expect(rows.map((r) => r.key)).toEqual(['manager', 'w2', 'w10']);
     expect(rows[1]).toMatchObject({ uncached: 100, cached: 50, output: 10, total: 160, turns: 2 });

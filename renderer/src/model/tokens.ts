@@ -31,7 +31,11 @@ function add(rows: Map<string, TokenRow>, key: string, u: Usage): void {
   rows.set(key, r);
 }
 
-function group(telemetry: Telemetry | null | undefined, keyOf: (inv: string) => string, order: (k: string) => number): TokenRow[] {
+function group(
+  telemetry: Telemetry | null | undefined,
+  keyOf: (inv: string) => string,
+  order: (k: string) => number,
+): TokenRow[] {
   const rows = new Map<string, TokenRow>();
   for (const inv of telemetry?.invocations ?? []) add(rows, keyOf(inv.invocation), inv.usage);
   return [...rows.values()].sort((a, b) => order(a.key) - order(b.key) || a.key.localeCompare(b.key));

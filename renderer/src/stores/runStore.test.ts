@@ -26,7 +26,10 @@ describe('run store', () => {
     const store = createRunStore({ client });
     store.getState().open(DONE_RUN);
     await waitFor(() => store.getState().events.some((e) => e.type === 'run_finished'), 'the run_finished event');
-    await waitFor(() => store.getState().artifactsLoaded.final && store.getState().artifactsLoaded.telemetry && store.getState().status, 'artifacts');
+    await waitFor(
+      () => store.getState().artifactsLoaded.final && store.getState().artifactsLoaded.telemetry && store.getState().status,
+      'artifacts',
+    );
     const s = store.getState();
     expect(s.stream).toBe('open');
     expect(s.status?.run_state).toBe('done');
@@ -42,7 +45,11 @@ describe('run store', () => {
 
   it('follows a live run: new events arrive and the status is refetched', async () => {
     const seen: string[] = [];
-    const store = createRunStore({ client, debounceMs: 20, onEvents: (_id, _plan, events) => seen.push(...events.map((e) => e.type)) });
+    const store = createRunStore({
+      client,
+      debounceMs: 20,
+      onEvents: (_id, _plan, events) => seen.push(...events.map((e) => e.type)),
+    });
     store.getState().open(LIVE_RUN);
     await waitFor(() => store.getState().status?.workers.find((w) => w.worker_id === 'w1')?.status === 'running', 'w1 running');
     await waitFor(() => store.getState().events.length >= 7, 'the first events');
@@ -52,14 +59,32 @@ describe('run store', () => {
     const sessions = (await readJson(live.paths.sessions, SessionsFile))!;
     sessions.workers[0]!.status = 'finished';
     await writeJsonAtomic(live.paths.sessions, sessions);
-    await appendEvent(live.paths.events, { type: 'worker_status', worker: 'w1', role: 'REPRO_BUILDER', phase: 'repro', status: 'finished', detail: null, invocation: 'repro-w1' });
-    await waitFor(() => store.getState().status?.workers.find((w) => w.worker_id === 'w1')?.status === 'finished', 'the refetched status');
+    await appendEvent(live.paths.events, {
+      type: 'worker_status',
+      worker: 'w1',
+      role: 'REPRO_BUILDER',
+      phase: 'repro',
+      status: 'finished',
+      detail: null,
+      invocation: 'repro-w1',
+    });
+    await waitFor(
+      () => store.getState().status?.workers.find((w) => w.worker_id === 'w1')?.status === 'finished',
+      'the refetched status',
+    );
     expect(store.getState().events.length).toBe(count + 1);
     expect(seen.at(-1)).toBe('worker_status');
 
     // A candidate that does not fit its schema is reported, not shown half-read.
     await writeFile(live.paths.candidate('w1'), JSON.stringify({ worker_id: 'w1', score: 'high' }));
-    await appendEvent(live.paths.events, { type: 'candidate_validated', worker: 'w1', candidate_id: 'c', matches: 0, total_runs: 3, passed: false });
+    await appendEvent(live.paths.events, {
+      type: 'candidate_validated',
+      worker: 'w1',
+      candidate_id: 'c',
+      matches: 0,
+      total_runs: 3,
+      passed: false,
+    });
     await waitFor(() => store.getState().artifactErrors.candidates, 'the candidates error');
     expect(store.getState().artifactErrors.candidates).toMatch(/does not have the expected shape/);
 

@@ -133,7 +133,10 @@ export function createRunStore(deps: RunDeps): RunStore {
               set({ artifacts, artifactErrors, artifactsLoaded: { ...get().artifactsLoaded, [name]: true } });
             } catch (err) {
               if (current(gen, runId)) {
-                set({ artifactErrors: { ...get().artifactErrors, [name]: describeError(err) }, artifactsLoaded: { ...get().artifactsLoaded, [name]: true } });
+                set({
+                  artifactErrors: { ...get().artifactErrors, [name]: describeError(err) },
+                  artifactsLoaded: { ...get().artifactsLoaded, [name]: true },
+                });
               }
             }
           }),

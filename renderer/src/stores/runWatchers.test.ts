@@ -7,11 +7,24 @@ import { ApiClient } from '../api/client';
 import type { RunListItem } from '../api/types';
 import { RunWatchers, runsToWatch } from './runWatchers';
 
-const item = (run_id: string, run_state: RunListItem['run_state']): RunListItem => ({ run_id, run_state, decision_status: 'running', issue_title: null, issue_url: null, started_at: null });
+const item = (run_id: string, run_state: RunListItem['run_state']): RunListItem => ({
+  run_id,
+  run_state,
+  decision_status: 'running',
+  issue_title: null,
+  issue_url: null,
+  started_at: null,
+});
 
 describe('runsToWatch', () => {
   it('picks running runs other than the open one, at most a few', () => {
-    const items = [item('r5', 'running'), item('r4', 'done'), item('r3', 'running'), item('r2', 'running'), item('r1', 'running')];
+    const items = [
+      item('r5', 'running'),
+      item('r4', 'done'),
+      item('r3', 'running'),
+      item('r2', 'running'),
+      item('r1', 'running'),
+    ];
     expect(runsToWatch(items, 'r3')).toEqual(['r5', 'r2']);
     expect(runsToWatch(items, null, 3)).toEqual(['r5', 'r3', 'r2']);
   });

@@ -19,7 +19,10 @@ afterAll(() => t?.cleanup());
 describe('runs store', () => {
   it('lists runs newest first and reports a run that stops running', async () => {
     const transitions: RunTransition[] = [];
-    const store = createRunsStore({ client: new ApiClient({ baseUrl: t.server.url, token: t.server.token }), onTransitions: (x) => transitions.push(...x) });
+    const store = createRunsStore({
+      client: new ApiClient({ baseUrl: t.server.url, token: t.server.token }),
+      onTransitions: (x) => transitions.push(...x),
+    });
     await store.getState().refresh();
     expect(store.getState().items.map((r) => r.run_id)).toEqual([DONE_RUN]);
 
@@ -31,10 +34,17 @@ describe('runs store', () => {
     ]);
     expect(transitions).toEqual([]);
 
-    await writeDecision(LIVE_RUN, live.paths, emptyDecision('needs-human', 'no signal', { worker_model: 'm', manager_model: 'm' }), null);
+    await writeDecision(
+      LIVE_RUN,
+      live.paths,
+      emptyDecision('needs-human', 'no signal', { worker_model: 'm', manager_model: 'm' }),
+      null,
+    );
     await t.tmux.killSession(live.managerSession);
     await store.getState().refresh();
-    expect(transitions).toEqual([{ runId: LIVE_RUN, title: 'convolve() drops the last sample', from: 'running', to: 'needs-human' }]);
+    expect(transitions).toEqual([
+      { runId: LIVE_RUN, title: 'convolve() drops the last sample', from: 'running', to: 'needs-human' },
+    ]);
   });
 
   it('coalesces a burst of refresh requests into one', async () => {

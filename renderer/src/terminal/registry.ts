@@ -4,7 +4,6 @@ import type { TerminalRegistryView } from './registryView';
 
 const sessions = new Map<string, TerminalSession>();
 
-
 function whenText(worker: string, needle: string, timeoutMs = 30_000): Promise<number | null> {
   const s = sessions.get(worker);
   if (!s) return Promise.resolve(null);

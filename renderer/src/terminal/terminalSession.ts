@@ -121,26 +121,29 @@ export class TerminalSession {
     this.gotOutput = false;
     this.received = 0;
     this.setState({ phase: 'connecting', message: null });
-    const socket: TerminalSocket = new TerminalSocket(this.opts.url(this.readOnly ? 'ro' : 'rw', this.term.cols, this.term.rows), {
-      onOutput: (bytes) => {
-        this.gotOutput = true;
-        this.received += bytes.length;
-        this.term.write(bytes, acks.track(bytes.length));
+    const socket: TerminalSocket = new TerminalSocket(
+      this.opts.url(this.readOnly ? 'ro' : 'rw', this.term.cols, this.term.rows),
+      {
+        onOutput: (bytes) => {
+          this.gotOutput = true;
+          this.received += bytes.length;
+          this.term.write(bytes, acks.track(bytes.length));
+        },
+        onControl: (msg) => this.onControl(msg),
+        onClose: ({ reason }) => {
+          if (this.socket !== socket || this.disposed) return;
+          this.socket = null;
+          if (this.state.phase === 'ended' || this.state.phase === 'error') return;
+          const wasAttached = this.state.phase === 'attached';
+          this.setState({ phase: 'disconnected', message: reason || 'the connection to the terminal closed' });
+          if (wasAttached) this.retries = 0;
+          if (this.retries < RETRY_MS.length) {
+            const delay = RETRY_MS[this.retries++]!;
+            this.retryTimer = setTimeout(() => this.connect(), delay);
+          }
+        },
       },
-      onControl: (msg) => this.onControl(msg),
-      onClose: ({ reason }) => {
-        if (this.socket !== socket || this.disposed) return;
-        this.socket = null;
-        if (this.state.phase === 'ended' || this.state.phase === 'error') return;
-        const wasAttached = this.state.phase === 'attached';
-        this.setState({ phase: 'disconnected', message: reason || 'the connection to the terminal closed' });
-        if (wasAttached) this.retries = 0;
-        if (this.retries < RETRY_MS.length) {
-          const delay = RETRY_MS[this.retries++]!;
-          this.retryTimer = setTimeout(() => this.connect(), delay);
-        }
-      },
-    });
+    );
     const acks = new AckBatcher((n) => socket.sendAck(n));
     this.socket = socket;
     socket.whenOpen(() => socket.sendResize(this.term.cols, this.term.rows));

@@ -3,7 +3,8 @@ import { useEffect, useState } from 'react';
 import { useUi } from '../stores/context';
 import { effectiveTheme, THEME_STORAGE_KEY, type Theme } from './theme';
 
-const query = () => (typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null);
+const query = () =>
+  typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
 
 export function useSystemDark(): boolean {
   const [dark, setDark] = useState(() => query()?.matches ?? false);

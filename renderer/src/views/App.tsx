@@ -19,30 +19,54 @@ export function App() {
   const theme = useApplyTheme();
   useShortcuts(ctx);
   useEffect(() => {
-    document.title = route.view === 'run' ? `${route.runId} · mminions` : route.view === 'new' ? 'New run · mminions' : 'mminions';
+    document.title =
+      route.view === 'run' ? `${route.runId} · mminions` : route.view === 'new' ? 'New run · mminions' : 'mminions';
   }, [route]);
 
   return (
     <div className="app">
       <aside className="sidebar">
         <div className="brand">
-          <span className="logo" aria-hidden="true">◆</span> mminions
+          <span className="logo" aria-hidden="true">
+            ◆
+          </span>{' '}
+          mminions
         </div>
-        <a className={`btn btn-primary btn-block${route.view === 'new' ? ' is-active' : ''}`} href="#/new" aria-current={route.view === 'new' ? 'page' : undefined}>
+        <a
+          className={`btn btn-primary btn-block${route.view === 'new' ? ' is-active' : ''}`}
+          href="#/new"
+          aria-current={route.view === 'new' ? 'page' : undefined}
+        >
           New run <kbd aria-hidden="true">n</kbd>
         </a>
         <RunsList />
         <footer className="sidebar-foot">
-          <button type="button" className="btn btn-small" onClick={() => ctx.ui.getState().setThemeChoice(nextThemeChoice(choice))} title={`Now ${theme}; click to change`}>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => ctx.ui.getState().setThemeChoice(nextThemeChoice(choice))}
+            title={`Now ${theme}; click to change`}
+          >
             {THEME_TEXT[choice]}
           </button>
-          <button type="button" className="btn btn-small" onClick={() => ctx.ui.getState().setHelpOpen(true)} aria-label="Keyboard shortcuts">
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => ctx.ui.getState().setHelpOpen(true)}
+            aria-label="Keyboard shortcuts"
+          >
             ? Help
           </button>
         </footer>
       </aside>
       <main className="main">
-        {route.view === 'new' ? <NewRunView /> : route.view === 'run' ? <RunView runId={route.runId} tab={route.tab} /> : <HomeView />}
+        {route.view === 'new' ? (
+          <NewRunView />
+        ) : route.view === 'run' ? (
+          <RunView runId={route.runId} tab={route.tab} />
+        ) : (
+          <HomeView />
+        )}
       </main>
       <HelpDialog />
     </div>

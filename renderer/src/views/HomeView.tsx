@@ -7,8 +7,8 @@ export function HomeView() {
     <section className="view home" aria-labelledby="home-title">
       <h1 id="home-title">Bug reproduction and triage</h1>
       <p className="lead">
-        Paste an issue. A manager launches Codex workers in their own tmux sessions and worktrees, runs their reproducers to check them, minimizes the best one and ranks root-cause
-        hypotheses with <code>file:line</code> evidence.
+        Paste an issue. A manager launches Codex workers in their own tmux sessions and worktrees, runs their reproducers to check
+        them, minimizes the best one and ranks root-cause hypotheses with <code>file:line</code> evidence.
       </p>
       <p>
         <a className="btn btn-primary" href="#/new">
@@ -18,7 +18,9 @@ export function HomeView() {
           or press <kbd>n</kbd>
         </span>
       </p>
-      <p className="muted">{count ? `Pick one of the ${count} run${count === 1 ? '' : 's'} on the left to watch it.` : 'No runs yet.'}</p>
+      <p className="muted">
+        {count ? `Pick one of the ${count} run${count === 1 ? '' : 's'} on the left to watch it.` : 'No runs yet.'}
+      </p>
     </section>
   );
 }

@@ -2,10 +2,29 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, describeError } from '../api/client';
 import type { ConfigDefaults } from '../api/types';
-import { fieldOfServerError, formFromDefaults, validateNewRun, type FieldErrors, type FieldName, type NewRunForm } from '../model/newRun';
+import {
+  fieldOfServerError,
+  formFromDefaults,
+  validateNewRun,
+  type FieldErrors,
+  type FieldName,
+  type NewRunForm,
+} from '../model/newRun';
 import { useApp } from '../stores/context';
 
-function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: ReactNode; children: ReactNode }) {
+function Field({
+  id,
+  label,
+  error,
+  hint,
+  children,
+}: {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: ReactNode;
+  children: ReactNode;
+}) {
   return (
     <div className={`field${error ? ' has-error' : ''}`}>
       <label htmlFor={id}>{label}</label>
@@ -25,7 +44,8 @@ function Field({ id, label, error, hint, children }: { id: string; label: string
 }
 
 /** aria-describedby for a field: its hint and, when there is one, its error. */
-const described = (id: string, hasHint: boolean, error?: string) => [hasHint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+const described = (id: string, hasHint: boolean, error?: string) =>
+  [hasHint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
 
 export function NewRunView() {
   const { client, bridge, runs, ui } = useApp();
@@ -44,7 +64,8 @@ export function NewRunView() {
         if (!live) return;
         setDefaults(d);
         // Defaults fill the form unless the person already typed.
-        if (!touched.current) setForm((f) => ({ ...formFromDefaults(d), issueMode: f.issueMode, issueUrl: f.issueUrl, issueText: f.issueText }));
+        if (!touched.current)
+          setForm((f) => ({ ...formFromDefaults(d), issueMode: f.issueMode, issueUrl: f.issueUrl, issueText: f.issueText }));
       },
       (err) => live && setFormError(`Could not load the defaults: ${describeError(err)}`),
     );
@@ -77,7 +98,8 @@ export function NewRunView() {
       ui.getState().navigate({ view: 'run', runId: res.run_id, tab: 'overview' });
     } catch (err) {
       const msg = describeError(err);
-      const field = err instanceof ApiError && err.kind === 'bad-input' ? fieldOfServerError(err.message, err.details, form.issueMode) : null;
+      const field =
+        err instanceof ApiError && err.kind === 'bad-input' ? fieldOfServerError(err.message, err.details, form.issueMode) : null;
       if (field) {
         setErrors((x) => ({ ...x, [field]: msg }));
         document.getElementById(`new-${field}`)?.focus();
@@ -97,19 +119,39 @@ export function NewRunView() {
     <section className="view new-run" aria-labelledby="new-run-title">
       <h1 id="new-run-title">New run</h1>
       <p className="muted">
-        Paste an issue; the manager launches workers that build reproducers, validates them by running them, minimizes the best one and ranks root-cause hypotheses.
+        Paste an issue; the manager launches workers that build reproducers, validates them by running them, minimizes the best
+        one and ranks root-cause hypotheses.
       </p>
       <form className="form" onSubmit={submit} noValidate aria-describedby={formError ? 'new-form-error' : undefined}>
         <fieldset className="segmented" aria-label="Issue source">
           <label>
-            <input type="radio" name="issueMode" value="url" checked={form.issueMode === 'url'} onChange={() => set('issueMode', 'url')} /> From a URL
+            <input
+              type="radio"
+              name="issueMode"
+              value="url"
+              checked={form.issueMode === 'url'}
+              onChange={() => set('issueMode', 'url')}
+            />{' '}
+            From a URL
           </label>
           <label>
-            <input type="radio" name="issueMode" value="text" checked={form.issueMode === 'text'} onChange={() => set('issueMode', 'text')} /> Paste the text
+            <input
+              type="radio"
+              name="issueMode"
+              value="text"
+              checked={form.issueMode === 'text'}
+              onChange={() => set('issueMode', 'text')}
+            />{' '}
+            Paste the text
           </label>
         </fieldset>
         {form.issueMode === 'url' ? (
-          <Field id="new-issueUrl" label="Issue URL" error={errors.issueUrl} hint="https://github.com/<owner>/<repo>/issues/<number>">
+          <Field
+            id="new-issueUrl"
+            label="Issue URL"
+            error={errors.issueUrl}
+            hint="https://github.com/<owner>/<repo>/issues/<number>"
+          >
             <input
               ref={firstField}
               id="new-issueUrl"
@@ -125,7 +167,12 @@ export function NewRunView() {
             />
           </Field>
         ) : (
-          <Field id="new-issueText" label="Issue text" error={errors.issueText} hint="The title on the first line, then what fails and the error it prints.">
+          <Field
+            id="new-issueText"
+            label="Issue text"
+            error={errors.issueText}
+            hint="The title on the first line, then what fails and the error it prints."
+          >
             <textarea
               id="new-issueText"
               rows={8}
@@ -136,7 +183,12 @@ export function NewRunView() {
             />
           </Field>
         )}
-        <Field id="new-repoPath" label="Repository path" error={errors.repoPath} hint="An absolute path to a git checkout; workers get their own worktrees, your checkout is not touched.">
+        <Field
+          id="new-repoPath"
+          label="Repository path"
+          error={errors.repoPath}
+          hint="An absolute path to a git checkout; workers get their own worktrees, your checkout is not touched."
+        >
           <div className="input-row">
             <input
               id="new-repoPath"
@@ -211,8 +263,8 @@ export function NewRunView() {
         </div>
         {defaults ? (
           <p className="muted small">
-            Validation: each candidate runs {defaults.repro_validation_runs} times and must fail the same way at least {defaults.repro_min_matches} times. Runs are written to{' '}
-            <span className="mono">{defaults.runs_root}</span>.
+            Validation: each candidate runs {defaults.repro_validation_runs} times and must fail the same way at least{' '}
+            {defaults.repro_min_matches} times. Runs are written to <span className="mono">{defaults.runs_root}</span>.
           </p>
         ) : null}
         {formError ? (

@@ -35,7 +35,11 @@ export function RunView({ runId, tab }: { runId: string; tab: TabName }) {
   }, [tab]);
   useEffect(() => setWorkersMounted(tab === 'workers'), [runId]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const state = status ? displayState({ run_state: status.run_state, decision_status: status.decision.status }) : listItem ? displayState(listItem) : 'unknown';
+  const state = status
+    ? displayState({ run_state: status.run_state, decision_status: status.decision.status })
+    : listItem
+      ? displayState(listItem)
+      : 'unknown';
   const title = issue?.title ?? listItem?.issue_title ?? null;
   const issueUrl = issue?.issue_url ?? status?.manager.issue_url ?? listItem?.issue_url ?? null;
   const running = status?.run_state === 'running';
@@ -56,7 +60,14 @@ export function RunView({ runId, tab }: { runId: string; tab: TabName }) {
 
   const panel = (id: TabName, body: ReactNode, keep = false) =>
     tab === id || keep ? (
-      <div key={id} role="tabpanel" id={`run-panel-${id}`} aria-labelledby={`run-tab-${id}`} hidden={tab !== id} className="tab-panel">
+      <div
+        key={id}
+        role="tabpanel"
+        id={`run-panel-${id}`}
+        aria-labelledby={`run-tab-${id}`}
+        hidden={tab !== id}
+        className="tab-panel"
+      >
         {body}
       </div>
     ) : null;
@@ -109,8 +120,8 @@ export function RunView({ runId, tab }: { runId: string; tab: TabName }) {
         }}
       >
         <p>
-          The manager and every worker session of <span className="mono">{runId}</span> end, their worktrees are removed, and the run is recorded as stopped. What it wrote so far stays in
-          its run folder.
+          The manager and every worker session of <span className="mono">{runId}</span> end, their worktrees are removed, and the
+          run is recorded as stopped. What it wrote so far stays in its run folder.
         </p>
       </ConfirmDialog>
     </section>

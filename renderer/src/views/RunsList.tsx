@@ -28,7 +28,11 @@ export function RunsList() {
           const current = r.run_id === openId;
           return (
             <li key={r.run_id} className={`run-item${current ? ' is-current' : ''}`}>
-              <a href={formatHash({ view: 'run', runId: r.run_id, tab: 'overview' })} aria-current={current ? 'page' : undefined} className="run-link">
+              <a
+                href={formatHash({ view: 'run', runId: r.run_id, tab: 'overview' })}
+                aria-current={current ? 'page' : undefined}
+                className="run-link"
+              >
                 <span className="run-title">{r.issue_title ?? r.issue_url ?? 'Untitled issue'}</span>
                 <span className="run-meta">
                   <StateBadge state={state} />

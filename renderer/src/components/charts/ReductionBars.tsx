@@ -37,7 +37,13 @@ export function ReductionBars({ data }: { data: ReductionData | null }) {
       <figcaption>
         Reduction of the reproducer (lines): {data.original} → {data.final}, {removed}% removed
       </figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${rows.length * ROW_H + 8}`} width={WIDTH} height={rows.length * ROW_H + 8} role="img" aria-label={`Reduction from ${data.original} to ${data.final} lines`}>
+      <svg
+        viewBox={`0 0 ${WIDTH} ${rows.length * ROW_H + 8}`}
+        width={WIDTH}
+        height={rows.length * ROW_H + 8}
+        role="img"
+        aria-label={`Reduction from ${data.original} to ${data.final} lines`}
+      >
         {rows.map((r, i) => {
           const y = i * ROW_H + 4;
           return (
@@ -45,7 +51,14 @@ export function ReductionBars({ data }: { data: ReductionData | null }) {
               <text x={LABEL_W - 8} y={y + ROW_H / 2} className="chart-label" textAnchor="end" dominantBaseline="middle">
                 {r.label}
               </text>
-              <rect x={LABEL_W} y={y + 4} width={Math.max(2, (r.value / max) * barW)} height={ROW_H - 10} rx="3" className={r.cls} />
+              <rect
+                x={LABEL_W}
+                y={y + 4}
+                width={Math.max(2, (r.value / max) * barW)}
+                height={ROW_H - 10}
+                rx="3"
+                className={r.cls}
+              />
               <text x={WIDTH - VALUE_W + 8} y={y + ROW_H / 2} className="chart-value" dominantBaseline="middle">
                 {r.value} lines
               </text>

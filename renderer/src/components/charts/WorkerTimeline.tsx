@@ -34,7 +34,13 @@ export function WorkerTimeline({ timeline }: { timeline: Timeline | null }) {
   return (
     <figure className="chart" ref={ref}>
       <figcaption>Timeline of workers across phases</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width={WIDTH} height={height} role="img" aria-label="Timeline of workers across phases">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${height}`}
+        width={WIDTH}
+        height={height}
+        role="img"
+        aria-label="Timeline of workers across phases"
+      >
         <text x={LABEL_W - 8} y={PHASE_H / 2} className="chart-label" textAnchor="end" dominantBaseline="middle">
           phases
         </text>
@@ -43,7 +49,14 @@ export function WorkerTimeline({ timeline }: { timeline: Timeline | null }) {
           const w = Math.max(2, x(p.end) - x0);
           return (
             <g key={`${p.phase}-${i}`}>
-              <rect x={x0} y={3} width={w} height={PHASE_H - 6} rx="3" className={`phase-band band-${p.phase}${p.open ? ' band-open' : ''}`}>
+              <rect
+                x={x0}
+                y={3}
+                width={w}
+                height={PHASE_H - 6}
+                rx="3"
+                className={`phase-band band-${p.phase}${p.open ? ' band-open' : ''}`}
+              >
                 <title>{`${p.phase}: ${formatDuration((p.end - p.start) / 1000)}${p.open ? ' (in progress)' : ''}`}</title>
               </rect>
               {w > p.phase.length * 6.6 + 10 ? (
@@ -63,7 +76,15 @@ export function WorkerTimeline({ timeline }: { timeline: Timeline | null }) {
                 {lane.worker}
               </text>
               {lane.segments.map((s, j) => (
-                <rect key={j} x={x(s.start)} y={y + 5} width={Math.max(2, x(s.end) - x(s.start))} height={LANE_H - 10} rx="3" className={`seg seg-${s.status}`}>
+                <rect
+                  key={j}
+                  x={x(s.start)}
+                  y={y + 5}
+                  width={Math.max(2, x(s.end) - x(s.start))}
+                  height={LANE_H - 10}
+                  rx="3"
+                  className={`seg seg-${s.status}`}
+                >
                   <title>{`${lane.worker} (${lane.phase ?? ''}) ${s.status}: ${formatDuration((s.end - s.start) / 1000)}`}</title>
                 </rect>
               ))}

@@ -64,10 +64,22 @@ export function MetricsTab() {
       ) : null}
       <div className="chart-grid">
         <section className="panel">
-          <StackedBars title="Tokens by worker" series={SERIES} rows={byWorker} format={formatTokens} empty="No token usage recorded yet." />
+          <StackedBars
+            title="Tokens by worker"
+            series={SERIES}
+            rows={byWorker}
+            format={formatTokens}
+            empty="No token usage recorded yet."
+          />
         </section>
         <section className="panel">
-          <StackedBars title="Tokens by phase" series={SERIES} rows={byPhase} format={formatTokens} empty="No token usage recorded yet." />
+          <StackedBars
+            title="Tokens by phase"
+            series={SERIES}
+            rows={byPhase}
+            format={formatTokens}
+            empty="No token usage recorded yet."
+          />
         </section>
       </div>
       <section className="panel">

@@ -7,7 +7,13 @@ import { useNow } from '../../components/useNow';
 import { derivePhases } from '../../model/phases';
 import { useRun } from '../../stores/context';
 
-const STREAM_TEXT = { idle: 'not connected', connecting: 'connecting…', open: 'live', reconnecting: 'reconnecting…', closed: 'closed' } as const;
+const STREAM_TEXT = {
+  idle: 'not connected',
+  connecting: 'connecting…',
+  open: 'live',
+  reconnecting: 'reconnecting…',
+  closed: 'closed',
+} as const;
 
 export function OverviewTab() {
   const events = useRun((s) => s.events);
@@ -54,7 +60,9 @@ export function OverviewTab() {
               ) : null}
             </>
           ) : (
-            <p className="muted">{running ? 'The run is still going; the decision comes at the end.' : 'No decision was recorded.'}</p>
+            <p className="muted">
+              {running ? 'The run is still going; the decision comes at the end.' : 'No decision was recorded.'}
+            </p>
           )}
         </section>
 

@@ -9,7 +9,11 @@ import { useRun } from '../../stores/context';
 /** Why a candidate was accepted or not, in one sentence. */
 export function candidateVerdict(c: CandidateFile, chosenId: string | null): { accepted: boolean; text: string } {
   const v = c.validation;
-  if (chosenId && c.candidate_id === chosenId) return { accepted: true, text: `Chosen: reproduced the failure in ${v.matches} of ${v.total_runs} runs with the highest score.` };
+  if (chosenId && c.candidate_id === chosenId)
+    return {
+      accepted: true,
+      text: `Chosen: reproduced the failure in ${v.matches} of ${v.total_runs} runs with the highest score.`,
+    };
   if (c.rejection_reason) return { accepted: false, text: c.rejection_reason };
   if (v.setup_ok === false) return { accepted: false, text: 'Its setup commands failed.' };
   if (!v.passed) {
@@ -24,7 +28,10 @@ function CandidateCard({ c, chosenId }: { c: CandidateFile; chosenId: string | n
   const verdict = candidateVerdict(c, chosenId);
   const chosen = chosenId === c.candidate_id;
   return (
-    <article className={`card candidate${chosen ? ' is-chosen' : ''}`} aria-label={`Candidate ${c.candidate_id} from ${c.worker_id}`}>
+    <article
+      className={`card candidate${chosen ? ' is-chosen' : ''}`}
+      aria-label={`Candidate ${c.candidate_id} from ${c.worker_id}`}
+    >
       <header className="card-head">
         <h3>{c.worker_id}</h3>
         <span className="mono small">{c.candidate_id}</span>
@@ -46,7 +53,8 @@ function CandidateCard({ c, chosenId }: { c: CandidateFile; chosenId: string | n
           {c.score_parts ? (
             <span className="muted small">
               {' '}
-              ({Object.entries(c.score_parts)
+              (
+              {Object.entries(c.score_parts)
                 .map(([k, n]) => `${k} ${n.toFixed(2)}`)
                 .join(', ')}
               )
@@ -73,7 +81,8 @@ function CandidateCard({ c, chosenId }: { c: CandidateFile; chosenId: string | n
             {v.runs.map((r, i) => (
               <li key={i}>
                 {r.matched ? '✓' : '✗'} exit {r.exit_code ?? '—'}
-                {r.timed_out ? ' (timed out)' : ''} · {r.failure_line ?? 'no failure line'} — <span className="muted">{r.reason}</span>
+                {r.timed_out ? ' (timed out)' : ''} · {r.failure_line ?? 'no failure line'} —{' '}
+                <span className="muted">{r.reason}</span>
               </li>
             ))}
           </ol>
@@ -94,7 +103,13 @@ export function ReproTab() {
   const reduction = useMemo(() => deriveReduction(decision, events, selected), [decision, events, selected]);
   const oracle = decision?.repro?.oracle_command ?? selected?.oracle_command ?? null;
   const oracleForFile = oracle && minimal ? oracle.split('{repro_file}').join(minimal.path) : oracle;
-  const sorted = useMemo(() => [...(candidates ?? [])].sort((a, b) => Number(b.candidate_id === chosenId) - Number(a.candidate_id === chosenId) || b.score - a.score), [candidates, chosenId]);
+  const sorted = useMemo(
+    () =>
+      [...(candidates ?? [])].sort(
+        (a, b) => Number(b.candidate_id === chosenId) - Number(a.candidate_id === chosenId) || b.score - a.score,
+      ),
+    [candidates, chosenId],
+  );
 
   return (
     <div className="repro">
@@ -120,7 +135,9 @@ export function ReproTab() {
             {decision?.repro?.claimed_failure_signature ? (
               <p>
                 Fails with: <code className="mono">{decision.repro.claimed_failure_signature}</code>
-                {decision.repro.validation ? ` — ${decision.repro.validation.matches} of ${decision.repro.validation.total_runs} runs` : ''}
+                {decision.repro.validation
+                  ? ` — ${decision.repro.validation.matches} of ${decision.repro.validation.total_runs} runs`
+                  : ''}
               </p>
             ) : null}
           </>

@@ -25,7 +25,10 @@ export function WorkersTab({ runId, visible }: { runId: string; visible: boolean
   // last output remains readable after the session ends.
   useEffect(() => {
     if (!status) return;
-    const live = [status.manager.session_exists ? 'manager' : null, ...status.workers.filter((w) => w.session_exists).map((w) => w.worker_id)];
+    const live = [
+      status.manager.session_exists ? 'manager' : null,
+      ...status.workers.filter((w) => w.session_exists).map((w) => w.worker_id),
+    ];
     for (const id of live) if (id && ui.getState().terminalChoice[id] === undefined) ui.getState().setTerminalOpen(id, true);
   }, [status, ui]);
 
@@ -33,7 +36,11 @@ export function WorkersTab({ runId, visible }: { runId: string; visible: boolean
     if (!status) return [];
     const all = [
       { id: 'manager', label: 'manager', live: status.manager.session_exists },
-      ...status.workers.map((w) => ({ id: w.worker_id, label: `${w.worker_id} · ${w.role === 'TRIAGER' ? 'triager' : 'repro builder'}`, live: w.session_exists })),
+      ...status.workers.map((w) => ({
+        id: w.worker_id,
+        label: `${w.worker_id} · ${w.role === 'TRIAGER' ? 'triager' : 'repro builder'}`,
+        live: w.session_exists,
+      })),
     ];
     return all.filter((p) => choice[p.id] ?? p.live).map(({ id, label }) => ({ id, label }));
   }, [status, choice]);
@@ -77,7 +84,14 @@ export function WorkersTab({ runId, visible }: { runId: string; visible: boolean
       {panes.length === 0 ? <p className="muted">No live sessions. Open a terminal from a card to see its last output.</p> : null}
       <div className={`terminal-grid count-${Math.min(panes.length, 4)}`}>
         {panes.map((p) => (
-          <TerminalPane key={`${runId}/${p.id}`} runId={runId} worker={p.id} label={p.label} theme={theme} onClose={() => ui.getState().setTerminalOpen(p.id, false)} />
+          <TerminalPane
+            key={`${runId}/${p.id}`}
+            runId={runId}
+            worker={p.id}
+            label={p.label}
+            theme={theme}
+            onClose={() => ui.getState().setTerminalOpen(p.id, false)}
+          />
         ))}
       </div>
     </div>
