@@ -255,13 +255,23 @@ class StreamWatch {
     this.bytes += chunk.length;
     const text = this.tail + chunk.toString('latin1');
     this.tail = text.slice(-256);
-    this.waiters = this.waiters.filter((w) => (text.includes(w.needle) ? (w.resolve(), false) : true));
+    this.waiters = this.waiters.filter((w) => {
+      if (!text.includes(w.needle)) return true;
+      w.resolve();
+      return false;
+    });
   }
   when(needle: string, ms = 240_000): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.tail.includes(needle)) return resolve(); // it came with the last chunk
       const timer = setTimeout(() => reject(new Error(`${needle} never came`)), ms);
-      this.waiters.push({ needle, resolve: () => (clearTimeout(timer), resolve()) });
+      this.waiters.push({
+        needle,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 }

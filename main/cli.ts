@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as Error;
     // Our own errors say what went wrong in words; a built-in one (TypeError, ...) is a bug, named as such.
     const builtin = [
-      'EvalError',
+      'EvalAbort',
       'RangeError',
       'ReferenceError',
       'SyntaxError',

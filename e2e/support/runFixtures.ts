@@ -148,7 +148,7 @@ async function telemetry(paths: RunPaths, invocation: string, input: number, cac
     { type: 'turn.started' },
     { type: 'turn.completed', usage: { input_tokens: input, cached_input_tokens: cached, output_tokens: output } },
   ];
-  await writeFile(join(paths.telemetryDir, `${invocation}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  await writeFile(join(paths.telemetryDir, `${invocation}.jsonl`), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
 }
 
 /** A finished run with every artifact: candidates, minimal repro, hypotheses, decision, report, telemetry. */

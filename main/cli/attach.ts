@@ -8,7 +8,10 @@ const USAGE = 'Usage: mminions attach --run-id ID [--worker manager|wN] [--read-
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, CONTROL_FLAGS, USAGE);
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const ctx = controlContext(values, USAGE);
   const name = await workerSession(ctx.store, ctx.runId, values.worker ?? 'manager');
   const args = [...ctx.tmux.baseArgs(), 'attach-session', ...(values['read-only'] ? ['-r'] : []), '-t', `=${name}`];

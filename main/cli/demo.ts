@@ -41,7 +41,10 @@ export async function run(argv: string[]): Promise<number> {
     { 'runs-root': { type: 'string' }, 'tmux-socket': { type: 'string' }, keep: { type: 'boolean' } },
     USAGE,
   );
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const example = join(packageRoot(), 'examples', 'statsmini');
   const codex = demoCodexCommand();
   if (!codex) {

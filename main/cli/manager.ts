@@ -21,7 +21,10 @@ export function issueSource(values: Record<string, unknown>, usage: string) {
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, RUN_FLAGS, USAGE);
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const issue = issueSource(values, USAGE);
   const config = loadConfig({ configFile: values.config, overrides: runOverrides(values) });
   for (const w of config.meta.warnings) console.error(`mminions manager: warning: ${w}`);

@@ -11,7 +11,10 @@ export async function run(argv: string[]): Promise<number> {
     { 'repo-path': { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean' } },
     USAGE,
   );
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const config = loadConfig({ configFile: values.config, overrides: { repo_path: values['repo-path'] } });
   // The check itself must see what the user typed: a relative path is a failure, not resolved away.
   const repoPath = values['repo-path'] ?? config.manager.repo_path;

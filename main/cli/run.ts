@@ -14,7 +14,10 @@ const USAGE = `${MANAGER_USAGE.replace('mminions manager', 'mminions run')}\n   
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, { ...RUN_FLAGS, detach: { type: 'boolean' } }, USAGE);
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const issue = issueSource(values, USAGE);
   const config = loadConfig({ configFile: values.config, overrides: runOverrides(values) });
   for (const w of config.meta.warnings) console.error(`mminions run: warning: ${w}`);

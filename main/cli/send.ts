@@ -7,7 +7,10 @@ const USAGE = 'Usage: mminions send --run-id ID --worker W --text T [--runs-root
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, CONTROL_FLAGS, USAGE);
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const ctx = controlContext(values, USAGE);
   if (!values.worker) throw new UsageError(`--worker is required\n\n${USAGE}`);
   if (values.text === undefined) throw new UsageError(`--text is required\n\n${USAGE}`);

@@ -23,7 +23,10 @@ const FLAGS = {
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, FLAGS, USAGE);
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const server = await startStatusServer({
     runsRoot: values['runs-root'],
     host: values.host,

@@ -7,7 +7,10 @@ const USAGE = 'Usage: mminions status --run-id ID [--runs-root DIR] [--lines N] 
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, CONTROL_FLAGS, USAGE);
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const ctx = controlContext(values, USAGE);
   const status = await new RunStatusReader(ctx.store, ctx.tmux).status(ctx.runId, clampLines(values.lines ?? '120'));
   if (values.format === 'text') {

@@ -7,7 +7,10 @@ const USAGE = 'Usage: mminions stop --run-id ID [--runs-root DIR] [--config FILE
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags(argv, CONTROL_FLAGS, USAGE);
-  if (values.help) return (console.log(USAGE), 0);
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const ctx = controlContext(values, USAGE);
   const res = await stopRun(ctx.store, ctx.tmux, ctx.runId);
   console.log(JSON.stringify(res));

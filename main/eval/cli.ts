@@ -76,7 +76,10 @@ export async function run(argv: string[], io: EvalIo = CONSOLE): Promise<number>
   if (sub !== 'numpy-convolve' && sub !== 'bugfix')
     throw new UsageError(`unknown eval ${JSON.stringify(sub)}: use numpy-convolve or bugfix\n\n${EVAL_USAGE}`);
   const { values } = parseFlags(rest, FLAGS, EVAL_USAGE);
-  if (values.help) return (io.out(EVAL_USAGE), 0);
+  if (values.help) {
+    io.out(EVAL_USAGE);
+    return 0;
+  }
 
   const mode = required(values, 'mode');
   if (!(EVAL_MODES as readonly string[]).includes(mode))

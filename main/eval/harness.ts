@@ -48,13 +48,13 @@ export interface EvalOptions {
 }
 
 /** Stops the eval before a verdict; recorded in error.json. */
-export class EvalError extends Error {
+export class EvalAbort extends Error {
   constructor(
     readonly phase: string,
     message: string,
   ) {
     super(message);
-    this.name = 'EvalError';
+    this.name = 'EvalAbort';
   }
 }
 
@@ -104,9 +104,9 @@ class EvalRun {
   /** Enters a phase: refuses to go on once the eval is stopped or out of time. */
   private step(phase: string, line?: string): void {
     this.phase = phase;
-    if (this.o.signal?.aborted) throw new EvalError(phase, 'the eval was interrupted');
+    if (this.o.signal?.aborted) throw new EvalAbort(phase, 'the eval was interrupted');
     if (Date.now() >= this.deadline)
-      throw new EvalError(phase, `the eval exceeded --max-runtime-sec ${this.maxRuntimeSec} before ${phase}`);
+      throw new EvalAbort(phase, `the eval exceeded --max-runtime-sec ${this.maxRuntimeSec} before ${phase}`);
     if (line) this.log(line);
   }
 
@@ -121,7 +121,7 @@ class EvalRun {
       outcome = this.o.mode === 'offline' ? await this.offline() : await this.live();
     } catch (err) {
       const e = err as Error;
-      error = { phase: err instanceof EvalError ? err.phase : this.phase, name: e.name || 'Error', message: e.message };
+      error = { phase: err instanceof EvalAbort ? err.phase : this.phase, name: e.name || 'Error', message: e.message };
       this.log(`[eval] error in ${error.phase}: ${e.message}`);
     }
     const { removed, cleanupErrors } = await this.cleanup();
@@ -205,10 +205,10 @@ class EvalRun {
     this.fixCommit = await resolveCommit(this.repo, spec.fix_commit);
     await this.writeMetadata();
     if (this.bugCommit === this.fixCommit)
-      throw new EvalError('inputs', `bug_commit and fix_commit are the same commit (${this.bugCommit})`);
+      throw new EvalAbort('inputs', `bug_commit and fix_commit are the same commit (${this.bugCommit})`);
     const changed = await filesChangedBetween(this.repo, this.bugCommit, this.fixCommit);
     if (!changed.some((f) => spec.expected_files.some((e) => touchesExpected(f, e)))) {
-      throw new EvalError(
+      throw new EvalAbort(
         'inputs',
         `the reference fix (${this.bugCommit.slice(0, 12)}..${this.fixCommit.slice(0, 12)}) touches none of expected_files (${spec.expected_files.join(', ')}); it changes ${changed.slice(0, 10).join(', ') || 'nothing'}`,
       );
@@ -236,7 +236,7 @@ class EvalRun {
       (f) => !existsSync(join(bug.path, f)) && !existsSync(join(reference.path, f)),
     );
     if (missing.length)
-      throw new EvalError('worktrees', `expected file(s) ${missing.join(', ')} exist at neither the bug nor the fix commit`);
+      throw new EvalAbort('worktrees', `expected file(s) ${missing.join(', ')} exist at neither the bug nor the fix commit`);
     return { bug, reference };
   }
 
@@ -257,7 +257,7 @@ class EvalRun {
     this.before = fixtureOracleRecord(this.o.spec, bug.commit);
     await writeJsonAtomic(this.paths.beforeOracle, this.before);
     if (this.before.classification !== 'bug_present') {
-      throw new EvalError(
+      throw new EvalAbort(
         'oracle:bug',
         `the recorded before-oracle fixture does not classify as bug_present: ${this.before.classification_note}`,
       );
@@ -314,22 +314,22 @@ class EvalRun {
     const ctx: RuntimeContext = { python: py.python, oracleScript: await this.writeOracleScript(), timeoutFor: this.timeoutFor };
 
     const b = await this.prepareAndProbe(bug, ctx);
-    if (b.setupError) throw new EvalError('setup:bug', `setup failed at the bug commit: ${b.setupError}`);
+    if (b.setupError) throw new EvalAbort('setup:bug', `setup failed at the bug commit: ${b.setupError}`);
     this.before = b.record;
     await writeJsonAtomic(this.paths.beforeOracle, this.before);
     if (this.before?.classification !== 'bug_present') {
-      throw new EvalError(
+      throw new EvalAbort(
         'oracle:bug',
         `the oracle does not show the bug at the bug commit: ${this.before?.classification} (${this.before?.classification_note})`,
       );
     }
 
     const r = await this.prepareAndProbe(reference, ctx);
-    if (r.setupError) throw new EvalError('setup:reference', `setup failed at the reference fix: ${r.setupError}`);
+    if (r.setupError) throw new EvalAbort('setup:reference', `setup failed at the reference fix: ${r.setupError}`);
     this.reference = r.record;
     await writeJsonAtomic(this.paths.referenceOracle, this.reference);
     if (this.reference?.classification !== 'fixed') {
-      throw new EvalError(
+      throw new EvalAbort(
         'oracle:reference',
         `the oracle does not show the fix at the reference commit: ${this.reference?.classification} (${this.reference?.classification_note})`,
       );

@@ -5,7 +5,7 @@ import type { StopResponse } from '../../common/api';
 import { IssueSpec, RunDone, SessionsFile } from '../../common/artifacts';
 import { isRunWorktree, Worktrees } from '../git/worktrees';
 import { pidAlive } from '../runs/pid';
-import { readJson, RunStore, RunStoreError, writeJsonAtomic } from '../runs/runStore';
+import { readJson, type RunStore, RunStoreError, writeJsonAtomic } from '../runs/runStore';
 import { isRunSession, sessionName, type Tmux } from '../tmux/tmux';
 import { emptyDecision, metaPath, RunMeta, writeDecision } from './decision';
 import { renderFinalReport } from './report';

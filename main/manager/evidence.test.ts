@@ -14,30 +14,29 @@ import {
 } from './evidence';
 
 // statsmini/core.py at the commit under test; line numbers are referred to below.
-const CORE =
-  [
-    '"""Small statistics helpers."""', //            1
-    '', //                                             2
-    '', //                                             3
-    'def mean(xs):', //                                4
-    '    if not xs:', //                               5
-    '        raise ValueError("mean of empty data")', // 6
-    '    return sum(xs) / len(xs)', //                 7
-    '', //                                             8
-    '', //                                             9
-    'def convolve(signal, kernel):', //                10
-    '    # normalise argument order', //               11
-    '    if len(kernel) > len(signal):', //            12
-    '        signal, kernel = kernel, signal', //      13
-    '    if not signal:', //                           14
-    '        raise ValueError("signal must not be empty")', // 15
-    '    if not kernel:', //                           16
-    '        raise ValueError("kernel must not be empty")', // 17
-    '    out = []', //                                 18
-    '    for i in range(len(signal) - len(kernel) + 1):', // 19
-    '        out.append(sum(signal[i + j] * kernel[j] for j in range(len(kernel))))', // 20
-    '    return out', //                               21
-  ].join('\n') + '\n';
+const CORE = `${[
+  '"""Small statistics helpers."""', //            1
+  '', //                                             2
+  '', //                                             3
+  'def mean(xs):', //                                4
+  '    if not xs:', //                               5
+  '        raise ValueError("mean of empty data")', // 6
+  '    return sum(xs) / len(xs)', //                 7
+  '', //                                             8
+  '', //                                             9
+  'def convolve(signal, kernel):', //                10
+  '    # normalise argument order', //               11
+  '    if len(kernel) > len(signal):', //            12
+  '        signal, kernel = kernel, signal', //      13
+  '    if not signal:', //                           14
+  '        raise ValueError("signal must not be empty")', // 15
+  '    if not kernel:', //                           16
+  '        raise ValueError("kernel must not be empty")', // 17
+  '    out = []', //                                 18
+  '    for i in range(len(signal) - len(kernel) + 1):', // 19
+  '        out.append(sum(signal[i + j] * kernel[j] for j in range(len(kernel))))', // 20
+  '    return out', //                               21
+].join('\n')}\n`;
 
 const SWAP = 'signal, kernel = kernel, signal';
 

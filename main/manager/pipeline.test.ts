@@ -16,7 +16,6 @@ import {
   waitFor,
   type RunArtifacts,
   type RunHarness,
-  type RunHarnessOptions,
 } from '../../testkit/runHarness';
 import { identifyAgent } from '../agents/scenario';
 import { NO_SIGNAL_REASON } from '../issue/intake';

@@ -171,13 +171,15 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     if (signal.aborted) throw new StopRequested();
     timer.start(name);
     await emit('phase_started', { phase: name }, `== ${name}`);
+    let result: T;
     try {
-      return await fn();
+      result = await fn();
     } finally {
       const sec = timer.stop(name);
       await emit('phase_finished', { phase: name, seconds: sec });
-      if (signal.aborted) throw new StopRequested();
     }
+    if (signal.aborted) throw new StopRequested();
+    return result;
   };
   const finish = (status: Decision['status'], rationale: string, extra: Partial<Decision> = {}): Decision => ({
     ...emptyDecision(status, rationale, models),

@@ -64,7 +64,7 @@ export function renderFinalReport(r: ReportInput): string {
     '',
   ];
   if (r.issue?.expected_failure_signals.length) {
-    lines.push('Expected failure signals: ' + r.issue.expected_failure_signals.map((s) => `\`${s}\``).join(', '), '');
+    lines.push(`Expected failure signals: ${r.issue.expected_failure_signals.map((s) => `\`${s}\``).join(', ')}`, '');
   }
   lines.push('## Reproduction', '');
   if (d.repro?.path && r.minimalScript !== null) {
@@ -100,7 +100,7 @@ export function renderFinalReport(r: ReportInput): string {
     lines.push('');
   }
   lines.push('## Hypotheses', '');
-  if (d.top_hypotheses.length) lines.push(...d.top_hypotheses.map((h, i) => hypothesisMd(h, i) + '\n'));
+  if (d.top_hypotheses.length) lines.push(...d.top_hypotheses.map((h, i) => `${hypothesisMd(h, i)}\n`));
   else lines.push('No hypothesis with valid evidence.', '');
   if (r.hypotheses?.dropped.length) {
     lines.push(

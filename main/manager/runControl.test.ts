@@ -3,15 +3,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SessionsFile } from '../../common/artifacts';
-import {
-  harnessPerTest,
-  getAgent,
-  setAgent,
-  statsminiScenario,
-  waitFor,
-  type RunHarness,
-  type RunHarnessOptions,
-} from '../../testkit/runHarness';
+import { harnessPerTest, getAgent, setAgent, statsminiScenario, waitFor, type RunHarness } from '../../testkit/runHarness';
 import { readJson } from '../runs/runStore';
 import type { RunStatusView } from '../runs/status';
 

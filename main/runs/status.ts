@@ -1,11 +1,11 @@
 // The seed's run status object (CLI `status` and GET /api/runs/<id>/status) built from disk and tmux.
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { RunListItem, RunState, RunStatusResponse, WorkerStatusView } from '../../common/api';
 import { Decision, IssueSpec, RunDone, SessionsFile, type WorkerRecord } from '../../common/artifacts';
 import { sessionName, type Tmux } from '../tmux/tmux';
 import { ArtifactCache } from './artifactCache';
 import { pidAlive } from './pid';
-import { RunStore, RunStoreError } from './runStore';
+import { type RunStore, RunStoreError } from './runStore';
 
 /** The shapes are the API's (common/api.ts), so the CLI, the server and the dashboard agree. */
 export type { RunListItem, RunState, WorkerStatusView };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { allowedHosts, checkHost, checkOrigin, checkToken, isLoopbackHost, requestToken, tokensEqual } from './auth';
-import { HttpError } from './http';
+import type { HttpError } from './http';
 import { checkBind } from './options';
 
 const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;

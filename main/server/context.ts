@@ -1,7 +1,7 @@
 // What every route handler gets: the request, its parsed target, and the server's shared services.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/config';
-import { RunStore, type RunPaths } from '../runs/runStore';
+import type { RunStore, RunPaths } from '../runs/runStore';
 import type { RunStatusReader } from '../runs/status';
 import type { Tmux } from '../tmux/tmux';
 import type { TerminalHub } from '../terminal/hub';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HttpError, matchRoute, parseTarget, type Route } from './http';
+import { type HttpError, matchRoute, parseTarget, type Route } from './http';
 
 const routes: Route<null>[] = [
   { method: 'GET', pattern: '/api/runs', handler: () => undefined },

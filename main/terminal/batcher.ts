@@ -22,7 +22,10 @@ export class OutputBatcher {
     if (chunk.length === 0) return;
     this.chunks.push(chunk);
     this.size += chunk.length;
-    if (this.size >= this.maxBytes) return this.flush();
+    if (this.size >= this.maxBytes) {
+      this.flush();
+      return;
+    }
     if (this.timer) return;
     const wait = this.lastEmit + this.intervalMs - performance.now();
     if (wait <= 0) this.flush();
