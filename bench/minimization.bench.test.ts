@@ -14,6 +14,8 @@ import { makeReproducesCheck } from '../main/manager/validate';
 import { FULL, MODE, markdownTable, writeResults } from './benchUtil';
 import { classicDdmin } from './classicDdmin';
 import { PACKAGE_FILES, REQUIRED_FRAME, SIGNATURE, SMOKE_CASES, allCases, type ReductionCase } from './minimizationCases';
+import type { Sandbox } from '../main/process/sandbox';
+import { testSandbox } from '../testkit/sandbox';
 
 const SIGNALS: IssueSignals = {
   exception_types: ['ValueError'],
@@ -24,8 +26,10 @@ const SIGNALS: IssueSignals = {
 
 let dir: string;
 let repo: string;
+let sandbox: Sandbox;
 let python: string;
 beforeAll(async () => {
+  sandbox = await testSandbox();
   python = (await execa('python3', ['-c', 'import sys; print(sys.executable)'], { timeout: 20_000 })).stdout.trim();
   dir = await mkdtemp(join(tmpdir(), 'mminions-bench-min-'));
   repo = join(dir, 'repo');
@@ -49,6 +53,7 @@ function oracle(c: ReductionCase) {
     worktree: repo,
     python,
     signals: SIGNALS,
+    sandbox,
     timeoutMs: 20_000,
     requiredFrames: [REQUIRED_FRAME],
   });

@@ -155,7 +155,13 @@ export const SelectedCandidateFile = CandidateFile.extend({
 });
 export type SelectedCandidateFile = z.infer<typeof SelectedCandidateFile>;
 
-export const PreflightCheck = z.object({ name: z.string(), ok: z.boolean(), details: z.string() });
+export const PreflightCheck = z.object({
+  name: z.string(),
+  ok: z.boolean(),
+  details: z.string(),
+  /** Passed, but a person should know (e.g. untrusted commands will run unsandboxed). */
+  warning: z.boolean().optional(),
+});
 export type PreflightCheck = z.infer<typeof PreflightCheck>;
 
 export const DecisionStatus = z.enum(['ok', 'needs-human', 'stopped', 'failed']);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { findExecutable } from '../preflight/findExecutable';
+import { findExecutable } from '../process/findExecutable';
 
 /** Rust target triples of the platform packages, as the npm wrapper maps them. */
 const TARGETS: Record<string, { triple: string; pkg: string }> = {

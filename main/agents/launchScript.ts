@@ -1,7 +1,7 @@
 // The bash launch script a worker's tmux pane runs: codex with its prompt, events teed to telemetry and rendered, exit code recorded.
 import { isAbsolute } from 'node:path';
 import type { CodexCommand } from './codexCommand';
-import { shellJoin, shellQuote } from './shellQuote';
+import { shellJoin, shellQuote } from '../process/shellQuote';
 
 export interface LaunchScriptOptions {
   codex: CodexCommand;

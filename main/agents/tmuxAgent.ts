@@ -16,8 +16,8 @@ import {
 } from './agent';
 import { buildCodexArgs } from './codexCommand';
 import { renderLaunchScript } from './launchScript';
-import { liveGroupMembers, signalGroup, untilGroupGone } from './runDirect';
-import { shellJoin } from './shellQuote';
+import { liveGroupMembers, signalGroup, untilGroupGone } from '../process/groups';
+import { shellJoin } from '../process/shellQuote';
 
 export interface TmuxAgentOptions {
   config: Config;

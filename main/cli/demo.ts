@@ -2,13 +2,13 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '../git/git';
 import { makeOfflineCodexHome, scriptedCodexConfig } from '../agents/offline';
 import { loadScenario } from '../agents/scenario';
 import { startScriptedModel } from '../agents/scriptedModel';
 import { buildConfig } from '../config/config';
 import { runManager } from '../manager/pipeline';
-import { findExecutable } from '../preflight/findExecutable';
+import { findExecutable } from '../process/findExecutable';
 import { parseFlags } from './args';
 import { commandHint, packageRoot } from './self';
 
@@ -23,10 +23,12 @@ export function demoCodexCommand(): string | null {
 async function makeRepo(dir: string, source: string): Promise<string> {
   const repo = join(dir, 'statsmini');
   await cp(source, repo, { recursive: true });
-  const git = (...args: string[]) =>
-    execa('git', ['-C', repo, ...args], {
+  const git = async (...args: string[]) => {
+    const r = await runGit(['-C', repo, ...args], {
       env: { GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' },
     });
+    if (r.exitCode !== 0) throw new Error(`git ${args[0]} failed in ${repo}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  };
   await git('init', '-q');
   await git('config', 'user.email', 'demo@mminions.invalid');
   await git('config', 'user.name', 'mminions demo');

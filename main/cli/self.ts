@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { shellJoin } from '../agents/shellQuote';
-import { findExecutable } from '../preflight/findExecutable';
+import { shellJoin } from '../process/shellQuote';
+import { findExecutable } from '../process/findExecutable';
 
 /** The package root (the folder holding mminions' package.json). */
 export function packageRoot(): string {

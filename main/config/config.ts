@@ -4,6 +4,7 @@ import { tmpdir, homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { z } from 'zod';
+import { DEFAULT_SANDBOX, SANDBOX_MODES as UNTRUSTED_SANDBOX_MODES, type SandboxSettings } from '../process/sandbox';
 
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
@@ -33,6 +34,8 @@ export interface Config {
   tmux: { socket: string | null };
   github: { api_url: string };
   codex: { command: string; home: string | null; sandbox: SandboxMode; config: Record<string, unknown> };
+  /** How the commands agents propose run (setup, oracles, probes, checks): see main/process/sandbox.ts. */
+  sandbox: SandboxSettings;
   /** Where the values came from; not a configuration key. */
   meta: { file: string | null; warnings: string[] };
 }
@@ -107,6 +110,21 @@ const FileSchema = z
         home: strKey('codex.home'),
         sandbox: z.enum(SANDBOX_MODES, { error: `codex.sandbox: expected one of ${SANDBOX_MODES.join(', ')}` }),
         config: z.record(z.string(), z.unknown()),
+      })
+      .partial()
+      .strict(),
+    sandbox: z
+      .object({
+        mode: z.enum(UNTRUSTED_SANDBOX_MODES, { error: `sandbox.mode: expected one of ${UNTRUSTED_SANDBOX_MODES.join(', ')}` }),
+        setup_network: z.boolean({ error: 'sandbox.setup_network: expected true or false' }),
+        oracle_network: z.boolean({ error: 'sandbox.oracle_network: expected true or false' }),
+        env: z.array(
+          strKey('sandbox.env').regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'sandbox.env: expected environment variable names' }),
+          { error: 'sandbox.env: expected a list of environment variable names' },
+        ),
+        read_only_paths: z.array(strKey('sandbox.read_only_paths'), {
+          error: 'sandbox.read_only_paths: expected a list of paths',
+        }),
       })
       .partial()
       .strict(),
@@ -227,6 +245,12 @@ export function buildConfig(
   if (!/^https?:\/\//.test(apiUrl))
     throw new ConfigError(`github.api_url: expected an http(s) URL (got ${JSON.stringify(apiUrl)})`);
   const home = f.codex?.home ? resolvePath(f.codex.home, base) : null;
+  const sandboxMode = ctx.env.MMINIONS_SANDBOX || f.sandbox?.mode || DEFAULT_SANDBOX.mode;
+  if (!(UNTRUSTED_SANDBOX_MODES as readonly string[]).includes(sandboxMode)) {
+    throw new ConfigError(
+      `MMINIONS_SANDBOX: expected one of ${UNTRUSTED_SANDBOX_MODES.join(', ')} (got ${JSON.stringify(sandboxMode)})`,
+    );
+  }
   return {
     manager,
     tmux: { socket: socket || null },
@@ -236,6 +260,12 @@ export function buildConfig(
       home,
       sandbox: f.codex?.sandbox ?? 'read-only',
       config: (f.codex?.config as Record<string, unknown> | undefined) ?? {},
+    },
+    sandbox: {
+      ...DEFAULT_SANDBOX,
+      ...f.sandbox,
+      mode: sandboxMode as SandboxSettings['mode'],
+      read_only_paths: (f.sandbox?.read_only_paths ?? []).map((p) => resolvePath(p, base)),
     },
     meta: { file: ctx.file, warnings },
   };
@@ -273,6 +303,7 @@ export function renderConfig(c: Config): string {
       sandbox: c.codex.sandbox,
       config: c.codex.config,
     },
+    sandbox: c.sandbox,
   };
   const head = [
     `# effective configuration (file: ${c.meta.file ?? 'none, defaults'})`,

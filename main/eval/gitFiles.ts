@@ -1,15 +1,10 @@
 // Which files a commit range or a worktree's uncommitted change touches (git, bounded).
-import { execa } from 'execa';
-import { GitError } from '../git/worktrees';
+import { runGit } from '../git/git';
+import { GitError, type Worktree } from '../git/worktrees';
 
 async function nameList(cwd: string, args: string[]): Promise<string[]> {
-  const res = await execa('git', ['-C', cwd, ...args], {
-    reject: false,
-    timeout: 60_000,
-    stdin: 'ignore',
-    env: { GIT_TERMINAL_PROMPT: '0' },
-  });
-  if (res.failed) {
+  const res = await runGit(['-C', cwd, ...args]);
+  if (res.exitCode !== 0) {
     throw new GitError(
       `git ${args.join(' ')} failed in ${cwd}: ${res.timedOut ? 'timed out' : String(res.stderr).trim() || `exit ${res.exitCode}`}`,
       'git-failed',
@@ -28,6 +23,17 @@ export function filesChangedBetween(repo: string, from: string, to: string): Pro
  * Files changed in a worktree against its HEAD, new files included. Call after `Worktrees.diff`,
  * which marks new files with intent-to-add.
  */
-export function filesChangedInWorktree(path: string): Promise<string[]> {
-  return nameList(path, ['diff', '--name-only', '-z', '--no-renames', 'HEAD', '--']);
+export function filesChangedInWorktree(w: Worktree): Promise<string[]> {
+  return nameList(w.path, [
+    '--git-dir',
+    w.gitDir,
+    '--work-tree',
+    w.path,
+    'diff',
+    '--name-only',
+    '-z',
+    '--no-renames',
+    w.commit,
+    '--',
+  ]);
 }

@@ -23,6 +23,7 @@ import { buildFixPrompt, FIXER_ROLE, FIXER_WORKER } from './fixPrompt';
 import { filesChangedBetween, filesChangedInWorktree } from './gitFiles';
 import { fixtureOracleRecord, runOracle, runSetup, setupFailure, type EvalWorktree, type RuntimeContext } from './runtime';
 import type { EvalMode, EvalSpec } from './spec';
+import { resolveSandbox } from '../process/sandbox';
 
 export interface EvalOptions {
   spec: EvalSpec;
@@ -73,7 +74,8 @@ class EvalRun {
   private readonly maxRuntimeSec: number;
   private phase = 'inputs';
   private worktrees: Worktrees | null = null;
-  private readonly created: Worktree[] = [];
+  /** Paths of the worktrees this run made (recorded before creation, so a half-made one is removed too). */
+  private readonly created: Array<{ path: string }> = [];
   private readonly envRoot: string;
   private repo: string | null = null;
   private bugCommit: string | null = null;
@@ -219,9 +221,9 @@ class EvalRun {
     const wts = this.worktrees as Worktrees;
     // Recorded before creation: a half-made worktree is removed too.
     const path = join(wts.root, `mminions-${this.id}-${role}`);
-    this.created.push({ path, commit, repo: wts.repo });
+    this.created.push({ path });
     const wt = await wts.create(`${this.id}-${role}`, commit);
-    return { role, path: wt.path, commit: wt.commit, envDir: join(this.envRoot, role) };
+    return { role, path: wt.path, commit: wt.commit, envDir: join(this.envRoot, role), worktree: wt };
   }
 
   /** Worktrees at the bug and the fix commit; every expected file exists in one of them. */
@@ -311,7 +313,22 @@ class EvalRun {
     const pythonVersion = this.o.pythonVersion ?? spec.python_version;
     const py = await resolvePython(pythonVersion, { workDir: this.paths.pythonDir, timeoutMs: this.timeoutFor(300_000) });
     if (py.diagnostic) this.log(`[eval] python: ${py.diagnostic}`);
-    const ctx: RuntimeContext = { python: py.python, oracleScript: await this.writeOracleScript(), timeoutFor: this.timeoutFor };
+    this.step('sandbox');
+    const sandbox = await resolveSandbox(config.sandbox, {
+      repoPath: this.repo ?? undefined,
+      runsRoot: config.manager.runs_root,
+      codexHome: config.codex.home,
+      stateDir: this.paths.dir,
+    }).catch((err: Error) => {
+      throw new EvalAbort('sandbox', err.message);
+    });
+    this.log(`[eval] sandbox: ${sandbox.summary}`);
+    const ctx: RuntimeContext = {
+      python: py.python,
+      oracleScript: await this.writeOracleScript(),
+      timeoutFor: this.timeoutFor,
+      sandbox,
+    };
 
     const b = await this.prepareAndProbe(bug, ctx);
     if (b.setupError) throw new EvalAbort('setup:bug', `setup failed at the bug commit: ${b.setupError}`);
@@ -364,8 +381,8 @@ class EvalRun {
     this.log(`[eval]   codex ${result.status} in ${Math.round(result.durationMs / 1000)} s`);
 
     this.step('patch');
-    const patch = await (this.worktrees as Worktrees).diff(candidate.path);
-    const files = await filesChangedInWorktree(candidate.path);
+    const patch = await (this.worktrees as Worktrees).diff(candidate.worktree);
+    const files = await filesChangedInWorktree(candidate.worktree);
     await writeTextAtomic(this.paths.candidatePatch, patch);
     this.patchPath = this.paths.candidatePatch;
     const validation = validatePatch(patch, files, spec.expected_files);

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { CODEX_BIN } from '../../testkit/codexHome';
 import { loadConfig, type Config } from '../config/config';
-import { findExecutable } from '../preflight/findExecutable';
+import { findExecutable } from '../process/findExecutable';
 import { runPreflight } from '../preflight/preflight';
 import { numpyConvolveSpecPath } from './cli';
 import { runEval } from './harness';

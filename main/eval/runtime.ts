@@ -1,6 +1,10 @@
 // Runs a spec's setup and oracle commands in one worktree (bounded), and turns a recorded fixture into an oracle record.
 import { mkdir } from 'node:fs/promises';
-import { runCommand, type CommandResult } from '../manager/oracle';
+import { join } from 'node:path';
+import type { Worktree } from '../git/worktrees';
+import type { ProcessResult } from '../process/run';
+import type { Sandbox } from '../process/sandbox';
+import { runUntrusted } from '../process/untrusted';
 import type { OracleRecord, OracleRole } from './artifacts';
 import { classifyOracle } from './classify';
 import type { EvalSpec } from './spec';
@@ -13,6 +17,7 @@ export interface EvalWorktree {
   commit: string;
   /** A private folder outside the worktree (a venv, a build) — never part of the patch. */
   envDir: string;
+  worktree: Worktree;
 }
 
 export interface RuntimeContext {
@@ -22,6 +27,8 @@ export interface RuntimeContext {
   oracleScript: string | null;
   /** Bounds a step's own timeout by what is left of the eval's budget. */
   timeoutFor: (ms: number) => number;
+  /** Where setup and oracle commands run (they come from a spec, and a live eval's worktree from an agent). */
+  sandbox: Sandbox;
 }
 
 export interface SetupStepRecord {
@@ -57,9 +64,22 @@ export function evalCommandEnv(wt: EvalWorktree, ctx: RuntimeContext): Record<st
   };
 }
 
-function stepRecord(command: string, r: CommandResult): SetupStepRecord {
+function stepRecord(command: string, r: ProcessResult): SetupStepRecord {
   const output = r.spawnError ? `${r.output}\n[mminions] could not start: ${r.spawnError}` : r.output;
   return { command, exit_code: r.exitCode, timed_out: r.timedOut, duration_ms: r.durationMs, output };
+}
+
+/** Where an eval command runs: its worktree and env folder writable, the oracle script readable, HOME in the env folder. */
+function untrustedPlace(wt: EvalWorktree, ctx: RuntimeContext, cwd: string) {
+  return {
+    sandbox: ctx.sandbox,
+    cwd,
+    writable: [wt.path, wt.envDir],
+    home: join(wt.envDir, 'home'),
+    env: evalCommandEnv(wt, ctx),
+    interpreters: [ctx.python],
+    readable: ctx.oracleScript ? [ctx.oracleScript] : [],
+  };
 }
 
 /** Runs the spec's setup commands in order in the worktree; stops at the first that fails. */
@@ -67,9 +87,9 @@ export async function runSetup(spec: EvalSpec, wt: EvalWorktree, ctx: RuntimeCon
   await mkdir(wt.envDir, { recursive: true });
   const record: SetupRecord = { role: wt.role, commit: wt.commit, ok: true, commands: [] };
   for (const command of spec.setup.commands) {
-    const r = await runCommand(command, {
-      cwd: wt.path,
-      env: evalCommandEnv(wt, ctx),
+    const r = await runUntrusted(command, {
+      ...untrustedPlace(wt, ctx, wt.path),
+      network: ctx.sandbox.settings.setup_network,
       timeoutMs: ctx.timeoutFor(spec.setup.timeout_sec * 1000),
       maxOutputBytes: MAX_OUTPUT_BYTES,
     });
@@ -95,9 +115,9 @@ export function setupFailure(s: SetupRecord): string {
 export async function runOracle(spec: EvalSpec, wt: EvalWorktree, ctx: RuntimeContext): Promise<OracleRecord> {
   await mkdir(wt.envDir, { recursive: true });
   const cwd = spec.oracle.cwd === 'env_dir' ? wt.envDir : wt.path;
-  const r = await runCommand(spec.oracle.command, {
-    cwd,
-    env: evalCommandEnv(wt, ctx),
+  const r = await runUntrusted(spec.oracle.command, {
+    ...untrustedPlace(wt, ctx, cwd),
+    network: ctx.sandbox.settings.oracle_network,
     timeoutMs: ctx.timeoutFor(spec.oracle.timeout_sec * 1000),
     maxOutputBytes: MAX_OUTPUT_BYTES,
   });

@@ -75,7 +75,7 @@ describe('Worktrees', () => {
     const w = await wts.create('d');
     await writeFile(join(w.path, 'a.txt'), 'changed\n');
     await writeFile(join(w.path, 'new.txt'), 'fresh\n');
-    const patch = await wts.diff(w.path);
+    const patch = await wts.diff(w);
     expect(patch).toContain('+changed');
     expect(patch).toContain('new.txt');
     await wts.remove(w.path);

@@ -1,7 +1,7 @@
 // Git worktrees: one detached checkout per worker or validation, never the user's own checkout.
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { execa } from 'execa';
+import { runGit } from './git';
 
 export class GitError extends Error {
   constructor(
@@ -23,22 +23,18 @@ async function exists(path: string): Promise<boolean> {
   );
 }
 
-async function git(cwd: string, args: string[], timeoutMs = 60_000) {
-  const res = await execa('git', ['-C', cwd, ...args], {
-    reject: false,
-    timeout: timeoutMs,
-    stdin: 'ignore',
-    env: { GIT_TERMINAL_PROMPT: '0' },
-  });
-  if (res.failed) {
-    const stderr = String(res.stderr ?? '').trim();
+/** git in `cwd` (a folder, or `--git-dir`/`--work-tree` arguments first); throws a GitError when it fails. */
+async function git(cwd: string, args: string[], timeoutMs = 60_000): Promise<string> {
+  const res = await runGit(['-C', cwd, ...args], { timeoutMs });
+  if (res.exitCode !== 0) {
+    const stderr = res.stderr.trim();
     throw new GitError(
-      `git ${args[0]} failed in ${cwd}: ${res.timedOut ? 'timed out' : stderr || `exit ${res.exitCode}`}`,
+      `git ${args.find((a) => !a.startsWith('-')) ?? args[0]} failed in ${cwd}: ${res.timedOut ? 'timed out' : stderr || `exit ${res.exitCode}`}`,
       'git-failed',
       stderr,
     );
   }
-  return String(res.stdout);
+  return res.stdout;
 }
 
 /** The top of the git work tree containing `path`; a clear error when it is not one. */
@@ -50,11 +46,7 @@ export async function repoTopLevel(path: string): Promise<string> {
     if (err instanceof GitError) throw err;
     throw new GitError(`repository path does not exist: ${path}`, 'not-a-repo');
   }
-  const res = await execa('git', ['-C', path, 'rev-parse', '--show-toplevel'], {
-    reject: false,
-    timeout: 15_000,
-    stdin: 'ignore',
-  });
+  const res = await runGit(['-C', path, 'rev-parse', '--show-toplevel'], { timeoutMs: 15_000 });
   if (res.exitCode !== 0)
     throw new GitError(
       `not a git work tree: ${path} (run \`git init\` there or choose the repository's folder)`,
@@ -62,6 +54,11 @@ export async function repoTopLevel(path: string): Promise<string> {
       String(res.stderr),
     );
   return String(res.stdout).trim();
+}
+
+/** The repository's git folder shared by its worktrees (`git rev-parse --git-common-dir`), absolute. */
+export async function gitCommonDir(repo: string): Promise<string> {
+  return resolve(repo, (await git(repo, ['rev-parse', '--git-common-dir'])).trim());
 }
 
 export async function resolveCommit(repo: string, rev = 'HEAD'): Promise<string> {
@@ -88,6 +85,8 @@ export interface Worktree {
   path: string;
   commit: string;
   repo: string;
+  /** Its git admin folder in the repository (not the `.git` file inside it, which what runs there can rewrite). */
+  gitDir: string;
 }
 
 export class Worktrees {
@@ -110,8 +109,25 @@ export class Worktrees {
     const path = join(this.root, `mminions-${name}`);
     // A leftover from a crashed run would block `worktree add`: clear it first.
     if (await exists(path)) await this.remove(path);
-    await git(this.repo, ['worktree', 'add', '--detach', '--force', path, sha], 120_000);
-    return { path, commit: sha, repo: this.repo };
+    // Concurrent `worktree add`s on one repository (two runs) can meet a half-written admin folder
+    // of the other ("failed to read .../commondir"): git's own race; a second try succeeds.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await git(this.repo, ['worktree', 'add', '--detach', '--force', path, sha], 120_000);
+        // Its admin folder, read now, before anything untrusted could rewrite the worktree's `.git` file.
+        const gitDir = resolve(path, (await git(path, ['rev-parse', '--git-dir'])).trim());
+        return { path, commit: sha, repo: this.repo, gitDir };
+      } catch (err) {
+        if (
+          attempt >= 3 ||
+          !/failed to read|could not lock|unable to create|already exists/i.test((err as GitError).stderr ?? '')
+        ) {
+          throw err;
+        }
+        await this.remove(path);
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
   }
 
   /**
@@ -119,11 +135,7 @@ export class Worktrees {
    * remove` when git knows it; otherwise the folder is deleted and stale records pruned.
    */
   async remove(path: string): Promise<void> {
-    const res = await execa('git', ['-C', this.repo, 'worktree', 'remove', '--force', '--force', path], {
-      reject: false,
-      timeout: 60_000,
-      stdin: 'ignore',
-    });
+    const res = await runGit(['-C', this.repo, 'worktree', 'remove', '--force', '--force', path]);
     if (res.exitCode === 0 && !(await exists(path))) return;
     await rm(path, { recursive: true, force: true });
     await this.prune();
@@ -139,7 +151,7 @@ export class Worktrees {
   }
 
   async prune(): Promise<void> {
-    await execa('git', ['-C', this.repo, 'worktree', 'prune'], { reject: false, timeout: 30_000, stdin: 'ignore' });
+    await runGit(['-C', this.repo, 'worktree', 'prune'], { timeoutMs: 30_000 });
   }
 
   /** Worktrees of the repository other than the main one. */
@@ -154,9 +166,13 @@ export class Worktrees {
     return items.filter((w) => resolve(w.path) !== resolve(this.repo));
   }
 
-  /** The worktree's changes against its HEAD, new files included (as a patch). */
-  async diff(path: string): Promise<string> {
-    await git(path, ['add', '--intent-to-add', '--all']);
-    return git(path, ['diff', 'HEAD', '--binary']);
+  /**
+   * The worktree's changes against its commit, new files included (as a patch). Git is pointed at
+   * the worktree's admin folder explicitly: an agent could have rewritten the `.git` file inside it.
+   */
+  async diff(w: Worktree): Promise<string> {
+    const at = ['--git-dir', w.gitDir, '--work-tree', w.path];
+    await git(w.path, [...at, 'add', '--intent-to-add', '--all']);
+    return git(w.path, [...at, 'diff', '--no-ext-diff', '--no-textconv', '--binary', w.commit]);
   }
 }

@@ -1,6 +1,6 @@
 // Finds a GitHub token: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token` when gh is installed.
-import { findExecutable } from '../preflight/findExecutable';
-import { runBounded } from '../preflight/runBounded';
+import { findExecutable } from '../process/findExecutable';
+import { runProcess } from '../process/run';
 
 export interface ResolveTokenOptions {
   /** Host to ask gh about (GitHub Enterprise); github.com when omitted. */
@@ -17,7 +17,7 @@ export async function resolveGithubToken(env: NodeJS.ProcessEnv, opts: ResolveTo
   const gh = findExecutable('gh', env);
   if (!gh) return null;
   const args = ['auth', 'token', ...(opts.host && opts.host !== 'github.com' ? ['--hostname', opts.host] : [])];
-  const r = await runBounded(gh, args, { env, timeoutMs: opts.timeoutMs ?? 5_000 });
+  const r = await runProcess([gh, ...args], { env, timeoutMs: opts.timeoutMs ?? 5_000, maxOutputBytes: 64 * 1024 });
   const token = r.exitCode === 0 ? r.stdout.trim() : '';
   // Only a single plausible token line; anything else (a prompt, an error) is not a token.
   return token && /^[\x21-\x7e]+$/.test(token) ? token : null;

@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import type { StopResponse } from '../../common/api';
 import { IssueSpec, RunDone, SessionsFile } from '../../common/artifacts';
 import { isRunWorktree, Worktrees } from '../git/worktrees';
-import { pidAlive } from '../runs/pid';
+import { pidAlive } from '../process/groups';
 import { readJson, type RunStore, RunStoreError, writeJsonAtomic } from '../runs/runStore';
 import { isRunSession, sessionName, type Tmux } from '../tmux/tmux';
 import { emptyDecision, metaPath, RunMeta, writeDecision } from './decision';

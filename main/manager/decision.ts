@@ -14,6 +14,10 @@ export const RunMeta = z.object({
   started_at: z.string(),
   worker_model: z.string(),
   manager_model: z.string(),
+  /** When the manager process started (see main/process/groups.ts): `stop` signals only this process. */
+  pid_start_time: z.number().nullable().optional(),
+  /** How the run's untrusted commands ran. */
+  sandbox: z.object({ kind: z.enum(['bwrap', 'none']), mode: z.string(), summary: z.string() }).optional(),
 });
 export type RunMeta = z.infer<typeof RunMeta>;
 

@@ -1,6 +1,6 @@
 // Checks a hypothesis' evidence {file, line, snippet} against the repository as it was at the run's commit.
 import path from 'node:path';
-import { execa } from 'execa';
+import { runGit } from '../git/git';
 import type { Evidence } from '../../common/agentAnswers';
 
 /** Reads a repository-relative file at a fixed commit; null when it does not exist there. */
@@ -223,16 +223,14 @@ export function makeRepoReader(repoPath: string, commit: string, extraRoots: rea
   const root = path.resolve(repoPath);
   const cache = new Map<string, Promise<string | null>>();
   const readAtCommit = async (rel: string): Promise<string | null> => {
-    const result = await execa('git', ['-C', root, 'cat-file', 'blob', `${commit}:${rel}`], {
-      reject: false,
-      timeout: GIT_TIMEOUT_MS,
+    const result = await runGit(['-C', root, 'cat-file', 'blob', `${commit}:${rel}`], {
+      timeoutMs: GIT_TIMEOUT_MS,
       maxBuffer: MAX_FILE_BYTES,
-      stripFinalNewline: false,
-      stdin: 'ignore',
+      keepFinalNewline: true,
     });
-    // A file larger than the bound is read up to the bound (execa keeps the truncated output).
-    if (result.exitCode !== 0 && !result.isMaxBuffer) return null;
-    return typeof result.stdout === 'string' ? result.stdout : null;
+    // A file larger than the bound is read up to the bound (the truncated output is kept).
+    if (result.exitCode !== 0 && !result.truncated) return null;
+    return result.stdout;
   };
   const read = (relPath: string): Promise<string | null> => {
     const resolved = resolveEvidencePath(relPath);

@@ -2,7 +2,7 @@
 import { watch } from 'node:fs';
 import { access, writeFile } from 'node:fs/promises';
 import { dirname, basename } from 'node:path';
-import { shellJoin } from '../agents/shellQuote';
+import { shellJoin } from '../process/shellQuote';
 import type { Config } from '../config/config';
 import { RunStore, writeJsonAtomic, type RunPaths } from '../runs/runStore';
 import { sessionName, type Tmux } from '../tmux/tmux';

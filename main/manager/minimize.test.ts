@@ -15,6 +15,8 @@ import {
   renderTree,
 } from './minimize';
 import { makeReproducesCheck, validateCandidate } from './validate';
+import type { Sandbox } from '../process/sandbox';
+import { testSandbox } from '../../testkit/sandbox';
 
 const SIGNALS: IssueSignals = {
   exception_types: ['ValueError'],
@@ -26,8 +28,10 @@ const CLAIM = 'ValueError: kernel cannot be empty';
 
 let dir: string;
 let py: SampleRepo;
+let sandbox: Sandbox;
 let python: string; // the real interpreter behind python3 (no shim in every probe)
 beforeAll(async () => {
+  sandbox = await testSandbox();
   python = (await execa('python3', ['-c', 'import sys; print(sys.executable)'], { timeout: 20_000 })).stdout.trim();
   dir = await mkdtemp(join(tmpdir(), 'mminions-minimize-'));
   py = await createSampleRepo('python-convolve', dir);
@@ -85,6 +89,7 @@ function realOracle(record?: string[], o: { command: string; ext: string } = { c
     worktree: py.path,
     python,
     signals: SIGNALS,
+    sandbox,
     timeoutMs: 20_000,
     requiredFrames: ['statsmini/core.py:convolve'],
   });
@@ -119,6 +124,7 @@ describe('minimizeScript (Python, real oracle)', () => {
       timeoutMs: 20_000,
       python,
       signals: SIGNALS,
+      sandbox,
     });
     expect(v).toMatchObject({ passed: true, matches: 2 });
     expect(v.repo_frames).toEqual(['statsmini/core.py:convolve']);
@@ -282,6 +288,7 @@ describe('minimizeScript (Node.js, real oracle)', () => {
       worktree: node.path,
       python: 'python3',
       signals: { exception_types: ['TypeError'], messages: ['width must be a number'], assertion_failures: [], exit_codes: [] },
+      sandbox,
       timeoutMs: 20_000,
       requiredFrames: ['lib/textkit.js:pad'],
     });

@@ -68,6 +68,8 @@ export async function minimizeRepro(o: {
         timeoutMs: m.validation_timeout_sec * 1000,
         python: o.python,
         signals: issue.signals,
+        sandbox: ctx.sandbox,
+        userRepo: ctx.userRepo,
         repoRoot: wt.path,
         // The candidate's setup runs once in this worktree; later probes reuse it.
         skipSetup: setupDone,
@@ -150,6 +152,7 @@ export async function minimizeRepro(o: {
       worktree: wt.path,
       python: o.python,
       signals: issue.signals,
+      sandbox: ctx.sandbox,
       timeoutMs: m.validation_timeout_sec * 1000,
       requiredFrames: originalFrames,
     });

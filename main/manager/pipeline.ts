@@ -8,7 +8,8 @@ import { writeOutputSchema } from '../agents/outputSchemas';
 import { reproPrompt, triagePrompt } from '../agents/prompts';
 import { selfCommand } from '../cli/self';
 import type { Config } from '../config/config';
-import { resolveCommit, Worktrees, type Worktree } from '../git/worktrees';
+import { gitCommonDir, resolveCommit, Worktrees, type Worktree } from '../git/worktrees';
+import { resolveSandbox } from '../process/sandbox';
 import { intakeIssue } from '../issue/intake';
 import { runPreflight } from '../preflight/preflight';
 import { appendEvent } from '../runs/events';
@@ -245,7 +246,21 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
 
     const { wts, commit } = await repoReady;
     meta.commit = commit;
+    const sandbox = await resolveSandbox(config.sandbox, {
+      repoPath: wts.repo,
+      gitCommonDir: await gitCommonDir(wts.repo),
+      runsRoot: config.manager.runs_root,
+      codexHome: config.codex.home,
+      stateDir: paths.metaDir,
+    });
+    meta.sandbox = { kind: sandbox.kind, mode: sandbox.mode, summary: sandbox.summary };
     await writeJsonAtomic(metaPath(paths), meta);
+    if (sandbox.kind === 'none') diagnostics.push(`sandbox: ${sandbox.summary}`);
+    await emit(
+      'sandbox',
+      { kind: sandbox.kind, mode: sandbox.mode, summary: sandbox.summary },
+      sandbox.kind === 'none' ? `  WARNING: ${sandbox.summary}` : `  sandbox: ${sandbox.summary}`,
+    );
     const schemaCache = new Map<AgentRole, Promise<string>>();
     const ctx: PhaseContext = {
       runId,
@@ -265,6 +280,8 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       },
       emit,
       signal,
+      sandbox,
+      userRepo: wts.repo,
     };
     const removeWorktree = async (w: Worktree) => removeInBackground([w]);
     const n = config.manager.workers;

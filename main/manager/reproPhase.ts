@@ -82,6 +82,8 @@ export async function validateAndChoose(o: {
         timeoutMs: m.validation_timeout_sec * 1000,
         python: py.python,
         signals: issue.signals,
+        sandbox: ctx.sandbox,
+        userRepo: ctx.userRepo,
         repoRoot: wt.path,
       });
       await ctx.emit(

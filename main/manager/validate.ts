@@ -1,12 +1,14 @@
 // Validates repro candidates by executing them k times in an isolated worktree and judging each failure.
 import { createHash } from 'node:crypto';
-import { shellQuote } from '../agents/shellQuote';
+import { shellQuote } from '../process/shellQuote';
 import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ReproAnswer } from '../../common/agentAnswers';
 import type { CandidateValidation, IssueSignals, ValidationRun } from '../../common/artifacts';
 import { extractFailure, matchFailure, repoFrameDetails, repoFrames, type RepoFrame } from './failure';
-import { runCommand, type CommandResult } from './oracle';
+import type { ProcessResult } from '../process/run';
+import type { Sandbox } from '../process/sandbox';
+import { runUntrusted } from '../process/untrusted';
 
 export interface ValidateOptions {
   answer: ReproAnswer;
@@ -21,6 +23,8 @@ export interface ValidateOptions {
   /** Interpreter for `{python}` (its folder also goes first on PATH, as in an activated venv). */
   python: string;
   signals: IssueSignals;
+  /** Where setup and oracle commands run (see main/process/sandbox.ts). */
+  sandbox: Sandbox;
   /** For repository frames; defaults to the worktree. */
   repoRoot?: string;
   /** Where the script is written; defaults to `<worktree>/.mminions`. */
@@ -79,7 +83,7 @@ export function outputTail(output: string): string {
 
 /** One oracle run judged: did its failure show the claimed signature or an expected signal? */
 export function judgeRun(
-  result: CommandResult,
+  result: ProcessResult,
   ctx: { claimedSignature: string; signals: IssueSignals; repoRoot: string; reproFile: string; timeoutMs: number },
 ): { run: JudgedRun; matchedSignature: string | null } {
   const base = {
@@ -144,29 +148,19 @@ export function mostCommon(signatures: Array<string | null>): string | null {
   return best;
 }
 
-/** Variables an untrusted script must not read (tokens, keys, passwords). */
-const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH/i;
-
 /**
- * The environment an oracle runs in: repository importable, chosen Python first on PATH, no colors,
- * and none of the manager's secrets (the script comes from an agent).
+ * What an oracle adds to the sandbox's allow-listed environment: the repository importable, the
+ * chosen Python first on PATH, no colors. (Secrets never reach it: see untrustedEnv.)
  */
-export function oracleEnv(
-  worktree: string,
-  python: string,
-  base: NodeJS.ProcessEnv = process.env,
-): Record<string, string | undefined> {
-  const prepend = (name: string, value: string) => (base[name] ? `${value}${delimiter}${base[name]}` : value);
-  const env: Record<string, string | undefined> = {};
-  for (const name of Object.keys(base)) if (SECRET_NAME.test(name)) env[name] = undefined;
-  Object.assign(env, {
-    PYTHONPATH: prepend('PYTHONPATH', worktree),
-    NODE_PATH: prepend('NODE_PATH', worktree),
+export function oracleEnv(worktree: string, python: string, path = process.env.PATH ?? ''): Record<string, string> {
+  const env: Record<string, string> = {
+    PYTHONPATH: worktree,
+    NODE_PATH: worktree,
     PYTHONDONTWRITEBYTECODE: '1',
     PYTHONUNBUFFERED: '1',
     NO_COLOR: '1',
-  });
-  if (isAbsolute(python)) env.PATH = prepend('PATH', dirname(python));
+  };
+  if (isAbsolute(python)) env.PATH = path ? `${dirname(python)}${delimiter}${path}` : dirname(python);
   return env;
 }
 
@@ -217,7 +211,15 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
   for (const raw of opts.skipSetup ? [] : answer.setup_commands) {
     if (raw.trim() === '') continue;
     const cmd = fillPlaceholders(raw, values);
-    const r = await runCommand(cmd, { cwd: worktree, timeoutMs: setupTimeoutMs, env, maxOutputBytes });
+    const r = await runUntrusted(cmd, {
+      sandbox: opts.sandbox,
+      cwd: worktree,
+      network: opts.sandbox.settings.setup_network,
+      env,
+      interpreters: [opts.python],
+      timeoutMs: setupTimeoutMs,
+      maxOutputBytes,
+    });
     if (r.timedOut || r.exitCode !== 0) {
       const why = r.timedOut
         ? `timed out after ${setupTimeoutMs} ms`
@@ -241,7 +243,15 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
     timeoutMs: opts.timeoutMs,
   };
   for (let i = 0; i < runs; i++) {
-    const r = await runCommand(oracle, { cwd: worktree, timeoutMs: opts.timeoutMs, env, maxOutputBytes });
+    const r = await runUntrusted(oracle, {
+      sandbox: opts.sandbox,
+      cwd: worktree,
+      network: opts.sandbox.settings.oracle_network,
+      env,
+      interpreters: [opts.python],
+      timeoutMs: opts.timeoutMs,
+      maxOutputBytes,
+    });
     const { run, matchedSignature } = judgeRun(r, ctx);
     judged.push(run);
     signatures.push(matchedSignature);
@@ -269,41 +279,6 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
   });
 }
 
-/** Validates candidates with at most `concurrency` at a time; results in input order, errors as failed results. */
-export async function validateCandidates(
-  items: ValidateOptions[],
-  opts: { concurrency?: number } = {},
-): Promise<ValidationResult[]> {
-  const concurrency = Math.max(1, opts.concurrency ?? 2);
-  const results: ValidationResult[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      const item = items[i] as ValidateOptions;
-      try {
-        results[i] = await validateCandidate(item);
-      } catch (err) {
-        const reason = `validation failed: ${(err as Error).message}`;
-        results[i] = {
-          total_runs: 0,
-          matches: 0,
-          matched_signature: null,
-          passed: false,
-          runs: [],
-          repo_frames: [],
-          setup_ok: false,
-          setup_error: reason,
-          repro_path: '',
-          reason,
-        };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
-}
-
 // ---------- the predicate minimization uses ----------
 
 export interface ReproducesCheckOptions {
@@ -311,6 +286,7 @@ export interface ReproducesCheckOptions {
   worktree: string;
   python: string;
   signals: IssueSignals;
+  sandbox: Sandbox;
   timeoutMs: number;
   /** The original candidate's repository frames: a reduction must still pass through all of them. */
   requiredFrames: string[];
@@ -338,10 +314,13 @@ export function makeReproducesCheck(opts: ReproducesCheckOptions): (script: stri
     await mkdir(scriptDir, { recursive: true });
     await writeFile(reproFile, script);
     try {
-      const r = await runCommand(fillPlaceholders(opts.answer.oracle_command, { reproFile, python: opts.python }), {
+      const r = await runUntrusted(fillPlaceholders(opts.answer.oracle_command, { reproFile, python: opts.python }), {
+        sandbox: opts.sandbox,
         cwd: worktree,
-        timeoutMs: opts.timeoutMs,
+        network: opts.sandbox.settings.oracle_network,
         env,
+        interpreters: [opts.python],
+        timeoutMs: opts.timeoutMs,
       });
       const { run } = judgeRun(r, {
         claimedSignature: opts.answer.claimed_failure_signature,

@@ -9,6 +9,7 @@ import type { Worktree } from '../git/worktrees';
 import type { RunPaths } from '../runs/runStore';
 import { sessionName, type Tmux } from '../tmux/tmux';
 import type { SessionsLog } from './sessionsLog';
+import type { Sandbox } from '../process/sandbox';
 
 export interface WorkerSpec {
   workerId: string;
@@ -37,6 +38,10 @@ export interface PhaseContext {
   renderCommand: string[];
   schemaFile: (role: AgentRole) => Promise<string>;
   createWorktree: (name: string) => Promise<Worktree>;
+  /** Where the commands agents propose run (setup, oracle, probes). */
+  sandbox: Sandbox;
+  /** The user's own checkout: never validated in. */
+  userRepo: string;
   emit: (type: string, data: Record<string, unknown>, line?: string) => Promise<void>;
   signal: AbortSignal;
 }

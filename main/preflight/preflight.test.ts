@@ -38,7 +38,7 @@ afterAll(async () => {
 describe('runPreflight', () => {
   it('passes with a real git repository and the real codex (non-OpenAI provider)', async () => {
     const r = await runPreflight({ config: config({ command: CODEX, config: { model_provider: 'scripted' } }), repoPath: repo });
-    expect(r.checks.map((c) => c.name)).toEqual(['codex', 'tmux', 'git', 'repo_path', 'git_worktree', 'codex_auth']);
+    expect(r.checks.map((c) => c.name)).toEqual(['codex', 'tmux', 'git', 'repo_path', 'git_worktree', 'codex_auth', 'sandbox']);
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
     expect(r.ok).toBe(true);
     expect(byName(r, 'codex').details).toMatch(/codex-cli \d+\.\d+/);
@@ -48,7 +48,7 @@ describe('runPreflight', () => {
     expect(byName(r, 'git_worktree').details).toContain(head);
     expect(byName(r, 'codex_auth').details).toMatch(/"scripted"/);
     expect(formatPreflight(r)).toMatch(/^✓ codex/);
-    expect(formatPreflight(r)).toMatch(/all 6 checks passed$/);
+    expect(formatPreflight(r)).toMatch(/all 7 checks passed$/);
     expect(preflightFailureReason(r)).toBeNull();
   });
 
@@ -76,7 +76,7 @@ describe('runPreflight', () => {
     const text = formatPreflight(r);
     expect(text).toMatch(/✗ git_worktree/);
     expect(text).toMatch(/fix: point --repo-path at a git checkout/);
-    expect(text).toMatch(/preflight failed: 1 of 6 checks failed/);
+    expect(text).toMatch(/preflight failed: 1 of 7 checks failed/);
   });
 
   it('fails codex and codex_auth for a codex command that does not exist', async () => {

@@ -1,11 +1,13 @@
-// Preflight: the checks a run needs before it starts (codex, tmux, git, the repository, codex login).
+// Preflight: the checks a run needs before it starts (codex, tmux, git, the repository, codex login, the sandbox).
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { PreflightCheck } from '../../common/artifacts';
 import type { Config } from '../config/config';
 import { nativeCodex } from '../agents/codexBinary';
-import { findExecutable } from './findExecutable';
-import { runBounded, type BoundedResult } from './runBounded';
+import { findExecutable } from '../process/findExecutable';
+import { type ProcessResult, runProcess } from '../process/run';
+import { resolveSandbox, SandboxError } from '../process/sandbox';
+import { SAFE_GIT_CONFIG } from '../git/git';
 
 export interface PreflightResult {
   ok: boolean;
@@ -22,14 +24,19 @@ export interface PreflightOptions {
 
 const check = (name: string, ok: boolean, details: string): PreflightCheck => ({ name, ok, details });
 
+/** A short probe command, bounded, with its whole process group killed on timeout. */
+function probe(command: string, args: string[], o: { env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<ProcessResult> {
+  return runProcess([command, ...args], { env: o.env, timeoutMs: o.timeoutMs, maxOutputBytes: 64 * 1024 });
+}
+
 /** First non-empty line of a command's output that is not one of codex's startup warnings. */
-function firstLine(r: BoundedResult): string {
+function firstLine(r: ProcessResult): string {
   const lines = `${r.stdout}\n${r.stderr}`.split('\n').map((l) => l.trim());
   return lines.find((l) => l && !l.startsWith('WARNING:')) ?? '';
 }
 
-function failureOf(r: BoundedResult, what: string, timeoutMs: number): string {
-  if (r.error) return `${what} could not start: ${r.error}`;
+function failureOf(r: ProcessResult, what: string, timeoutMs: number): string {
+  if (r.spawnError) return `${what} could not start: ${r.spawnError}`;
   if (r.timedOut) return `${what} did not finish within ${timeoutMs / 1000} s (killed)`;
   const out = firstLine(r);
   return `${what} exited ${r.exitCode ?? r.signal}${out ? `: ${out}` : ''}`;
@@ -48,7 +55,7 @@ async function toolCheck(
     return check(name, false, `${JSON.stringify(command)} not found${command.includes('/') ? ' or not executable' : ' on PATH'}`);
   // codex: check the binary the workers will run (the native one behind the npm launcher, if that is what `path` is).
   const native = name === 'codex' ? nativeCodex(command, env) : null;
-  const r = await runBounded(native?.path ?? path, versionArgs, { env: native ? { ...env, ...native.env } : env, timeoutMs });
+  const r = await probe(native?.path ?? path, versionArgs, { env: native ? { ...env, ...native.env } : env, timeoutMs });
   const shown = native ? `${path} (native binary ${native.path})` : path;
   if (r.exitCode !== 0 || r.timedOut)
     return check(name, false, `${shown}: ${failureOf(r, `${command} ${versionArgs.join(' ')}`, timeoutMs)}`);
@@ -71,7 +78,7 @@ async function repoPathCheck(repoPath: string): Promise<PreflightCheck> {
 async function worktreeCheck(repoPath: string, gitEnv: NodeJS.ProcessEnv, timeoutMs: number): Promise<PreflightCheck> {
   const git = findExecutable('git', gitEnv);
   if (!git) return check('git_worktree', false, 'skipped: git not found on PATH');
-  const inside = await runBounded(git, ['-C', repoPath, 'rev-parse', '--is-inside-work-tree', '--show-toplevel'], {
+  const inside = await probe(git, [...SAFE_GIT_CONFIG, '-C', repoPath, 'rev-parse', '--is-inside-work-tree', '--show-toplevel'], {
     env: gitEnv,
     timeoutMs,
   });
@@ -83,7 +90,7 @@ async function worktreeCheck(repoPath: string, gitEnv: NodeJS.ProcessEnv, timeou
       `${repoPath} is not inside a git work tree (${failureOf(inside, 'git rev-parse', timeoutMs)})`,
     );
   }
-  const head = await runBounded(git, ['-C', repoPath, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
+  const head = await probe(git, [...SAFE_GIT_CONFIG, '-C', repoPath, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], {
     env: gitEnv,
     timeoutMs,
   });
@@ -110,7 +117,7 @@ async function codexAuthCheck(config: Config, env: NodeJS.ProcessEnv, timeoutMs:
   const codex = findExecutable(config.codex.command, env);
   if (!codex) return check('codex_auth', false, `cannot check: codex command ${JSON.stringify(config.codex.command)} not found`);
   const native = nativeCodex(config.codex.command, env);
-  const r = await runBounded(native?.path ?? codex, ['login', 'status'], {
+  const r = await probe(native?.path ?? codex, ['login', 'status'], {
     env: native ? { ...env, ...native.env } : env,
     timeoutMs,
   });
@@ -139,15 +146,30 @@ export async function runPreflight(opts: PreflightOptions): Promise<PreflightRes
       : check('git_worktree', false, 'skipped: the repository path is not usable');
     return [repo, worktree];
   })();
-  const [codex, tmux, git, [repo, worktree], auth] = await Promise.all([
+  const [codex, tmux, git, [repo, worktree], auth, sandbox] = await Promise.all([
     toolCheck('codex', opts.config.codex.command, ['--version'], codexEnv, timeoutMs),
     toolCheck('tmux', 'tmux', ['-V'], baseEnv, timeoutMs),
     toolCheck('git', 'git', ['--version'], gitEnv, timeoutMs),
     repoChecks,
     codexAuthCheck(opts.config, codexEnv, timeoutMs),
+    sandboxCheck(opts.config, baseEnv),
   ]);
-  const checks = [codex, tmux, git, repo, worktree, auth];
+  const checks = [codex, tmux, git, repo, worktree, auth, sandbox];
   return { ok: checks.every((c) => c.ok), checks };
+}
+
+/**
+ * Whether the commands agents propose can run contained. Without bubblewrap, mode `auto` passes with
+ * a warning (they will run unsandboxed, and the run says so); mode `bwrap` fails.
+ */
+async function sandboxCheck(config: Config, env: NodeJS.ProcessEnv): Promise<PreflightCheck> {
+  try {
+    const sb = await resolveSandbox(config.sandbox, { env });
+    return { ...check('sandbox', true, sb.summary), ...(sb.kind === 'none' ? { warning: true } : {}) };
+  } catch (err) {
+    if (err instanceof SandboxError) return check('sandbox', false, err.message);
+    throw err;
+  }
 }
 
 /** What a person should do about a failed check. Pure. */
@@ -165,6 +187,10 @@ export function preflightHint(c: PreflightCheck): string {
       return c.details.includes('no commits')
         ? 'commit at least once in the repository (workers start from HEAD)'
         : 'point --repo-path at a git checkout (git clone <url>), not a plain folder';
+    case 'sandbox':
+      return c.details.includes('not installed')
+        ? 'install bubblewrap (apt install bubblewrap), or set [sandbox] mode = "auto" or "off" in mminions.toml'
+        : 'make bubblewrap work (see above), or set [sandbox] mode = "auto" or "off" in mminions.toml';
     case 'codex_auth':
       return 'run `codex login` (with the same CODEX_HOME), or set codex.config.model_provider to a provider that needs no login';
     default:
@@ -176,7 +202,7 @@ export function preflightHint(c: PreflightCheck): string {
 export function formatPreflight(result: PreflightResult): string {
   const width = Math.max(...result.checks.map((c) => c.name.length), 4);
   const lines = result.checks.flatMap((c) => {
-    const line = `${c.ok ? '✓' : '✗'} ${c.name.padEnd(width)}  ${c.details}`;
+    const line = `${c.ok ? (c.warning ? '!' : '✓') : '✗'} ${c.name.padEnd(width)}  ${c.details}`;
     return c.ok ? [line] : [line, `  ${' '.repeat(width)}  fix: ${preflightHint(c)}`];
   });
   const failed = result.checks.filter((c) => !c.ok).length;

@@ -4,7 +4,7 @@ import type { RunListItem, RunState, RunStatusResponse, WorkerStatusView } from 
 import { Decision, IssueSpec, RunDone, SessionsFile, type WorkerRecord } from '../../common/artifacts';
 import { sessionName, type Tmux } from '../tmux/tmux';
 import { ArtifactCache } from './artifactCache';
-import { pidAlive } from './pid';
+import { pidAlive } from '../process/groups';
 import { type RunStore, RunStoreError } from './runStore';
 
 /** The shapes are the API's (common/api.ts), so the CLI, the server and the dashboard agree. */

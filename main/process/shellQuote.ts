@@ -1,7 +1,7 @@
 // POSIX shell quoting: turns untrusted strings into single shell words.
 
 /** Characters that never need quoting in any shell word position (no `=`, `~`, globs, braces). */
-const SAFE_WORD = /^[A-Za-z0-9_\/.:@%+,-]+$/;
+const SAFE_WORD = /^[A-Za-z0-9_/.:@%+,-]+$/;
 
 export class ShellQuoteError extends Error {
   constructor(message: string) {
