@@ -37,7 +37,8 @@ export type ConfigResponse = z.infer<typeof ConfigResponse>;
 
 // ---------- GET /api/runs ----------
 
-export const RunState = z.enum(['running', 'done', 'stopped', 'unknown']);
+/** `crashed` (addition): no decision, and its manager is gone (killed, or it failed); stop it to clean up. */
+export const RunState = z.enum(['running', 'done', 'stopped', 'crashed', 'unknown']);
 export type RunState = z.infer<typeof RunState>;
 
 export const RunListItem = z.object({
@@ -194,10 +195,9 @@ export const SendRequest = z
     text: z
       .string({ error: 'text: expected a string' })
       .max(MAX_SEND_CHARS, `text: ${MAX_SEND_CHARS} characters at most`)
-      // eslint-disable-next-line no-control-regex
       .refine(
-        (s) => !/[\u0000-\u0008\u000a-\u001f\u007f]/.test(s),
-        'text: control characters are not allowed (tab is); Enter is sent after the text',
+        (s) => !/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/.test(s),
+        'text: control characters are not allowed (tab is, C1 controls U+0080-U+009F are not); Enter is sent after the text',
       ),
   })
   .strict();
@@ -286,7 +286,15 @@ export const TerminalClientMessage = z.discriminatedUnion('type', [
 export type TerminalClientMessage = z.infer<typeof TerminalClientMessage>;
 
 export const TerminalServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), session: z.string() }),
+  /** cols/rows: a read-only viewer's size, which is the window's own (it never resizes the window). */
+  z.object({
+    type: z.literal('ready'),
+    session: z.string(),
+    cols: z.number().int().optional(),
+    rows: z.number().int().optional(),
+  }),
+  /** Read-only viewers: the window changed size (another client resized it); show it at this size. */
+  z.object({ type: z.literal('size'), cols: z.number().int(), rows: z.number().int() }),
   z.object({ type: z.literal('ended'), message: z.string(), pane_tail: z.string() }),
   z.object({ type: z.literal('error'), message: z.string() }),
 ]);

@@ -2,12 +2,13 @@
 import { z } from 'zod';
 import { Evidence, ReproAnswer } from './agentAnswers';
 
-export const RUN_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+/** Letters, digits, "_" and "-": tmux silently rewrites "." and ":" in session names, so a run id may hold neither. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export const WORKER_ID_PATTERN = /^(manager|w[1-9][0-9]?)$/;
 
 export const RunId = z
   .string()
-  .regex(RUN_ID_PATTERN, 'run id: letters, digits, ".", "_" and "-" only (1-128 characters)')
+  .regex(RUN_ID_PATTERN, 'run id: letters, digits, "_" and "-" only (1-128 characters; tmux rewrites "." and ":")')
   .refine((s) => s !== '.' && s !== '..' && !s.startsWith('.'), 'run id may not start with "."');
 export const WorkerId = z.string().regex(WORKER_ID_PATTERN, 'worker id: "manager" or w1, w2, ...');
 

@@ -9,3 +9,20 @@ export function clip(text: string, max: number): string {
 export function oneLine(text: string, max: number): string {
   return clip(text.replace(/\s+/g, ' ').trim(), max);
 }
+
+/**
+ * Escape sequences (CSI, OSC such as an OSC 52 clipboard write, DCS/SOS/PM/APC strings, two-character
+ * escapes) with everything they carry.
+ */
+const ESCAPE_SEQUENCE =
+  /\u001b(?:\[[0-?]*[ -/]*[@-~]?|\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|[PX^_][^\u001b\u009c]*(?:\u001b\\|\u009c)?|[\s\S])?/g;
+/** C0 controls but tab and newline, DEL, and the C1 controls U+0080–U+009F (a C1 CSI/OSC acts like ESC [ / ESC ]). */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text from an agent (or from anyone who wrote an issue) made safe to print on a terminal or write for
+ * people: no escape sequences, no control characters but tab and newline. Pure.
+ */
+export function stripControls(text: string): string {
+  return text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL_CHARS, '');
+}

@@ -222,7 +222,7 @@ describe('dashboard', () => {
     await expect.poll(() => terminalText(page, 'w1')).toMatch(/^via-send-box$/m);
     await page.getByRole('textbox', { name: 'Send to w1' }).fill('x'.repeat(4001));
     await page.getByRole('textbox', { name: 'Send to w1' }).press('Enter');
-    await page.getByText('At most 4000 characters (this is 4001).').waitFor();
+    await page.getByText('4000 characters at most').waitFor();
     await screenshot(page, 'run-workers-live');
 
     // The terminal follows its pane (here the grid drops to one column, so the pane widens), and tmux follows.

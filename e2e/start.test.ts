@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../main/server/testServer';
+import { waitFor } from '../testkit/testServer';
 import { ROOT, requireBuiltDashboard } from './support/dashboard';
 
 let dir: string;

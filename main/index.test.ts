@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { privateTmux } from '../testkit/tmux';
-import * as fake from './electron/fakeElectron';
-import { waitFor } from './server/testServer';
+import * as fake from '../testkit/fakeElectron';
+import { waitFor } from '../testkit/testServer';
 
-vi.mock('electron', () => import('./electron/fakeElectron'));
+vi.mock('electron', () => import('../testkit/fakeElectron'));
 
 let dir: string;
 const tmux = privateTmux('mmidx');

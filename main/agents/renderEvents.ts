@@ -1,6 +1,6 @@
 // Turns codex `--json` event lines into one readable line each (worker terminals, `mminions render-events`).
 import type { Readable, Writable } from 'node:stream';
-import { oneLine } from '../../common/text';
+import { oneLine, stripControls } from '../../common/text';
 
 const MESSAGE_CHARS = 200;
 const SHORT_CHARS = 120;
@@ -82,7 +82,8 @@ export async function renderEventStream(input: Readable, output: Writable): Prom
   const emit = async (line: string) => {
     const r = renderEvent(line.replace(/\r$/, ''));
     if (r === null) return;
-    if (!output.write(`${r}\n`)) await new Promise<void>((resolve) => output.once('drain', resolve));
+    // The pane is a terminal: agent text must not move its cursor, retitle it or write the clipboard.
+    if (!output.write(`${stripControls(r)}\n`)) await new Promise<void>((resolve) => output.once('drain', resolve));
   };
   input.setEncoding('utf8');
   for await (const chunk of input as AsyncIterable<string>) {

@@ -7,7 +7,7 @@ import { privateTmux } from '../../testkit/tmux';
 import { SessionsLog } from '../manager/sessionsLog';
 import { RunStore } from '../runs/runStore';
 import { sessionName } from '../tmux/tmux';
-import { openTerminal, rawRequest, waitFor } from '../server/testServer';
+import { openTerminal, rawRequest, waitFor } from '../../testkit/testServer';
 import { cliScript } from './self';
 
 const tmux = privateTmux('mmcli');
@@ -140,5 +140,52 @@ describe('mminions server', () => {
     expect((await first).exitCode).toBe(0);
     expect(second.exitCode).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use.*--port`));
+  });
+});
+
+describe('mminions server: choosing the token', () => {
+  const start = async (args: string[], env: Record<string, string> = {}) => {
+    const root = join(dir, `runs-token-${Math.random().toString(36).slice(2)}`);
+    const child = execa(
+      'node',
+      [cliScript(), 'server', '--runs-root', root, '--port', '0', '--quiet', '--config', join(dir, 'mminions.toml'), ...args],
+      { cwd: dir, reject: false, env: { ...process.env, MMINIONS_TOKEN: '', ...env } },
+    );
+    let out = '';
+    let err = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    const m = await waitFor(
+      () => /^mminions server: http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)$/m.exec(out),
+      'the URL line',
+      20_000,
+    );
+    const port = Number(m[1]);
+    const works = async (token: string) =>
+      (await rawRequest(port, '/api/runs', { headers: { authorization: `Bearer ${token}` } })).status;
+    const stop = async () => {
+      child.kill('SIGTERM');
+      await child;
+    };
+    return { err: () => err, works, stop, ps: () => execa('ps', ['-o', 'args=', '-p', String(child.pid)]).then((r) => r.stdout) };
+  };
+
+  it('takes it from --token-file or MMINIONS_TOKEN, where ps does not show it; --token warns', async () => {
+    const file = join(dir, 'token.txt');
+    await writeFile(file, 'from-a-file-0123456789\n', { mode: 0o600 });
+    const a = await start(['--token-file', file]);
+    expect(await a.works('from-a-file-0123456789')).toBe(200);
+    expect(await a.ps()).not.toContain('from-a-file-0123456789');
+    await a.stop();
+
+    const b = await start([], { MMINIONS_TOKEN: 'from-the-env-0123456789' });
+    expect(await b.works('from-the-env-0123456789')).toBe(200);
+    expect(await b.works('wrong-token-0123456789')).toBe(401);
+    await b.stop();
+
+    const c = await start(['--token', 'on-the-command-line-123']);
+    expect(await c.works('on-the-command-line-123')).toBe(200);
+    expect(c.err()).toMatch(/--token is visible to every user of this machine \(ps\); use --token-file FILE or MMINIONS_TOKEN/);
+    await c.stop();
   });
 });

@@ -1,4 +1,5 @@
 // `mminions status`: the run's status object (the same JSON as GET /api/runs/<id>/status).
+import { stripControls } from '../../common/text';
 import { clampLines, RunStatusReader } from '../runs/status';
 import { parseFlags } from './args';
 import { CONTROL_FLAGS, controlContext } from './context';
@@ -14,6 +15,7 @@ export async function run(argv: string[]): Promise<number> {
   const ctx = controlContext(values, USAGE);
   const status = await new RunStatusReader(ctx.store, ctx.tmux).status(ctx.runId, clampLines(values.lines ?? '120'));
   if (values.format === 'text') {
+    const console = { log: (line: string) => process.stdout.write(`${stripControls(line)}\n`) };
     console.log(`${status.run_id}: ${status.run_state} (decision: ${status.decision.status})`);
     console.log(`  manager  ${status.manager.session_name} ${status.manager.session_exists ? 'live' : 'ended'}`);
     for (const w of status.workers)

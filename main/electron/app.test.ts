@@ -8,10 +8,10 @@ import { privateTmux } from '../../testkit/tmux';
 import { buildConfig, type Config } from '../config/config';
 import { IPC_CHANNELS } from '../../preload/bridge';
 import { startDesktopApp, type DesktopApp } from './app';
-import * as fake from './fakeElectron';
-import { waitFor } from '../server/testServer';
+import * as fake from '../../testkit/fakeElectron';
+import { waitFor } from '../../testkit/testServer';
 
-vi.mock('electron', () => import('./fakeElectron'));
+vi.mock('electron', () => import('../../testkit/fakeElectron'));
 
 let dir: string;
 let config: Config;

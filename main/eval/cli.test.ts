@@ -6,7 +6,7 @@ import { UsageError } from '../cli/args';
 import type { EvalSummary } from './artifacts';
 import { run, type EvalIo } from './cli';
 import { EvalSpecError } from './spec';
-import { extraWorktrees, makeEvalSandbox, readJsonFile, STATSMINI_SPEC_PATH, type EvalSandbox } from './testSupport';
+import { extraWorktrees, makeEvalSandbox, readJsonFile, STATSMINI_SPEC_PATH, type EvalSandbox } from '../../testkit/evalSupport';
 
 let sb: EvalSandbox;
 let configFile: string;

@@ -15,7 +15,7 @@ import {
   STATSMINI_SPEC_PATH,
   statsminiSpec,
   type EvalSandbox,
-} from './testSupport';
+} from '../../testkit/evalSupport';
 
 let sb: EvalSandbox;
 

@@ -20,7 +20,7 @@ import {
   STATSMINI_SPEC_PATH,
   statsminiSpec,
   type EvalSandbox,
-} from './testSupport';
+} from '../../testkit/evalSupport';
 
 // The real fix, as an agent would make it: move the argument swap after the emptiness checks.
 const REAL_FIX = `python3 - <<'PY'

@@ -12,7 +12,7 @@ import { runPreflight } from '../preflight/preflight';
 import { numpyConvolveSpecPath } from './cli';
 import { runEval } from './harness';
 import { loadEvalSpec } from './spec';
-import { extraWorktrees } from './testSupport';
+import { extraWorktrees } from '../../testkit/evalSupport';
 
 const env = process.env;
 

@@ -1,10 +1,12 @@
 // Controlling a run from outside its manager: stop it, type into a worker, find its sessions.
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import type { StopResponse } from '../../common/api';
 import { IssueSpec, RunDone, SessionsFile } from '../../common/artifacts';
 import { isRunWorktree, Worktrees } from '../git/worktrees';
-import { pidAlive } from '../process/groups';
+import { join } from 'node:path';
+import { isSameProcess } from '../process/groups';
+import { ProcessTracker } from '../process/tracker';
+import { liveManager } from '../runs/runLock';
 import { readJson, type RunStore, RunStoreError, writeJsonAtomic } from '../runs/runStore';
 import { isRunSession, sessionName, type Tmux } from '../tmux/tmux';
 import { emptyDecision, metaPath, RunMeta, writeDecision } from './decision';
@@ -49,7 +51,8 @@ export async function workerSession(store: RunStore, runId: string, worker: stri
       'bad-worker',
     );
   }
-  return rec.session_name;
+  // Never the name as recorded: sessions.json is a file on disk, and a run must only ever reach its own sessions.
+  return sessionName(runId, worker);
 }
 
 export async function sendToWorker(store: RunStore, tmux: Tmux, runId: string, worker: string, text: string): Promise<void> {
@@ -82,16 +85,18 @@ export async function stopRun(
   const paths = await requireRun(store, runId);
   const done = await readJson(paths.runDone, RunDone.partial().passthrough()).catch(() => null);
   const alreadyDone = done !== null || existsSync(paths.runDone);
-  if (!alreadyDone) await writeFile(`${paths.metaDir}/stop_requested`, new Date().toISOString()).catch(() => undefined);
-  const sessions = await readJson(paths.sessions, SessionsFile).catch(() => null);
   const meta = await readJson(metaPath(paths), RunMeta).catch(() => null);
-  const pid = meta?.pid ?? sessions?.manager.pid ?? null;
-  if (!alreadyDone && pidAlive(pid)) {
-    signal(pid!, 'SIGTERM');
+  // Only a process proven to be this run's manager is signalled: the one holding the run's lock
+  // (pid and start time), never whatever now runs under a recorded pid.
+  const manager = liveManager(paths.dir);
+  if (!alreadyDone && manager) {
+    signal(manager.pid, 'SIGTERM');
     const end = Date.now() + (opts.graceMs ?? 20_000);
-    while (Date.now() < end && pidAlive(pid)) await sleep(100);
-    if (pidAlive(pid)) signal(pid!, 'SIGKILL');
+    while (Date.now() < end && isSameProcess(manager)) await sleep(100);
+    if (isSameProcess(manager)) signal(manager.pid, 'SIGKILL');
   }
+  // What the manager started outside tmux and may have left behind (it was killed): end it.
+  await ProcessTracker.endAll(join(paths.metaDir, 'processes'));
   const live = await tmux.listSessions();
   await tmux.killSessions([...live].filter((s) => isRunSession(s, runId)));
   if (meta) {

@@ -111,6 +111,7 @@ export async function minimizeRepro(o: {
           timeoutMs: m.reducer_timeout_sec * 1000,
           schemaFile: await ctx.schemaFile('REDUCER'),
           signal: ctx.signal,
+          ...ctx.sandbox.tracker?.hooks('reducer'),
         },
       );
       o.ledger.add('reducer', result.usage);

@@ -1,15 +1,19 @@
 // The manager: preflight → issue → repro workers → validation → minimization → triage → decision.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
 import type { AgentRole } from '../../common/agentAnswers';
 import type { CandidateFile, Decision, HypothesesFile, IssueSpec, PreflightCheck } from '../../common/artifacts';
+import { stripControls } from '../../common/text';
 import { writeOutputSchema } from '../agents/outputSchemas';
 import { reproPrompt, triagePrompt } from '../agents/prompts';
 import { selfCommand } from '../cli/self';
 import type { Config } from '../config/config';
 import { gitCommonDir, resolveCommit, Worktrees, type Worktree } from '../git/worktrees';
 import { resolveSandbox } from '../process/sandbox';
+import { ProcessTracker } from '../process/tracker';
+import { RunLock } from '../runs/runLock';
 import { intakeIssue } from '../issue/intake';
 import { runPreflight } from '../preflight/preflight';
 import { appendEvent } from '../runs/events';
@@ -77,7 +81,8 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
   const { config } = o;
   const out = (line: string) => {
     try {
-      o.out?.(line);
+      // Progress lines quote agents (candidate ids, reasons, hypotheses): nothing in them may drive the terminal.
+      o.out?.(stripControls(line));
     } catch {
       // stdout may be gone (the manager's tmux session was killed); the run goes on.
     }
@@ -85,6 +90,9 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
   const signal = o.signal ?? new AbortController().signal;
   const store = new RunStore(config.manager.runs_root);
   const { runId, paths } = await openRun(store, o.runId);
+  // One manager per run: a second one on a live run stops here, before it touches anything.
+  const lock = await RunLock.acquire(paths.dir, runId);
+  const tracker = new ProcessTracker(join(paths.metaDir, 'processes'));
   const tmux = new Tmux(config.tmux.socket);
   const timer = new PhaseTimer();
   const ledger = new TokenLedger();
@@ -109,6 +117,7 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     worktree_root: config.manager.worktree_root,
     commit: null,
     pid: process.pid,
+    pid_start_time: lock.holder.start_time,
     started_at: new Date().toISOString(),
     ...models,
   };
@@ -247,6 +256,7 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     const { wts, commit } = await repoReady;
     meta.commit = commit;
     const sandbox = await resolveSandbox(config.sandbox, {
+      tracker,
       repoPath: wts.repo,
       gitCommonDir: await gitCommonDir(wts.repo),
       runsRoot: config.manager.runs_root,
@@ -390,6 +400,7 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     return await conclude();
   } finally {
     if (!cleanedUp) await cleanupAll();
+    await lock.release();
   }
 
   /**

@@ -1,6 +1,6 @@
 // What a person reads at the end of a run: final.md and the manager's closing stdout summary.
 import type { CandidateFile, Decision, HypothesesFile, IssueSpec, RankedHypothesis, Usage } from '../../common/artifacts';
-import { clip } from '../../common/text';
+import { clip, stripControls } from '../../common/text';
 
 export interface ReportInput {
   runId: string;
@@ -131,7 +131,7 @@ export function renderFinalReport(r: ReportInput): string {
   );
   if (d.diagnostics.length) lines.push('## Diagnostics', '', ...d.diagnostics.map((x) => `- ${x}`), '');
   lines.push(`Artifacts: \`${r.runDir}\``, '');
-  return lines.join('\n');
+  return stripControls(lines.join('\n'));
 }
 
 /** The closing summary the manager prints to stdout. */
@@ -156,5 +156,5 @@ export function renderSummary(runDir: string, d: Decision): string {
   );
   if (d.diagnostics.length) out.push('diagnostics:', ...d.diagnostics.slice(0, 10).map((x) => `  - ${x}`));
   out.push(`artifacts:  ${runDir}`, '==================================================');
-  return out.join('\n');
+  return stripControls(out.join('\n'));
 }

@@ -3,7 +3,14 @@ import { stat, writeFile } from 'node:fs/promises';
 import type { AgentRole } from '../../common/agentAnswers';
 import type { WorkerRecord, WorkerStatus } from '../../common/artifacts';
 import type { AgentResult } from '../agents/agent';
-import { collectTmuxAgent, startTmuxAgent, stopTmuxAgent, waitForExitFile, type TmuxAgentHandle } from '../agents/tmuxAgent';
+import {
+  collectTmuxAgent,
+  readExitFile,
+  startTmuxAgent,
+  stopTmuxAgent,
+  waitForExitFile,
+  type TmuxAgentHandle,
+} from '../agents/tmuxAgent';
 import type { Config } from '../config/config';
 import type { Worktree } from '../git/worktrees';
 import type { RunPaths } from '../runs/runStore';
@@ -188,6 +195,15 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
           ? 'codex ended without a final message'
           : `codex exited with ${code}${result.diagnostics[0] ? `: ${result.diagnostics[0]}` : ''}`;
       await setStatus('failed', { exit_code: code, detail: detail.slice(0, 500) });
+      return { spec, status: 'failed', result, invocations, detail };
+    }
+    // A session that is gone without an exit code (its tmux server was killed, or someone ended it)
+    // will never answer: fail now rather than wait for the phase timeout.
+    if (!(await ctx.tmux.hasSession(session).catch(() => false)) && (await readExitFile(handle.exitCodeFile)) === undefined) {
+      const detail = 'its tmux session ended without an exit code (was the tmux server killed?)';
+      await stopTmuxAgent(handle, ctx.tmux).catch(() => undefined);
+      const result = await collectTmuxAgent(handle).catch(() => null);
+      await setStatus('failed', { detail });
       return { spec, status: 'failed', result, invocations, detail };
     }
     // Stall supervision: no new agent events for stall_sec → nudge, then restart once, then fail.

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { findExecutable } from './findExecutable';
 import { runProcess } from './run';
+import type { ProcessTracker } from './tracker';
 
 export const SANDBOX_MODES = ['auto', 'bwrap', 'off'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
@@ -51,6 +52,8 @@ export interface Sandbox {
    * format settings (remote URLs and http headers can hold credentials).
    */
   masked: Array<{ path: string; replacement: string }>;
+  /** Records every command's process group while it runs (a run's meta/processes/), for `stop` after a crash. */
+  tracker?: ProcessTracker;
 }
 
 export class SandboxError extends Error {
@@ -322,6 +325,8 @@ export interface SandboxContext {
   codexHome?: string | null;
   env?: NodeJS.ProcessEnv;
   home?: string;
+  /** Records the process groups of the commands (see Sandbox.tracker). */
+  tracker?: ProcessTracker;
 }
 
 /**
@@ -334,6 +339,7 @@ export async function resolveSandbox(settings: SandboxSettings, ctx: SandboxCont
   const base = {
     mode: settings.mode,
     settings,
+    tracker: ctx.tracker,
     home,
     hidden: [] as string[],
     readOnly: [] as string[],

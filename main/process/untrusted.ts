@@ -61,6 +61,7 @@ export async function runUntrusted(command: string, o: UntrustedOptions): Promis
         sh,
       )
     : sh;
+  const tracked = o.sandbox.tracker?.hooks(`untrusted: ${command.slice(0, 200)}`);
   return runProcess(argv, {
     cwd: o.cwd,
     env,
@@ -68,7 +69,13 @@ export async function runUntrusted(command: string, o: UntrustedOptions): Promis
     maxOutputBytes: o.maxOutputBytes,
     killGraceMs: o.killGraceMs,
     signal: o.signal,
-    onSpawn: o.onSpawn,
-    onExit: o.onExit,
+    onSpawn: (pid) => {
+      tracked?.onSpawn(pid);
+      o.onSpawn?.(pid);
+    },
+    onExit: (pid) => {
+      tracked?.onExit(pid);
+      o.onExit?.(pid);
+    },
   });
 }

@@ -1,5 +1,5 @@
 // events.jsonl: the append-only log of what the manager does, read incrementally by byte offset.
-import { appendFile, open } from 'node:fs/promises';
+import { appendFile, type FileHandle, open } from 'node:fs/promises';
 import type { RunEvent } from '../../common/artifacts';
 
 export type EventInput = { type: string } & Record<string, unknown>;
@@ -15,6 +15,18 @@ export interface ReadEvent {
   /** Byte offset just after this event's line: resume from here (the SSE event id). */
   offset: number;
   event: RunEvent;
+}
+
+/** The offset of the first newline at or after `from` (read in chunks), or null before `size`. */
+async function findNewline(fh: FileHandle, from: number, size: number): Promise<number | null> {
+  const chunk = Buffer.alloc(1024 * 1024);
+  for (let pos = from; pos < size; pos += chunk.length) {
+    const { bytesRead } = await fh.read(chunk, 0, Math.min(chunk.length, size - pos), pos);
+    const i = chunk.subarray(0, bytesRead).indexOf(0x0a);
+    if (i >= 0) return pos + i;
+    if (bytesRead === 0) break;
+  }
+  return null;
 }
 
 /**
@@ -53,6 +65,20 @@ export async function readEvents(
         if (ev && typeof ev === 'object' && typeof ev.type === 'string') events.push({ offset, event: ev });
       } catch {
         // A corrupt line must not stop the log: skip it.
+      }
+    }
+    // A window without a single line end in a file that goes on past it: one line is larger than the
+    // window. Skip it (it cannot be shown) and say so, or the stream would wait on it forever.
+    if (offset === fromOffset && bytesRead === maxBytes && size > fromOffset + maxBytes) {
+      const end = await findNewline(fh, fromOffset + bytesRead, size);
+      if (end !== null) {
+        const skipped: RunEvent = {
+          ts: new Date().toISOString(),
+          type: 'event_skipped',
+          bytes: end - fromOffset,
+          reason: `an events.jsonl line of ${end - fromOffset} bytes is over the ${maxBytes}-byte read window`,
+        };
+        return { events: [{ offset: end + 1, event: skipped }], nextOffset: end + 1 };
       }
     }
     return { events, nextOffset: offset };

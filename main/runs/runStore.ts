@@ -1,7 +1,7 @@
 // The run directory (runs/<run_id>/): ids, layout, atomic JSON writes, validated reads, listing.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { z } from 'zod';
 import { RUN_ID_PATTERN } from '../../common/artifacts';
@@ -23,7 +23,7 @@ export function isValidRunId(id: string): boolean {
 export function assertRunId(id: string): string {
   if (!isValidRunId(id)) {
     throw new RunStoreError(
-      `invalid run id ${JSON.stringify(id)}: use letters, digits, ".", "_" and "-" (not starting with ".")`,
+      `invalid run id ${JSON.stringify(id)}: use letters, digits, "_" and "-" (tmux rewrites "." and ":" in session names)`,
       'bad-id',
     );
   }
@@ -205,12 +205,46 @@ export async function readJson<S extends z.ZodType>(path: string, schema: S): Pr
   return parseJsonArtifact(path, text, schema);
 }
 
+/**
+ * Whether `path` may be served as one of the run's artifacts: a regular file (not a symlink) whose
+ * real location is inside the run folder. What agents wrote could point anywhere.
+ */
+export async function isRunFile(runDir: string, path: string): Promise<boolean> {
+  try {
+    if (!(await lstat(path)).isFile()) return false;
+    const [root, real] = await Promise.all([realpath(runDir), realpath(path)]);
+    return real.startsWith(`${root}${sep}`);
+  } catch {
+    return false;
+  }
+}
+
+/** Deeper JSON is refused: artifacts are shallow, and serializing a 100k-deep value overflows the stack. */
+export const MAX_JSON_DEPTH = 256;
+
+/** How deeply a parsed JSON value nests (iteratively: the value may be deeper than the stack). */
+export function jsonDepth(value: unknown, limit = Number.POSITIVE_INFINITY): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    if (max > limit) return max;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
 export function parseJsonArtifact<S extends z.ZodType>(path: string, text: string, schema: S): z.infer<S> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     throw new RunStoreError(`${path}: not valid JSON (${(err as Error).message})`, 'invalid-artifact');
+  }
+  if (jsonDepth(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new RunStoreError(`${path}: JSON nested deeper than ${MAX_JSON_DEPTH} levels; not read`, 'invalid-artifact');
   }
   const res = schema.safeParse(raw);
   if (!res.success) {

@@ -2,14 +2,18 @@
 import type { z } from 'zod';
 import type { RunListItem, RunState, RunStatusResponse, WorkerStatusView } from '../../common/api';
 import { Decision, IssueSpec, RunDone, SessionsFile, type WorkerRecord } from '../../common/artifacts';
-import { sessionName, type Tmux } from '../tmux/tmux';
+import { sessionName, type Tmux, trustedSessionName } from '../tmux/tmux';
 import { ArtifactCache } from './artifactCache';
-import { pidAlive } from '../process/groups';
+import { isSameProcess, pidAlive } from '../process/groups';
+import { readLock } from './runLock';
 import { type RunStore, RunStoreError } from './runStore';
 
 /** The shapes are the API's (common/api.ts), so the CLI, the server and the dashboard agree. */
 export type { RunListItem, RunState, WorkerStatusView };
 export type RunStatusView = RunStatusResponse;
+
+/** What the launcher's pane prints when the manager process has ended (main/manager/launcher.ts). */
+const MANAGER_EXITED = /\[mminions\] manager exited with \d+/;
 
 export function clampLines(n: unknown, fallback = 120): number {
   const v = typeof n === 'string' && /^\d+$/.test(n) ? Number(n) : typeof n === 'number' ? n : fallback;
@@ -56,10 +60,23 @@ export class RunStatusReader {
     return { sessions, decision, runDone, issue };
   }
 
-  private state(a: Awaited<ReturnType<RunStatusReader['artifacts']>>, managerExists: boolean): RunState {
+  /**
+   * done/stopped once run_done.json exists; running while the manager holding the run's lock is
+   * alive (same pid and start time); crashed when that manager is gone without a decision, or the
+   * manager's pane says it exited; unknown before any manager took the run.
+   */
+  private state(
+    runId: string,
+    a: Awaited<ReturnType<RunStatusReader['artifacts']>>,
+    managerExists: boolean,
+    managerTail: string,
+  ): RunState {
     if (a.runDone) return a.runDone.status === 'stopped' ? 'stopped' : 'done';
+    const lock = readLock(this.store.dir(runId));
+    if (lock) return isSameProcess(lock) ? 'running' : 'crashed';
+    if (MANAGER_EXITED.test(managerTail)) return 'crashed';
     if (managerExists || pidAlive(a.sessions?.manager.pid)) return 'running';
-    return 'unknown';
+    return a.sessions ? 'crashed' : 'unknown';
   }
 
   /**
@@ -71,8 +88,11 @@ export class RunStatusReader {
   async status(runId: string, lines = 120, live?: Set<string>): Promise<RunStatusView> {
     if (!(await this.store.exists(runId))) throw new RunStoreError(`no run ${runId} in ${this.store.root}`, 'not-found');
     const a = await this.artifacts(runId);
-    const managerName = a.sessions?.manager.session_name ?? sessionName(runId, 'manager');
-    const workers = a.sessions?.workers ?? [];
+    const managerName = sessionName(runId, 'manager');
+    // Session names are derived, never taken from the file (see trustedSessionName).
+    const workers = (a.sessions?.workers ?? [])
+      .filter((w) => /^w[1-9]\d{0,2}$/.test(w.worker_id))
+      .map((w) => ({ ...w, session_name: trustedSessionName(runId, w.worker_id, w.session_name) }));
     // The sessions most likely to exist first: tmux stops the sequence at the first that does not.
     const busy = (w: WorkerRecord) => w.status === 'running' || w.status === 'pending';
     const names =
@@ -98,7 +118,7 @@ export class RunStatusReader {
     const workerTails = workers.map((w) => tail(w.session_name));
     return {
       run_id: runId,
-      run_state: this.state(a, managerExists),
+      run_state: this.state(runId, a, managerExists, managerTail),
       manager: {
         session_name: managerName,
         session_exists: managerExists,
@@ -137,10 +157,10 @@ export class RunStatusReader {
     const sessions = await listing;
     const items = ids.map((id, i): RunListItem => {
       const a = all[i]!;
-      const managerName = a.sessions?.manager.session_name ?? sessionName(id, 'manager');
+      const managerName = sessionName(id, 'manager');
       return {
         run_id: id,
-        run_state: this.state(a, sessions.has(managerName)),
+        run_state: this.state(id, a, sessions.has(managerName), ''),
         issue_title: a.issue?.title ?? null,
         issue_url: a.issue?.issue_url ?? a.sessions?.manager.issue_url ?? null,
         started_at: a.sessions?.started_at ?? null,

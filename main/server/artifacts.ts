@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { ArtifactName, InvocationTelemetry } from '../../common/api';
 import { TelemetryReader } from '../agents/telemetry';
 import { ArtifactCache } from '../runs/artifactCache';
-import { RunStoreError, type RunPaths } from '../runs/runStore';
+import { isRunFile, RunStoreError, type RunPaths } from '../runs/runStore';
 
 export type ArtifactBody = { kind: 'json'; body: unknown } | { kind: 'markdown'; body: string };
 
@@ -30,21 +30,24 @@ export class ArtifactReader {
   private readonly cache = new ArtifactCache();
   private readonly telemetry = new Map<string, TelemetryReader>();
 
-  /** The artifact, or null when the run has not written it yet. */
+  /**
+   * The artifact, or null when the run has not written it yet. Only regular files inside the run
+   * folder are read (isRunFile): a symlink an agent left there reads as missing.
+   */
   async read(paths: RunPaths, name: ArtifactName): Promise<ArtifactBody | null> {
     switch (name) {
       case 'issue':
-        return this.json(paths.issue);
+        return this.json(paths, paths.issue);
       case 'sessions':
-        return this.json(paths.sessions);
+        return this.json(paths, paths.sessions);
       case 'selected_candidate':
-        return this.json(paths.selectedCandidate);
+        return this.json(paths, paths.selectedCandidate);
       case 'hypotheses':
-        return this.json(paths.hypotheses);
+        return this.json(paths, paths.hypotheses);
       case 'decision':
-        return this.json(paths.decision);
+        return this.json(paths, paths.decision);
       case 'run_done':
-        return this.json(paths.runDone);
+        return this.json(paths, paths.runDone);
       case 'candidates':
         return { kind: 'json', body: { candidates: await this.candidates(paths) } };
       case 'minimal_repro':
@@ -56,7 +59,8 @@ export class ArtifactReader {
     }
   }
 
-  private async json(path: string): Promise<ArtifactBody | null> {
+  private async json(paths: RunPaths, path: string): Promise<ArtifactBody | null> {
+    if (!(await isRunFile(paths.dir, path))) return null;
     const body = await this.cache.read(path, AnyJson);
     return body === null ? null : { kind: 'json', body };
   }
@@ -66,6 +70,7 @@ export class ArtifactReader {
     const out: unknown[] = [];
     for (const n of names) {
       try {
+        if (!(await isRunFile(paths.dir, join(paths.candidatesDir, n)))) continue;
         const c = await this.cache.read(join(paths.candidatesDir, n), JsonObject);
         if (c) out.push(c);
       } catch (err) {
@@ -81,7 +86,7 @@ export class ArtifactReader {
       const m = MINIMAL_REPRO.exec(n);
       if (!m) continue;
       const path = join(paths.reproDir, n);
-      const st = await stat(path).catch(() => null);
+      const st = (await isRunFile(paths.dir, path)) ? await stat(path).catch(() => null) : null;
       if (st?.isFile() && (!best || st.mtimeMs > best.mtime)) best = { path, ext: m[1]!, mtime: st.mtimeMs };
     }
     if (!best) return null;
@@ -90,6 +95,7 @@ export class ArtifactReader {
   }
 
   private async final(paths: RunPaths): Promise<ArtifactBody | null> {
+    if (!(await isRunFile(paths.dir, paths.finalReport))) return null;
     const text = await readFile(paths.finalReport, 'utf8').catch(() => null);
     return text === null ? null : { kind: 'markdown', body: text };
   }
@@ -101,6 +107,7 @@ export class ArtifactReader {
       const m = INVOCATION.exec(n);
       if (!m) continue;
       const path = join(paths.telemetryDir, n);
+      if (!(await isRunFile(paths.dir, path))) continue;
       let reader = this.telemetry.get(path);
       if (!reader) {
         if (this.telemetry.size >= MAX_TELEMETRY_READERS) this.telemetry.delete(this.telemetry.keys().next().value as string);

@@ -27,7 +27,10 @@ function discard(req: IncomingMessage, seen: number): void {
   req.resume();
 }
 
-export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+/** A body must arrive within this time: a client that trickles one keeps a connection and memory. */
+export const BODY_TIMEOUT_MS = 10_000;
+
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES, timeoutMs = BODY_TIMEOUT_MS): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     discard(req, 0);
@@ -36,6 +39,14 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => {
+      req.removeAllListeners('data');
+      req.pause();
+      reject(
+        new HttpError(408, `the request body did not arrive within ${timeoutMs / 1000} s`, undefined, { Connection: 'close' }),
+      );
+    }, timeoutMs);
+    req.once('close', () => clearTimeout(timer));
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
@@ -45,8 +56,14 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', (e) => reject(new HttpError(400, `could not read the request body: ${e.message}`)));
+    req.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks, size));
+    });
+    req.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new HttpError(400, `could not read the request body: ${e.message}`));
+    });
   });
 }
 

@@ -16,6 +16,8 @@ export interface StatusServerOptions {
   quiet?: boolean;
   /** Use this token instead of the stored one (not stored). */
   token?: string;
+  /** Where `token` came from, for error messages (default --token). */
+  tokenFrom?: string;
   allowRemote?: boolean;
   /** mminions.toml to load (default: MMINIONS_CONFIG, then ./mminions.toml). Ignored when `config` is given. */
   configFile?: string;
@@ -29,6 +31,8 @@ export interface StatusServerOptions {
   staticDir?: string;
   /** argv prefix that runs `mminions` (default: node + the built CLI). */
   selfCommand?: string[];
+  /** Open connections at once (default MAX_CONNECTIONS); more are closed as they come. */
+  maxConnections?: number;
   /** Where request lines and warnings go (default: stderr). */
   log?: (line: string) => void;
 }

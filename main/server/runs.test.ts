@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartRunResponse, StopResponse } from '../../common/api';
 import { selfCommand } from '../cli/self';
@@ -11,7 +12,7 @@ import { SessionsLog } from '../manager/sessionsLog';
 import { writeJsonAtomic } from '../runs/runStore';
 import { sessionName } from '../tmux/tmux';
 import { issueSource, runConfig } from './runRequest';
-import { startTestServer, waitFor, type TestServer } from './testServer';
+import { startTestServer, waitFor, type TestServer } from '../../testkit/testServer';
 
 let t: TestServer;
 let repo: string;
@@ -19,8 +20,12 @@ let issueFile: string;
 
 beforeAll(async () => {
   t = await startTestServer();
-  repo = join(t.dir, 'not-a-git-repo');
+  // A real repository: the API refuses other folders at once (security.test.ts). Runs here end in
+  // preflight (no codex login), which is all these tests need of a manager.
+  repo = join(t.dir, 'repo');
   await mkdir(repo);
+  await execa('git', ['init', '-q'], { cwd: repo });
+  await execa('git', ['-c', 'user.email=t@e', '-c', 'user.name=t', 'commit', '-q', '--allow-empty', '-m', 'init'], { cwd: repo });
   issueFile = join(t.dir, 'issue.md');
   await writeFile(issueFile, '# Division crashes\n\n`divide(1, 0)` raises ZeroDivisionError instead of returning inf.\n');
 });
@@ -111,7 +116,7 @@ describe('POST /api/runs validation', () => {
 });
 
 describe('starting and stopping runs through the API', () => {
-  it('starts a real manager in tmux (201), which ends as needs-human for a folder that is not a git repository; then stops it', async () => {
+  it('starts a real manager in tmux (201), which ends as needs-human when preflight fails; then stops it', async () => {
     const r = await post({ issue_file: issueFile, repo_path: repo, workers: 1, timeout_sec: 60 });
     expect(r.status).toBe(201);
     const body = StartRunResponse.strict().parse(r.json());
@@ -123,7 +128,7 @@ describe('starting and stopping runs through the API', () => {
     const status = (await t.api(`/api/runs/${body.run_id}/status`)).json();
     expect(status.run_state).toBe('done');
     expect(status.decision.status).toBe('needs-human');
-    expect(status.decision.rationale).toMatch(/not inside a git work tree/);
+    expect(status.decision.rationale).toMatch(/^Preflight failed: .*codex_auth/);
     expect(status.manager.session_name).toBe(body.manager_session);
     const decision = (await t.api(`/api/runs/${body.run_id}/artifacts/decision`)).json();
     expect(decision.metrics.model_routing.worker_model).toBe('gpt-5.2-codex');

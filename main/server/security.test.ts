@@ -1,12 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../common/api';
 import { SessionsLog } from '../manager/sessionsLog';
 import { sessionName } from '../tmux/tmux';
-import { startStatusServer } from './server';
-import { openTerminal, rawRequest, startTestServer, type TestServer } from './testServer';
+import { readEvents } from '../runs/events';
+import { MAX_CONNECTIONS, startStatusServer } from './server';
+import { openTerminal, rawRequest, startTestServer, type TestServer } from '../../testkit/testServer';
 
 let t: TestServer;
 const RUN = 'run-20260301000000';
@@ -331,5 +334,132 @@ describe('binding', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('what a run folder holds is untrusted', () => {
+  it('serves no artifact through a symlink, and no events log that is one', async () => {
+    const run = 'run-20260301000001';
+    const p = (await t.store.create(run)).paths;
+    const secret = join(t.dir, 'secret.json');
+    await writeFile(secret, JSON.stringify({ title: 'SECRET-BY-LINK' }));
+    await symlink(secret, p.issue);
+    await symlink(secret, join(p.candidatesDir, 'w1.json'));
+    await symlink(secret, p.finalReport);
+    const issue = await t.api(`/api/runs/${run}/artifacts/issue`);
+    expect(issue.status).toBe(404);
+    expect(issue.text).not.toContain('SECRET-BY-LINK');
+    const cands = await t.api(`/api/runs/${run}/artifacts/candidates`);
+    expect(cands.json()).toEqual({ candidates: [] });
+    expect((await t.api(`/api/runs/${run}/artifacts/final`)).text).not.toContain('SECRET-BY-LINK');
+    await rm(p.events);
+    await writeFile(join(t.dir, 'other.jsonl'), '{"ts":"x","type":"SECRET-EVENT"}\n');
+    await symlink(join(t.dir, 'other.jsonl'), p.events);
+    const ev = await t.api(`/api/runs/${run}/events`);
+    expect(ev.status).toBe(422);
+    expect(ev.text).not.toContain('SECRET-EVENT');
+  });
+
+  it('a 100k-deep decision.json answers a clear 422, and the server stays up', async () => {
+    const run = 'run-20260301000002';
+    const p = (await t.store.create(run)).paths;
+    await writeFile(p.decision, `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    const r = await t.api(`/api/runs/${run}/artifacts/decision`);
+    expect(r.status).toBe(422);
+    expect(r.json().error).toMatch(/nested deeper than 256 levels/);
+    const status = await t.api(`/api/runs/${run}/status`);
+    expect(status.status).toBe(200); // a damaged artifact never hides the run
+    expect((await t.req('/health')).status).toBe(200);
+  });
+
+  it('a 5 MB line in events.jsonl is skipped with an event that says so; the stream goes on', async () => {
+    const run = 'run-20260301000003';
+    const p = (await t.store.create(run)).paths;
+    const huge = JSON.stringify({ ts: 'x', type: 'huge', blob: 'z'.repeat(5 * 1024 * 1024) });
+    await writeFile(p.events, `{"ts":"a","type":"first"}\n${huge}\n{"ts":"b","type":"after"}\n`);
+    const events = await readEvents(p.events, 0);
+    expect(events.events.map((e) => e.event.type)).toEqual(['first']);
+    const next = await readEvents(p.events, events.nextOffset);
+    expect(next.events[0]?.event).toMatchObject({ type: 'event_skipped', bytes: huge.length });
+    const rest = await readEvents(p.events, next.nextOffset);
+    expect(rest.events.map((e) => e.event.type)).toEqual(['after']);
+  });
+});
+
+describe('requests that hold the server', () => {
+  it('a body that trickles in is cut off with 408', async () => {
+    const r = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: t.server.port,
+          path: `/api/runs/${RUN}/send`,
+          method: 'POST',
+          headers: {
+            host: `127.0.0.1:${t.server.port}`,
+            authorization: `Bearer ${t.server.token}`,
+            'content-type': 'application/json',
+            'content-length': '1000',
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
+      req.on('error', reject);
+      req.write('{"worker": "manager", ');
+    });
+    expect(r.status).toBe(408);
+    expect(JSON.parse(r.text).error).toMatch(/did not arrive within 10 s/);
+  }, 30_000);
+
+  it('caps open connections: one over the cap is closed at once, and the server serves again when they go', async () => {
+    expect(MAX_CONNECTIONS).toBeGreaterThan(50);
+    const small = await startTestServer({ maxConnections: 5 });
+    const sockets: Socket[] = [];
+    try {
+      const open = () =>
+        new Promise<Socket>((resolve) => {
+          const s = connect(small.server.port, '127.0.0.1', () => resolve(s));
+          sockets.push(s);
+        });
+      for (let i = 0; i < 5; i++) await open();
+      const extra = await open();
+      const closedAt = await new Promise<number>((r) => {
+        extra.on('close', () => r(Date.now()));
+        extra.on('error', () => undefined);
+      });
+      expect(closedAt).toBeGreaterThan(0);
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await small.req('/health')).status).toBe(200);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await small.cleanup();
+    }
+  });
+
+  it('POST /api/runs with a folder that is not a git work tree answers 400 at once, and no run is made', async () => {
+    const plain = join(t.dir, 'plain-folder');
+    await mkdir(plain, { recursive: true });
+    const before = await t.store.list();
+    const r = await t.api('/api/runs', {
+      method: 'POST',
+      body: JSON.stringify({ issue_text: 'TypeError: x', repo_path: plain }),
+    });
+    expect(r.status).toBe(400);
+    expect(r.json().error).toMatch(/^repo_path: not a git work tree/);
+    expect(await t.store.list()).toEqual(before);
+  });
+
+  it('send refuses C1 control characters as it refuses C0', async () => {
+    const r = await t.api(`/api/runs/${RUN}/send`, {
+      method: 'POST',
+      body: JSON.stringify({ worker: 'w1', text: 'a\u009b2Jb' }),
+    });
+    expect(r.status).toBe(400);
+    expect(r.json().error).toMatch(/C1 controls/);
   });
 });

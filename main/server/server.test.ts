@@ -7,7 +7,7 @@ import { SessionsLog } from '../manager/sessionsLog';
 import { writeJsonAtomic } from '../runs/runStore';
 import { sessionName, Tmux } from '../tmux/tmux';
 import { startStatusServer } from './server';
-import { rawRequest, startTestServer, waitFor, type TestServer } from './testServer';
+import { rawRequest, startTestServer, waitFor, type TestServer } from '../../testkit/testServer';
 
 let t: TestServer;
 const OLD = 'run-20260101000000';

@@ -61,11 +61,15 @@ export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof RunControlError) return new HttpError(err.kind === 'no-session' ? 409 : 404, err.message);
   if (err instanceof RunStoreError) {
-    const status = { 'bad-id': 400, 'not-found': 404, exists: 409, 'invalid-artifact': 500 }[err.kind];
+    // A damaged artifact is a fact about the run, not a server failure: 422 says what is wrong with it.
+    const status = { 'bad-id': 400, 'not-found': 404, exists: 409, 'invalid-artifact': 422 }[err.kind];
     return new HttpError(status, err.message);
   }
   return new HttpError(500, `internal error: ${(err as Error)?.message ?? String(err)} (the server log has details)`);
 }
+
+/** Open connections at once (browsers keep about 6 per origin; terminals and event streams add a few each). */
+export const MAX_CONNECTIONS = 256;
 
 function interfaceNames(): string[] {
   const out = [hostname()];
@@ -97,7 +101,7 @@ export async function startStatusServer(o: StatusServerOptions = {}): Promise<St
   };
   const store = new RunStore(config.manager.runs_root);
   config.manager.runs_root = store.root;
-  const { token, path: tokenPath } = await loadOrCreateToken(store.root, o.token);
+  const { token, path: tokenPath } = await loadOrCreateToken(store.root, o.token, o.tokenFrom);
   const tmux = o.tmux ?? new Tmux(config.tmux.socket);
   const status = new RunStatusReader(store, tmux);
   const services: Services = {
@@ -148,6 +152,10 @@ export async function startStatusServer(o: StatusServerOptions = {}): Promise<St
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY_BYTES, perMessageDeflate: false });
   const server = createServer((req, res) => void handle(req, res));
+  // Bounds on what one client can hold: connections, and time to send headers and a whole request.
+  server.maxConnections = o.maxConnections ?? MAX_CONNECTIONS;
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const started = Date.now();

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendEvent } from '../runs/events';
 import { formatSse } from './sse';
-import { startTestServer, waitFor, type TestServer } from './testServer';
+import { startTestServer, waitFor, type TestServer } from '../../testkit/testServer';
 
 interface SseEvent {
   id: number;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CSP, pageCsp, staticFile } from './static';
-import { startTestServer, type TestServer } from './testServer';
+import { startTestServer, type TestServer } from '../../testkit/testServer';
 
 describe('pageCsp and staticFile', () => {
   it("takes the page's own CSP and adds what only a header can carry", () => {

@@ -15,13 +15,39 @@ export function newToken(): string {
 
 export function checkTokenText(token: string, from: string): string {
   if (!TOKEN_PATTERN.test(token)) {
-    const fix =
-      from === '--token'
-        ? 'use 16 to 256 characters of letters, digits, ".", "_", "~" and "-"'
-        : 'delete the file and a new token is made on the next start';
+    const fix = /^(--token|MMINIONS_TOKEN|--token-file)/.test(from)
+      ? 'use 16 to 256 characters of letters, digits, ".", "_", "~" and "-"'
+      : 'delete the file and a new token is made on the next start';
     throw new Error(`the token from ${from} is not usable: ${fix}`);
   }
   return token;
+}
+
+/**
+ * The token a person chose for `mminions server`, from where it is not visible in `ps`: --token-file,
+ * then MMINIONS_TOKEN; --token (visible to every user of the machine) still works, with a warning.
+ */
+export async function chosenToken(o: {
+  tokenFile?: string;
+  token?: string;
+  env?: NodeJS.ProcessEnv;
+}): Promise<{ token: string; from: string; warning: string | null } | null> {
+  if (o.tokenFile !== undefined) {
+    const text = await readFile(o.tokenFile, 'utf8').catch((err: Error) => {
+      throw new Error(`cannot read --token-file ${o.tokenFile}: ${err.message}`);
+    });
+    return { token: text.trim(), from: `--token-file ${o.tokenFile}`, warning: null };
+  }
+  const env = o.env ?? process.env;
+  if (env.MMINIONS_TOKEN) return { token: env.MMINIONS_TOKEN.trim(), from: 'MMINIONS_TOKEN', warning: null };
+  if (o.token !== undefined) {
+    return {
+      token: o.token,
+      from: '--token',
+      warning: 'warning: --token is visible to every user of this machine (ps); use --token-file FILE or MMINIONS_TOKEN instead',
+    };
+  }
+  return null;
 }
 
 /**
@@ -31,8 +57,9 @@ export function checkTokenText(token: string, from: string): string {
 export async function loadOrCreateToken(
   runsRoot: string,
   explicit?: string,
+  explicitFrom = '--token',
 ): Promise<{ token: string; path: string | null; created: boolean }> {
-  if (explicit !== undefined) return { token: checkTokenText(explicit, '--token'), path: null, created: false };
+  if (explicit !== undefined) return { token: checkTokenText(explicit, explicitFrom), path: null, created: false };
   const path = tokenPath(runsRoot);
   try {
     const text = (await readFile(path, 'utf8')).trim();

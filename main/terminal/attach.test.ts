@@ -10,7 +10,13 @@ describe('attachArgs / attachEnv', () => {
       '-t',
       '=codorch-run-1-w1',
     ]);
-    expect(attachArgs([], 'codorch-run-1-w1', 'ro')).toEqual(['attach-session', '-r', '-t', '=codorch-run-1-w1']);
+    expect(attachArgs([], 'codorch-run-1-w1', 'ro')).toEqual([
+      'attach-session',
+      '-f',
+      'read-only,ignore-size',
+      '-t',
+      '=codorch-run-1-w1',
+    ]);
   });
 
   it('drops TMUX from the environment and sets TERM', () => {

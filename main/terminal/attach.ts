@@ -1,9 +1,12 @@
 // The tmux attach command a terminal runs: argv and environment (pure).
 import type { TerminalMode } from '../../common/api';
 
-/** `tmux [-L socket] attach-session [-r] -t =<session>`; `=` makes tmux match the name exactly. */
+/**
+ * `tmux [-L socket] attach-session [-f read-only,ignore-size] -t =<session>`; `=` makes tmux match the
+ * name exactly. A read-only viewer also ignores its size: watching must not resize the shared window.
+ */
 export function attachArgs(tmuxBase: readonly string[], session: string, mode: TerminalMode): string[] {
-  return [...tmuxBase, 'attach-session', ...(mode === 'ro' ? ['-r'] : []), '-t', `=${session}`];
+  return [...tmuxBase, 'attach-session', ...(mode === 'ro' ? ['-f', 'read-only,ignore-size'] : []), '-t', `=${session}`];
 }
 
 /** The caller's environment without TMUX (never nest into the caller's tmux client), as an xterm. */

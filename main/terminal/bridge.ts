@@ -16,6 +16,11 @@ export interface TerminalBridgeOptions {
   rows: number;
   /** The pane's last output, sent with `ended` when the session goes away while attached. */
   paneTail?: () => Promise<string>;
+  /**
+   * Read-only viewers: the size of the session's terminal (window plus status line). The viewer's pty
+   * follows it instead of the browser's size, so watching never resizes the shared window.
+   */
+  windowSize?: () => Promise<{ cols: number; rows: number } | null>;
   /** Flow-control thresholds (bytes); the defaults are ~1 MB / ~256 KB. */
   highWater?: number;
   lowWater?: number;
@@ -56,6 +61,7 @@ export class TerminalBridge {
   /** Resolves when the attach process has exited (or never started). */
   readonly exited: Promise<void>;
   private markExited: () => void = () => undefined;
+  private sizeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ws: WebSocket,
@@ -96,7 +102,26 @@ export class TerminalBridge {
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     this.ws.on('close', () => this.close());
     this.ws.on('error', () => this.close());
-    sendControl(this.ws, { type: 'ready', session: this.o.session });
+    if (this.o.mode === 'ro' && this.o.windowSize) {
+      sendControl(this.ws, { type: 'ready', session: this.o.session, cols: this.cols, rows: this.rows });
+      this.sizeTimer = setInterval(() => void this.followWindow(), 1_000);
+    } else {
+      sendControl(this.ws, { type: 'ready', session: this.o.session });
+    }
+  }
+
+  /** A read-only viewer's pty keeps the window's size, whoever resizes the window. */
+  private async followWindow(): Promise<void> {
+    const size = await this.o.windowSize?.().catch(() => null);
+    if (!size || this.closed || (size.cols === this.cols && size.rows === this.rows)) return;
+    this.cols = size.cols;
+    this.rows = size.rows;
+    try {
+      this.proc?.resize(size.cols, size.rows);
+    } catch {
+      return; // exiting
+    }
+    sendControl(this.ws, { type: 'size', cols: size.cols, rows: size.rows });
   }
 
   stats(): TerminalStats {
@@ -119,6 +144,7 @@ export class TerminalBridge {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.sizeTimer) clearInterval(this.sizeTimer);
     this.batcher.dispose();
     try {
       this.proc?.kill();
@@ -165,6 +191,7 @@ export class TerminalBridge {
         if (this.o.mode === 'rw') this.proc?.write(msg.data);
         break;
       case 'resize':
+        if (this.o.mode === 'ro' && this.o.windowSize) break; // a viewer shows the window at its own size
         this.cols = msg.cols;
         this.rows = msg.rows;
         try {

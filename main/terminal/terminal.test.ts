@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerRecord } from '../../common/artifacts';
 import { SessionsLog } from '../manager/sessionsLog';
 import { sessionName } from '../tmux/tmux';
-import { openTerminal, startTestServer, waitFor, type TermClient, type TestServer } from '../server/testServer';
+import { openTerminal, startTestServer, waitFor, type TermClient, type TestServer } from '../../testkit/testServer';
 
 let t: TestServer;
 const RUN = 'run-20260501000000';
@@ -115,7 +115,21 @@ describe('terminal WebSocket', () => {
   });
 
   it('ignores input in read-only mode (and attaches read-only)', async () => {
-    const ro = await term('w1', 'mode=ro');
+    const size = async () =>
+      (
+        await execa('tmux', [
+          ...t.tmux.baseArgs(),
+          'list-windows',
+          '-t',
+          `=${session('w1')}`,
+          '-F',
+          '#{window_width}x#{window_height}',
+        ])
+      ).stdout;
+    // (resize-window would switch the window to manual sizing; it keeps the size tmux chose.)
+    const before = await size();
+    expect(before).not.toMatch(/^37x/);
+    const ro = await term('w1', 'mode=ro&cols=37&rows=11');
     await waitFor(() => ro.messages.some((m) => m.type === 'ready'), 'ready');
     const pid = t.server.services.terminals.stats().find((s) => s.mode === 'ro')!.pid!;
     const { stdout: flags } = await execa('tmux', [
@@ -132,6 +146,13 @@ describe('terminal WebSocket', () => {
     await waitFor(() => ro.output().includes('marker-5'), 'the marker in the read-only view');
     expect(await t.tmux.capturePane(session('w1'), 200)).not.toContain('ro-111');
     expect(ro.output()).not.toContain('ro-111');
+    // Watching never resizes the shared window: a read-only viewer's size is ignored.
+    expect(await size()).toBe(before);
+    ro.send({ type: 'resize', cols: 41, rows: 13 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await size()).toBe(before);
+    const { stdout: flags2 } = await execa('tmux', [...t.tmux.baseArgs(), 'list-clients', '-F', '#{client_pid} #{client_flags}']);
+    expect(flags2.split('\n').find((l) => l.startsWith(`${pid} `))).toMatch(/ignore-size/);
     ro.ws.close();
     await ro.closed;
   });

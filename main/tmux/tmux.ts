@@ -41,6 +41,16 @@ export function sessionName(runId: string, worker: string): string {
 }
 
 /**
+ * The session of a worker as recorded in sessions.json, when it has the only shape a run's session
+ * can have (`codorch-<this run>-<worker>`); otherwise the name it must have. A recorded name is
+ * data from disk: a run must never send to, attach to or kill another run's session.
+ */
+export function trustedSessionName(runId: string, workerId: string, recorded: string | undefined): string {
+  const expected = sessionName(runId, workerId);
+  return recorded === expected ? recorded : expected;
+}
+
+/**
  * Whether a session is one of this run's own (its manager or a worker `wN`). A prefix test is not
  * enough: run ids can extend each other (`run-<time>` and `run-<time>-2`, two runs in one second).
  */
@@ -113,6 +123,20 @@ export class Tmux {
     // (-q: an option this tmux does not know is no reason to fail a session that has started.)
     for (const [k, v] of STATUS_LINE) args.push(';', 'set-option', '-q', '-t', `=${o.name}:`, k, v);
     await this.run(args);
+  }
+
+  /**
+   * The size a client of the session's window has: the window's width, and its height plus the
+   * status line when the session shows one. Null when there is no such session.
+   */
+  async clientSize(name: string): Promise<{ cols: number; rows: number } | null> {
+    const res = await this.run(['display-message', '-p', '-t', `=${name}:`, '#{window_width} #{window_height} #{status}'], {
+      reject: false,
+    });
+    const m = /^(\d+) (\d+) (\S+)/.exec(res.stdout.trim());
+    if (res.exitCode !== 0 || !m) return null;
+    const status = m[3] === 'off' || m[3] === '0' ? 0 : Number(m[3]) > 1 ? Number(m[3]) : 1;
+    return { cols: Number(m[1]), rows: Number(m[2]) + status };
   }
 
   async hasSession(name: string): Promise<boolean> {

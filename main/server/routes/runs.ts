@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { StartRunRequest, type RunsResponse, type StartRunResponse } from '../../../common/api';
 import { allowedHostsForApi, parseIssueUrl } from '../../issue/githubUrl';
+import { repoTopLevel } from '../../git/worktrees';
 import { launchManager } from '../../manager/launcher';
 import { readJsonBody } from '../body';
 import type { RequestContext } from '../context';
@@ -41,6 +42,10 @@ export const runsRoutes: Route<RequestContext>[] = [
       }
       await requireKind(body.repo_path, 'repo_path', 'dir');
       if (body.issue_file !== undefined) await requireKind(body.issue_file, 'issue_file', 'file');
+      // A cheap check now rather than a run that fails in preflight.
+      await repoTopLevel(body.repo_path).catch((err: Error) => {
+        throw new HttpError(400, `repo_path: ${err.message}`);
+      });
       const launched = await launchManager({
         config: runConfig(services.config, body),
         tmux: services.tmux,

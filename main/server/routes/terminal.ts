@@ -34,6 +34,7 @@ export async function upgradeTerminal(
     return sessions?.workers.find((w) => w.worker_id === worker)?.invocation ?? null;
   };
   const paneTail = async () => savedPaneTail(paths.agentsDir, await invocation());
+  const windowSize = () => services.tmux.clientSize(session);
   wss.handleUpgrade(req, socket, head, (ws) => {
     if (!exists) {
       void paneTail().then((tail) =>
@@ -45,13 +46,17 @@ export async function upgradeTerminal(
       );
       return;
     }
-    services.terminals.open(ws, {
-      tmuxBase: services.tmux.baseArgs(),
-      session,
-      mode: q.mode,
-      cols: q.cols,
-      rows: q.rows,
-      paneTail,
-    });
+    const open = (size: { cols: number; rows: number } | null) =>
+      services.terminals.open(ws, {
+        tmuxBase: services.tmux.baseArgs(),
+        session,
+        mode: q.mode,
+        cols: size?.cols ?? q.cols,
+        rows: size?.rows ?? q.rows,
+        paneTail,
+        ...(q.mode === 'ro' ? { windowSize } : {}),
+      });
+    if (q.mode === 'ro') void windowSize().then(open, () => open(null));
+    else open(null);
   });
 }

@@ -1,6 +1,6 @@
 // The API client against the real status server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../../main/server/testServer';
+import { startTestServer, type TestServer } from '../../../testkit/testServer';
 import { DONE_RUN, writeDoneRun } from '../../../e2e/support/runFixtures';
 import { ApiClient, ApiError } from './client';
 

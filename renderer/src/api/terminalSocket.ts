@@ -1,9 +1,9 @@
-// The terminal WebSocket protocol: binary frames are output bytes, text frames are JSON control messages.
-export type TerminalControl =
-  | { type: 'ready'; session: string }
-  | { type: 'ended'; message: string; pane_tail: string }
-  | { type: 'error'; message: string };
+// The terminal WebSocket protocol: binary frames are output bytes, text frames are JSON control messages (common/api.ts).
+import { TerminalServerMessage } from '../../../common/api';
 
+export type TerminalControl = TerminalServerMessage;
+
+/** A control message as the server defines it, or null for anything else. */
 export function parseControl(text: string): TerminalControl | null {
   let msg: unknown;
   try {
@@ -11,13 +11,8 @@ export function parseControl(text: string): TerminalControl | null {
   } catch {
     return null;
   }
-  if (!msg || typeof msg !== 'object') return null;
-  const m = msg as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' ? v : '');
-  if (m.type === 'ready') return { type: 'ready', session: str(m.session) };
-  if (m.type === 'ended') return { type: 'ended', message: str(m.message) || 'the session ended', pane_tail: str(m.pane_tail) };
-  if (m.type === 'error') return { type: 'error', message: str(m.message) || 'terminal error' };
-  return null;
+  const r = TerminalServerMessage.safeParse(msg);
+  return r.success ? r.data : null;
 }
 
 export interface TerminalSocketHandlers {

@@ -1,17 +1,13 @@
 // Types one line of text into a worker's session (POST /send), with the server's limits checked first.
 import { useState, type FormEvent } from 'react';
+import { MAX_SEND_CHARS, SendRequest } from '../../../common/api';
 import { describeError } from '../api/client';
 
-export const MAX_SEND = 4000;
-// Control characters other than tab would drive the terminal, not type text: the server refuses them too.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-
+/** The API's own check of the text (common/api.ts), so the box and the server never disagree. */
 export function sendTextError(text: string): string | null {
   if (!text.trim()) return 'Type something to send.';
-  if (text.length > MAX_SEND) return `At most ${MAX_SEND} characters (this is ${text.length}).`;
-  if (CONTROL.test(text)) return 'Only plain text: no control characters.';
-  return null;
+  const r = SendRequest.shape.text.safeParse(text);
+  return r.success ? null : (r.error.issues[0]?.message.replace(/^text: /, '') ?? 'not accepted');
 }
 
 export function SendBox({
@@ -52,7 +48,7 @@ export function SendBox({
         aria-label={`Send to ${worker}`}
         placeholder={`Send a line to ${worker}…`}
         value={text}
-        maxLength={MAX_SEND + 1}
+        maxLength={MAX_SEND_CHARS + 1}
         onChange={(e) => setText(e.target.value)}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? errId : undefined}

@@ -7,6 +7,7 @@ const LABELS: Record<string, string> = {
   'needs-human': 'needs a person',
   stopped: 'stopped',
   failed: 'failed',
+  crashed: 'crashed',
   unknown: 'unknown',
   ok: 'ok',
   pending: 'pending',

@@ -1,11 +1,12 @@
 // What a run's state is in the dashboard's words (running / done / needs-human / stopped / failed), and when it changed.
 import type { RunListItem } from '../api/types';
 
-export type DisplayState = 'running' | 'done' | 'needs-human' | 'stopped' | 'failed' | 'unknown';
+export type DisplayState = 'running' | 'done' | 'needs-human' | 'stopped' | 'failed' | 'crashed' | 'unknown';
 
 export function displayState(item: Pick<RunListItem, 'run_state' | 'decision_status'>): DisplayState {
   const d = item.decision_status;
   if (item.run_state === 'running') return 'running';
+  if (item.run_state === 'crashed') return 'crashed';
   if (d === 'needs-human') return 'needs-human';
   if (d === 'failed') return 'failed';
   if (d === 'stopped' || item.run_state === 'stopped') return 'stopped';
@@ -39,6 +40,8 @@ export function notificationText(t: RunTransition): { title: string; body: strin
       return { title: 'A run needs you', body: `${what} stopped and needs a person to look at it.` };
     case 'failed':
       return { title: 'A run failed', body: `${what} failed; its report says why.` };
+    case 'crashed':
+      return { title: 'A run’s manager is gone', body: `${what} ended without a decision; stop it to clean up its workers.` };
     case 'stopped':
       return { title: 'A run was stopped', body: `${what} was stopped.` };
     default:

@@ -5,7 +5,7 @@ import { DONE_RUN, LIVE_RUN, writeDoneRun, writeLiveRun, type LiveRun } from '..
 import { SessionsFile } from '../../../common/artifacts';
 import { appendEvent } from '../../../main/runs/events';
 import { readJson, writeJsonAtomic } from '../../../main/runs/runStore';
-import { startTestServer, waitFor, type TestServer } from '../../../main/server/testServer';
+import { startTestServer, waitFor, type TestServer } from '../../../testkit/testServer';
 import { ApiClient } from '../api/client';
 import { createRunStore } from './runStore';
 

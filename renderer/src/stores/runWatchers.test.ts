@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_RUN, writeLiveRun } from '../../../e2e/support/runFixtures';
 import { appendEvent } from '../../../main/runs/events';
-import { startTestServer, waitFor, type TestServer } from '../../../main/server/testServer';
+import { startTestServer, waitFor, type TestServer } from '../../../testkit/testServer';
 import { ApiClient } from '../api/client';
 import type { RunListItem } from '../api/types';
 import { RunWatchers, runsToWatch } from './runWatchers';

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DONE_RUN, writeDoneRun, writeLiveRun, LIVE_RUN } from '../../../e2e/support/runFixtures';
 import { emptyDecision, writeDecision } from '../../../main/manager/decision';
-import { startTestServer, waitFor, type TestServer } from '../../../main/server/testServer';
+import { startTestServer, waitFor, type TestServer } from '../../../testkit/testServer';
 import { ApiClient } from '../api/client';
 import type { RunTransition } from '../model/runState';
 import { createRunsStore } from './runsStore';

@@ -153,6 +153,9 @@ export class TerminalSession {
     if (msg.type === 'ready') {
       this.retries = 0;
       this.setState({ phase: 'attached', message: null, session: msg.session || null });
+      if (msg.cols && msg.rows) this.showAt(msg.cols, msg.rows);
+    } else if (msg.type === 'size') {
+      this.showAt(msg.cols, msg.rows);
     } else if (msg.type === 'ended') {
       if (!this.gotOutput && msg.pane_tail) this.term.write(`${msg.pane_tail.replace(/\r?\n/g, '\r\n')}\r\n`);
       this.term.write(`\r\n\x1b[2m[${msg.message}]\x1b[0m\r\n`);
@@ -165,6 +168,7 @@ export class TerminalSession {
   setReadOnly(readOnly: boolean): void {
     if (readOnly === this.readOnly) return;
     this.readOnly = readOnly;
+    this.fixedSize = null;
     this.term.options.disableStdin = readOnly;
     // The server decides the mode when the socket opens, so switching reconnects.
     this.connect();
@@ -212,9 +216,19 @@ export class TerminalSession {
       });
   }
 
-  /** Fits the terminal to its pane (when the pane is laid out and visible). */
+  /** A read-only view shows the window at the window's own size (it never resizes the shared window). */
+  private fixedSize: { cols: number; rows: number } | null = null;
+
+  private showAt(cols: number, rows: number): void {
+    if (!this.readOnly || this.disposed) return;
+    this.fixedSize = { cols, rows };
+    if (cols !== this.term.cols || rows !== this.term.rows) this.term.resize(cols, rows);
+  }
+
+  /** Fits the terminal to its pane (when the pane is laid out and visible); a read-only view keeps the window's size. */
   fit(): void {
     if (this.disposed) return;
+    if (this.readOnly && this.fixedSize) return;
     const el = this.term.element;
     if (!el || el.clientWidth === 0 || el.clientHeight === 0) return;
     const dims = this.fitAddon.proposeDimensions();

@@ -88,9 +88,9 @@ export function RunView({ runId, tab }: { runId: string; tab: TabName }) {
           </p>
         </div>
         <span className="spacer" />
-        {running ? (
+        {running || state === 'crashed' ? (
           <button type="button" className="btn btn-danger" onClick={() => setConfirming(true)}>
-            Stop run
+            {running ? 'Stop run' : 'Stop and clean up'}
           </button>
         ) : null}
       </header>

@@ -4,11 +4,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { commitFix, createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
-import { buildConfig, type Config } from '../config/config';
-import { loadEvalSpec, parseEvalSpec, type EvalSpec } from './spec';
+import { commitFix, createSampleRepo, type SampleRepo } from './sampleRepos';
+import { buildConfig, type Config } from '../main/config/config';
+import { loadEvalSpec, parseEvalSpec, type EvalSpec } from '../main/eval/spec';
 
-export const STATSMINI_SPEC_PATH = join(__dirname, '..', '..', 'e2e', 'fixtures', 'evals', 'statsmini-convolve.json');
+export const STATSMINI_SPEC_PATH = join(__dirname, '..', 'e2e', 'fixtures', 'evals', 'statsmini-convolve.json');
 
 export interface EvalSandbox {
   root: string;

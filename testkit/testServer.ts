@@ -4,11 +4,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { privateTmux } from '../../testkit/tmux';
-import { buildConfig, type Config } from '../config/config';
-import { RunStore } from '../runs/runStore';
-import type { Tmux } from '../tmux/tmux';
-import { startStatusServer, type StatusServer, type StatusServerOptions } from './server';
+import { privateTmux } from './tmux';
+import { buildConfig, type Config } from '../main/config/config';
+import { RunStore } from '../main/runs/runStore';
+import type { Tmux } from '../main/tmux/tmux';
+import { startStatusServer, type StatusServer, type StatusServerOptions } from '../main/server/server';
 
 export interface TestServer {
   server: StatusServer;
