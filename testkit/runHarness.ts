@@ -75,6 +75,8 @@ export interface RunHarnessOptions {
   issueMarkdown?: string;
   /** Sees every request body the scripted model parses (before it answers). */
   onRequest?: (body: unknown) => void;
+  /** [sandbox] mode (default bwrap: required). */
+  sandboxMode?: 'auto' | 'bwrap' | 'off';
 }
 
 export interface RunArtifacts {
@@ -177,6 +179,8 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
             sandbox: codex.sandbox ?? o.codex?.sandbox ?? 'read-only',
             config: model.codexConfig,
           },
+          // Tests require the sandbox: a machine without bubblewrap fails them instead of running unsandboxed.
+          sandbox: { mode: o.sandboxMode ?? 'bwrap' },
         },
         {
           file: null,
@@ -221,6 +225,7 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
           sandbox: rest.codex.sandbox,
           config: rest.codex.config,
         },
+        sandbox: { mode: rest.sandbox.mode },
       };
       await writeFile(file, stringifyToml(table));
       return file;

@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { runAgentDirect } from '../agents/runDirect';
 import type { Config } from '../config/config';
-import { repoTopLevel, resolveCommit, Worktrees, type Worktree } from '../git/worktrees';
+import { repoTopLevel, resolveCommit, Worktrees } from '../git/worktrees';
 import { resolvePython } from '../manager/python';
 import { nonOpenaiProvider, runPreflight } from '../preflight/preflight';
 import { writeJsonAtomic, writeTextAtomic } from '../runs/runStore';

@@ -69,6 +69,7 @@ export async function minimizeRepro(o: {
         python: o.python,
         signals: issue.signals,
         sandbox: ctx.sandbox,
+        signal: ctx.signal,
         userRepo: ctx.userRepo,
         repoRoot: wt.path,
         // The candidate's setup runs once in this worktree; later probes reuse it.
@@ -154,6 +155,7 @@ export async function minimizeRepro(o: {
       python: o.python,
       signals: issue.signals,
       sandbox: ctx.sandbox,
+      signal: ctx.signal,
       timeoutMs: m.validation_timeout_sec * 1000,
       requiredFrames: originalFrames,
     });

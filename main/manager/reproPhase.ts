@@ -83,6 +83,7 @@ export async function validateAndChoose(o: {
         python: py.python,
         signals: issue.signals,
         sandbox: ctx.sandbox,
+        signal: ctx.signal,
         userRepo: ctx.userRepo,
         repoRoot: wt.path,
       });

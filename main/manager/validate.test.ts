@@ -91,7 +91,7 @@ describe('validateCandidate', () => {
     const script = [
       'import signal, subprocess, time',
       'signal.signal(signal.SIGTERM, signal.SIG_IGN)  # only SIGKILL ends it',
-      `child = subprocess.Popen(["sh", "-c", "exec -a ${tag} sleep 300"])`,
+      `child = subprocess.Popen(["bash", "-c", "exec -a ${tag} sleep 300"])`,
       'time.sleep(300)',
     ].join('\n');
     const v = await validateCandidate(

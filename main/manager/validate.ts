@@ -25,6 +25,8 @@ export interface ValidateOptions {
   signals: IssueSignals;
   /** Where setup and oracle commands run (see main/process/sandbox.ts). */
   sandbox: Sandbox;
+  /** The run was stopped: the running command is ended at once. */
+  signal?: AbortSignal;
   /** For repository frames; defaults to the worktree. */
   repoRoot?: string;
   /** Where the script is written; defaults to `<worktree>/.mminions`. */
@@ -213,6 +215,7 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
     const cmd = fillPlaceholders(raw, values);
     const r = await runUntrusted(cmd, {
       sandbox: opts.sandbox,
+      signal: opts.signal,
       cwd: worktree,
       network: opts.sandbox.settings.setup_network,
       env,
@@ -243,8 +246,10 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
     timeoutMs: opts.timeoutMs,
   };
   for (let i = 0; i < runs; i++) {
+    if (opts.signal?.aborted) break;
     const r = await runUntrusted(oracle, {
       sandbox: opts.sandbox,
+      signal: opts.signal,
       cwd: worktree,
       network: opts.sandbox.settings.oracle_network,
       env,
@@ -287,6 +292,7 @@ export interface ReproducesCheckOptions {
   python: string;
   signals: IssueSignals;
   sandbox: Sandbox;
+  signal?: AbortSignal;
   timeoutMs: number;
   /** The original candidate's repository frames: a reduction must still pass through all of them. */
   requiredFrames: string[];

@@ -129,9 +129,9 @@ describe('the bubblewrap sandbox', () => {
   it('leaves no process behind: setsid children and double forks die with the command', async () => {
     const tag = `mminions-sandbox-daemon-${process.pid}-${Date.now()}`;
     const r = await run(
-      `setsid sh -c 'exec -a ${tag} sleep 300' </dev/null >/dev/null 2>&1 & (sh -c 'exec -a ${tag} sleep 300' &) ; nohup sh -c 'exec -a ${tag} sleep 300' >/dev/null 2>&1 & sleep 0.3; echo started`,
+      `setsid bash -c 'exec -a ${tag} sleep 300' </dev/null >/dev/null 2>&1 & (bash -c 'exec -a ${tag} sleep 300' &) ; nohup bash -c 'exec -a ${tag} sleep 300' >/dev/null 2>&1 & sleep 0.3; echo "started $(ps -A -o args= | grep -c '^${tag}')"`,
     );
-    expect(r.output).toContain('started');
+    expect(r.output).toContain('started 3'); // all three were running when the command ended
     await new Promise((res) => setTimeout(res, 300));
     const left = execFileSync('ps', ['-A', '-o', 'pid=,args='], { encoding: 'utf8' })
       .split('\n')
@@ -145,7 +145,7 @@ describe('the bubblewrap sandbox', () => {
     const argv = bwrapArgv(
       sandbox,
       { cwd: worktree, writable: [worktree], home: join(worktree, '.mminions', 'home'), network: false },
-      ['sh', '-c', `exec -a ${tag} sleep 300`],
+      ['bash', '-c', `exec -a ${tag} sleep 300`],
     );
     const file = join(dir, 'parent.cjs');
     await writeFile(

@@ -135,7 +135,7 @@ export class Tmux {
     });
     const m = /^(\d+) (\d+) (\S+)/.exec(res.stdout.trim());
     if (res.exitCode !== 0 || !m) return null;
-    const status = m[3] === 'off' || m[3] === '0' ? 0 : Number(m[3]) > 1 ? Number(m[3]) : 1;
+    const status = m[3] === 'off' || m[3] === '0' ? 0 : Math.max(1, Number(m[3]) || 1);
     return { cols: Number(m[1]), rows: Number(m[2]) + status };
   }
 
