@@ -269,6 +269,17 @@ describe('dashboard', () => {
       .poll(() => page.getByRole('list', { name: 'Phases' }).innerText())
       .toMatch(/Repro\s*done · 31 s\s*Validation\s*in progress/);
     await screenshot(page, 'run-overview-live');
+    // A run whose commands ran without the sandbox says so, loudly, as soon as the manager tells.
+    expect(await page.getByRole('alert', { name: 'Unsandboxed run' }).count()).toBe(0);
+    await appendEvent(live.paths.events, {
+      type: 'sandbox',
+      kind: 'none',
+      mode: 'auto',
+      summary: 'UNSANDBOXED: bubblewrap (bwrap) is not installed',
+    });
+    await expect
+      .poll(() => page.getByRole('alert', { name: 'Unsandboxed run' }).innerText())
+      .toMatch(/Unsandboxed:.*bubblewrap \(bwrap\) is not installed/s);
     expect(unexpectedErrors(errors)).toEqual([]);
     await page.close();
   });

@@ -106,3 +106,32 @@ describe('Worktrees', () => {
     await expect(wts.create('../x')).rejects.toThrow(/invalid worktree name/);
   });
 });
+
+describe('what a repository could plant never runs in our git calls', () => {
+  it('ignores hooks and fsmonitor commands of the repository, and a rewritten .git file in a worktree', async () => {
+    const ran = join(dir, 'ran');
+    const hook = `#!/bin/sh\necho "$0" >> ${ran}\n`;
+    for (const h of ['post-checkout', 'pre-commit', 'post-index-change', 'reference-transaction']) {
+      await writeFile(join(repo, '.git', 'hooks', h), hook, { mode: 0o755 });
+    }
+    await writeFile(join(dir, 'fsmonitor.sh'), hook, { mode: 0o755 });
+    await g('config', 'core.fsmonitor', join(dir, 'fsmonitor.sh'));
+    // Our own hooks do run for a plain git call (the test is meaningful):
+    await execa('git', ['-C', repo, 'checkout', '-q', '--detach', 'HEAD']);
+    expect(existsSync(ran)).toBe(true);
+    await rm(ran);
+
+    const wts = await Worktrees.open(repo, join(dir, 'wt'));
+    const w = await wts.create('r1-w1');
+    await writeFile(join(w.path, 'new.txt'), 'x\n');
+    // What ran in the worktree points its .git file at a repository of its own, with a hostile config.
+    const evil = join(w.path, 'evil-git');
+    await execa('git', ['init', '-q', '--bare', evil]);
+    await execa('git', ['--git-dir', evil, 'config', 'core.fsmonitor', join(dir, 'fsmonitor.sh')]);
+    await writeFile(join(w.path, '.git'), `gitdir: ${evil}\n`);
+    const patch = await wts.diff(w);
+    expect(patch).toContain('new.txt');
+    await wts.remove(w.path);
+    expect(existsSync(ran)).toBe(false);
+  });
+});

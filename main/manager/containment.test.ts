@@ -216,6 +216,25 @@ describe('process lifetimes', () => {
     }
   });
 
+  it('a foreground manager whose tmux server dies ends the phase at once, not at its timeout', async () => {
+    const scenario = await statsminiScenario();
+    for (const w of ['w1', 'w2']) setAgent(scenario, { role: 'REPRO_BUILDER', worker: w, hang: true });
+    const h = await harness({ scenario, manager: { timeout_sec: 600 } });
+    const started = Date.now();
+    const run = runManager({ config: h.config, issue: { file: h.issueFile } });
+    await waitFor('both workers running', async () => (await h.tmux.listSessions()).size >= 2, 30_000);
+    await h.tmux.killServer();
+    const res = await run;
+    const a = await h.readRun(res.runId);
+    expect(Date.now() - started).toBeLessThan(60_000); // the phase timeout is 600 s
+    expect(a.decision.status).toBe('needs-human');
+    for (const w of a.sessions.workers) {
+      expect(w.status).toBe('failed');
+      expect(w.detail).toMatch(/tmux session ended without an exit code/);
+    }
+    await h.assertClean();
+  }, 90_000);
+
   it('stop never signals a process that only reuses a pid recorded in the run', async () => {
     const h = await harness({ scenario: await statsminiScenario() });
     const { runId, paths } = await h.store.create('run-stale-pid');

@@ -18,6 +18,8 @@ export interface RunViewState {
   artifactErrors: Partial<Record<ArtifactName, string>>;
   /** Artifacts fetched at least once since the run was opened. */
   artifactsLoaded: Partial<Record<ArtifactName, true>>;
+  /** How the run's untrusted commands ran (its `sandbox` event), once known. */
+  sandbox: { kind: string; summary: string } | null;
   open(runId: string): void;
   close(): void;
   refreshStatus(): Promise<void>;
@@ -44,6 +46,7 @@ const EMPTY = {
   artifacts: {},
   artifactErrors: {},
   artifactsLoaded: {},
+  sandbox: null,
 };
 
 export function createRunStore(deps: RunDeps): RunStore {
@@ -67,7 +70,11 @@ export function createRunStore(deps: RunDeps): RunStore {
       if (!current(gen, runId)) return;
       const events = batch.map((b) => b.event);
       const all = get().events.concat(events);
-      set({ events: all.length > MAX_EVENTS ? all.slice(all.length - MAX_EVENTS) : all });
+      const sandbox = events.findLast((e) => e.type === 'sandbox');
+      set({
+        events: all.length > MAX_EVENTS ? all.slice(all.length - MAX_EVENTS) : all,
+        ...(sandbox ? { sandbox: { kind: String(sandbox.kind), summary: String(sandbox.summary) } } : {}),
+      });
       const plan = mergePlans(events);
       deps.onEvents?.(runId, plan, events);
       pending.status ||= plan.status;

@@ -20,6 +20,7 @@ export function RunView({ runId, tab }: { runId: string; tab: TabName }) {
   const { run, runs, ui } = useApp();
   const status = useRun((s) => s.status);
   const statusError = useRun((s) => s.statusError);
+  const sandbox = useRun((s) => s.sandbox);
   const issue = useRun((s) => s.artifacts.issue);
   const listItem = useRuns((s) => s.items.find((r) => r.run_id === runId));
   const [workersMounted, setWorkersMounted] = useState(tab === 'workers');
@@ -94,6 +95,12 @@ export function RunView({ runId, tab }: { runId: string; tab: TabName }) {
           </button>
         ) : null}
       </header>
+      {sandbox?.kind === 'none' ? (
+        <p className="banner banner-warn" role="alert" aria-label="Unsandboxed run">
+          <strong>Unsandboxed:</strong> the commands this run's agents proposed ran on this machine with your files.{' '}
+          {sandbox.summary}
+        </p>
+      ) : null}
       {statusError ? (
         <p className="form-error" role="alert">
           {statusError}
