@@ -29,6 +29,11 @@ for (const tool of ['tmux', 'git']) {
     say(`warning: ${tool} is not installed; runs need it (e.g. \`sudo apt-get install ${tool}\` or \`brew install ${tool}\`).`);
   }
 }
+if (process.platform === 'linux' && spawnSync('bwrap', ['--version'], { stdio: 'ignore' }).error) {
+  say(
+    'warning: bubblewrap (bwrap) is not installed: the commands agents propose would run unsandboxed, with your files (`sudo apt-get install bubblewrap`; see docs/security.md).',
+  );
+}
 
 const installArgs = existsSync(join(root, 'package-lock.json'))
   ? ['ci', '--no-audit', '--no-fund']
