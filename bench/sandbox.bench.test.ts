@@ -53,7 +53,10 @@ async function time(sandbox: Sandbox, command: string): Promise<number> {
 
 describe(`sandbox cost per oracle run (${MODE}: ${RUNS} runs each)`, () => {
   it('measures bubblewrap against the same command unsandboxed', async () => {
-    const commands = { 'true (the sandbox alone)': 'true', 'python oracle (an IndexError in the repository)': `${python} repro.py` };
+    const commands = {
+      'true (the sandbox alone)': 'true',
+      'python oracle (an IndexError in the repository)': `${python} repro.py`,
+    };
     const rows: Array<Array<string | number>> = [];
     const results: Record<string, unknown> = {};
     for (const [name, command] of Object.entries(commands)) {
@@ -71,10 +74,7 @@ describe(`sandbox cost per oracle run (${MODE}: ${RUNS} runs each)`, () => {
       results[name] = { runs: RUNS, unsandboxed_ms: without, sandboxed_ms: withBwrap, median_extra_ms: med };
       expect(withBwrap.every((v) => v > 0)).toBe(true);
     }
-    const table = markdownTable(
-      ['command', 'unsandboxed p50 ms', 'bubblewrap p50 ms', 'median extra ms', 'p90 extra ms'],
-      rows,
-    );
+    const table = markdownTable(['command', 'unsandboxed p50 ms', 'bubblewrap p50 ms', 'median extra ms', 'p90 extra ms'], rows);
     const file = await writeResults('sandbox', { target_ms: TARGET_MS, results });
     const med = rows[rows.length - 1]![3] as number;
     console.log(

@@ -270,7 +270,7 @@ describe(`status API benchmark (${MODE}: ${RUNS} runs × ${WORKERS} workers, ${S
     expect(s.workers[1].pane_tail).toContain('w2 line 80');
     await tmux!.killSession(sessionName(runId, 'manager'));
     const l = JSON.parse((await get('/api/runs')).body);
-    expect(l.items.find((i: { run_id: string }) => i.run_id === runId).run_state).toBe('unknown'); // no manager session, no pid
+    expect(l.items.find((i: { run_id: string }) => i.run_id === runId).run_state).toBe('crashed'); // no manager session, no pid, no decision
     expect(l.items.filter((i: { run_state: string }) => i.run_state === 'running')).toHaveLength(RUNS - 1);
   });
 

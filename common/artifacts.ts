@@ -33,6 +33,10 @@ export const IssueSpec = z.object({
   expected_failure_signals: z.array(z.string()),
   constraints: z.array(z.string()),
   target_paths: z.array(z.string()),
+  /** Where the traceback the issue shows fails (its innermost frame), when it shows one (addition). */
+  failure_frame: z.object({ file: z.string(), line: z.number().int(), func: z.string().nullable() }).nullable().optional(),
+  /** Notes on how the issue was read, e.g. that the URL is a pull request (addition). */
+  notes: z.array(z.string()).optional(),
   status: z.enum(['ok', 'needs-human']),
   reason: z.string().nullable(),
   fetched_at: z.string(),
@@ -122,6 +126,8 @@ export const RankedHypothesis = z.object({
 export type RankedHypothesis = z.infer<typeof RankedHypothesis>;
 
 export const HypothesesFile = z.object({
+  /** The Python prototype's name for the ranked list (the same list as `ranked`; added for scripts written for it). */
+  hypotheses: z.array(RankedHypothesis).optional(),
   ranked: z.array(RankedHypothesis),
   top: z.array(RankedHypothesis),
   dropped: z.array(z.object({ worker_id: z.string(), hypothesis_id: z.string(), reason: z.string() })),
@@ -205,6 +211,10 @@ export const RunDone = z.object({
   decision_path: z.string(),
   final_report_path: z.string().nullable(),
   finished_at: z.string(),
+  /** The Python prototype's names for decision_path, final_report_path and finished_at (additions). */
+  decision_json: z.string().optional(),
+  final_md: z.string().nullable().optional(),
+  completed_at: z.string().optional(),
 });
 export type RunDone = z.infer<typeof RunDone>;
 

@@ -68,6 +68,8 @@ export interface RunHarnessOptions {
   scenario: ScenarioInput;
   /** Default: python-convolve (the statsmini bug of the bundled example). */
   sample?: SampleKind;
+  /** Makes the repository instead (e.g. a real bug's library, testkit/realBugs.ts). */
+  repo?: (parentDir: string) => Promise<SampleRepo>;
   /** Manager settings on top of the harness defaults (2 workers, 2 validation runs, 60 s phase timeout). */
   manager?: ConfigOverrides;
   codex?: { command?: string; sandbox?: SandboxMode };
@@ -162,7 +164,7 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
     cleanups.unshift(() => codexHome.cleanup());
     const model = await startTestModel(scenario, { onRequest: o.onRequest });
     cleanups.unshift(() => model.close());
-    const repo = await createSampleRepo(o.sample ?? 'python-convolve', root);
+    const repo = o.repo ? await o.repo(root) : await createSampleRepo(o.sample ?? 'python-convolve', root);
     const runsRoot = join(root, 'runs');
     const worktreeRoot = join(root, 'worktrees');
     await mkdir(worktreeRoot, { recursive: true });

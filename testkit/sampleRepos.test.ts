@@ -1,14 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { commitFix, createSampleRepo, type SampleRepo } from './sampleRepos';
+import { commitFix, createSampleRepo, type SampleKind, type SampleRepo } from './sampleRepos';
 
 const made: SampleRepo[] = [];
 afterAll(async () => {
   for (const r of made) await rm(r.path, { recursive: true, force: true });
 });
 
-async function sample(kind: SampleRepo['kind']): Promise<SampleRepo> {
+async function sample(kind: SampleKind): Promise<SampleRepo> {
   const r = await createSampleRepo(kind);
   made.push(r);
   return r;

@@ -9,7 +9,8 @@ import { execa } from 'execa';
 export type SampleKind = 'python-convolve' | 'node-textkit';
 
 export interface SampleRepo {
-  kind: SampleKind;
+  /** A built-in sample, or the name of a real-bug fixture (testkit/realBugs.ts). */
+  kind: SampleKind | string;
   path: string;
   /** HEAD after the single commit. */
   commit: string;
@@ -235,7 +236,8 @@ export async function createSampleRepo(kind: SampleKind, parentDir?: string): Pr
 
 /** Commits the fix on top of the sample's HEAD; returns the new commit. */
 export async function commitFix(repo: SampleRepo): Promise<string> {
-  const spec = SPECS[repo.kind];
+  const spec = SPECS[repo.kind as SampleKind];
+  if (!spec) throw new Error(`commitFix: ${repo.kind} is not a built-in sample`);
   await writeFile(join(repo.path, spec.buggyFile), spec.fixedContent);
   await git(repo.path, ['add', '--', spec.buggyFile]);
   await git(repo.path, ['commit', '-q', '-m', `Fix ${spec.bugFunc}: check arguments before reordering them`]);

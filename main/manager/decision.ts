@@ -64,12 +64,18 @@ export async function writeDecision(
   if (finalReport !== null) {
     await writeTextAtomic(paths.finalReport, finalReport);
   }
+  const finishedAt = new Date().toISOString();
+  const finalPath = finalReport !== null ? paths.finalReport : null;
   const done: RunDone = {
     run_id: runId,
     status: decision.status,
     decision_path: paths.decision,
-    final_report_path: finalReport !== null ? paths.finalReport : null,
-    finished_at: new Date().toISOString(),
+    final_report_path: finalPath,
+    finished_at: finishedAt,
+    // The same facts under the Python prototype's names, for scripts written for it.
+    decision_json: paths.decision,
+    final_md: finalPath,
+    completed_at: finishedAt,
   };
   await writeJsonAtomic(paths.runDone, done);
   await appendEvent(paths.events, { type: 'run_finished', status: decision.status, rationale: decision.rationale });

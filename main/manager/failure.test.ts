@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssueSignals } from '../../common/artifacts';
 import { createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
-import { extractFailure, matchFailure, repoFrames } from './failure';
+import { extractFailure, issueFailureFrame, matchFailure, normalizeMessage, repoFrameDetails, repoFrames } from './failure';
 
 const NO_SIGNALS: IssueSignals = { exception_types: [], messages: [], assertion_failures: [], exit_codes: [] };
 const CLAIM = 'ValueError: kernel cannot be empty';
@@ -316,5 +316,142 @@ describe('exit codes and test summaries', () => {
     expect(
       matchFailure(g, { claimedSignature: 'x', signals: { ...NO_SIGNALS, assertion_failures: ['assert 1 == 2'] } }).matched,
     ).toBe(true);
+  });
+});
+
+describe('a reproduction fails through the repository', () => {
+  const TYPE_ERROR: IssueSignals = { ...NO_SIGNALS, exception_types: ['TypeError'], messages: ['NoneType takes no arguments'] };
+
+  it("refuses the issue's exception type raised by the repro's own code", async () => {
+    const p = await script('own.py', 'def tabulate(rows):\n    pass\n\ntabulate([], maxcolwidth=40)\n');
+    const r = await run(python, [p], sample.path);
+    const f = extractFailure(r.output, r.exitCode, sample.path);
+    const frames = repoFrameDetails(f, sample.path, p);
+    expect(frames).toEqual([]);
+    const m = matchFailure(f, { claimedSignature: 'TypeError', signals: TYPE_ERROR, repoFrames: frames });
+    expect(m.matched).toBe(false);
+    expect(m.reason).toBe(
+      'it fails with TypeError but in its own code, not in the repository (no frame of its traceback is in the repository)',
+    );
+    // Without the repository's frames (a caller that only has the text), the type alone still matched.
+    expect(matchFailure(f, { claimedSignature: 'TypeError', signals: TYPE_ERROR }).matched).toBe(true);
+  });
+
+  it("refuses a script that prints the issue's error line and exits 1 when the issue reports an exception", async () => {
+    const p = await script('quote.py', 'import sys\nprint("TypeError: NoneType takes no arguments")\nsys.exit(1)\n');
+    const r = await run(python, [p], sample.path);
+    const f = extractFailure(r.output, r.exitCode, sample.path);
+    expect(f.kind).toBe('exit-code');
+    const m = matchFailure(f, {
+      claimedSignature: 'TypeError: NoneType takes no arguments',
+      signals: TYPE_ERROR,
+      repoFrames: [],
+    });
+    expect(m.matched).toBe(false);
+    expect(m.reason).toMatch(/but raises nothing: no traceback through the repository, where the issue's TypeError is raised$/);
+    // An issue that reports only an exit code and a message is reproduced by them.
+    const exitOnly: IssueSignals = { ...NO_SIGNALS, messages: ['NoneType takes no arguments'], exit_codes: [1] };
+    expect(matchFailure(f, { claimedSignature: null, signals: exitOnly, repoFrames: [] }).matched).toBe(true);
+  });
+
+  it("accepts the repro's own failed assertion when the issue reports a wrong result, not an exception", async () => {
+    const p = await script('wrong.py', 'import statsmini\nassert statsmini.mean([1, 2]) == 2, "mean of [1, 2] is not 2"\n');
+    const r = await run(python, [p], sample.path, { PYTHONPATH: sample.path });
+    const f = extractFailure(r.output, r.exitCode, sample.path);
+    const frames = repoFrameDetails(f, sample.path, p);
+    const wrongResult: IssueSignals = { ...NO_SIGNALS, assertion_failures: ['mean of [1, 2] is not 2'] };
+    const m = matchFailure(f, { claimedSignature: null, signals: wrongResult, repoFrames: frames });
+    expect(m.matched).toBe(true);
+    expect(m.reason).toMatch(/the repro's own assertion; the issue reports no exception/);
+    expect(
+      matchFailure(f, {
+        claimedSignature: null,
+        signals: { ...wrongResult, exception_types: ['ValueError'] },
+        repoFrames: frames,
+      }).matched,
+    ).toBe(false);
+  });
+
+  it("a match on the type alone must fail where the issue's traceback fails", async () => {
+    const r = await run(python, ['-c', 'import statsmini; statsmini.convolve([], [1, 2])'], sample.path);
+    const f = extractFailure(r.output, r.exitCode, sample.path);
+    const frames = repoFrameDetails(f, sample.path);
+    expect(frames.at(-1)).toMatchObject({ path: 'statsmini/core.py', func: 'convolve' });
+    const signals: IssueSignals = { ...NO_SIGNALS, exception_types: ['ValueError'], messages: ['the median of nothing'] };
+    const elsewhere = matchFailure(f, {
+      claimedSignature: null,
+      signals,
+      repoFrames: frames,
+      issueFrame: { file: 'core.py', line: 3, func: 'median' },
+    });
+    expect(elsewhere.matched).toBe(false);
+    expect(elsewhere.reason).toMatch(
+      /fails with ValueError in the repository, but at statsmini\/core.py:convolve, not in median where the issue's traceback fails/,
+    );
+    const there = matchFailure(f, {
+      claimedSignature: null,
+      signals,
+      repoFrames: frames,
+      issueFrame: { file: 'statsmini/core.py', line: 9, func: 'convolve' },
+    });
+    expect(there).toMatchObject({ matched: true, matchedSignature: 'ValueError' });
+    expect(there.reason).toMatch(/by its type, raised at statsmini\/core.py:convolve$/);
+    // A full message match needs no frame agreement, only the repository.
+    const full = matchFailure(f, {
+      claimedSignature: CLAIM,
+      signals,
+      repoFrames: frames,
+      issueFrame: { file: 'x.py', line: 1, func: 'median' },
+    });
+    expect(full.matched).toBe(true);
+  });
+
+  it('reads where an issue says its failure happens: a Python traceback, a Node.js stack, a Node.js error header', () => {
+    expect(
+      issueFailureFrame(
+        'Traceback (most recent call last):\n  File "test.py", line 7, in <module>\n    print(x)\n  File "tabulate/__init__.py", line 1516, in _wrap_text_to_colwidths\n    str(cell)\nTypeError: NoneType takes no arguments\n',
+      ),
+    ).toEqual({ file: 'tabulate/__init__.py', line: 1516, func: '_wrap_text_to_colwidths' });
+    expect(
+      issueFailureFrame(
+        'TypeError: x.foo is not a function\n    at Type.resolveYamlInteger [as resolve] (/a/js-yaml/lib/type/int.js:90:25)\n    at composeNode (/a/js-yaml/lib/loader.js:1403:9)\n',
+      ),
+    ).toEqual({ file: '/a/js-yaml/lib/type/int.js', line: 90, func: 'resolveYamlInteger' });
+    expect(
+      issueFailureFrame(
+        '```\njs-yaml/lib/js-yaml/type/int.js:90\n    if (!isDecCode(data.charCodeAt(index))) {\n                        ^\n\nTypeError: data.charCodeAt is not a function\n```',
+      ),
+    ).toEqual({ file: 'js-yaml/lib/js-yaml/type/int.js', line: 90, func: null });
+    expect(issueFailureFrame('It returns 3 instead of 2.')).toBeNull();
+  });
+
+  it('compares messages across what runtimes reword between versions', () => {
+    const pairs: Array<[string, string]> = [
+      ["Cannot read properties of null (reading 'length')", "Cannot read property 'length' of null"],
+      ["Cannot read properties of undefined (reading 'tag')", "Cannot read property 'tag' of undefined"],
+      ["Cannot set properties of undefined (setting 'x')", "Cannot set property 'x' of undefined"],
+      [
+        "Cannot destructure property 'a' of 'undefined' as it is undefined.",
+        "Cannot destructure property 'a' of 'undefined' or 'null'.",
+      ],
+      ["Table.render() got an unexpected keyword argument 'width'", "render() got an unexpected keyword argument 'width'"],
+      ["name 'colour' is not defined. Did you mean: 'color'?", "name 'colour' is not defined"],
+      ['‘NoneType’ object is not subscriptable', "'NoneType' object is not subscriptable"],
+    ];
+    for (const [newer, older] of pairs) expect(normalizeMessage(newer), `${newer} vs ${older}`).toBe(normalizeMessage(older));
+    expect(normalizeMessage("Cannot read properties of null (reading 'length')")).not.toBe(
+      normalizeMessage("Cannot read properties of null (reading 'size')"),
+    );
+    const failure = extractFailure(
+      "/r/lib/a.js:3\n  x.length\n    ^\n\nTypeError: Cannot read properties of null (reading 'length')\n    at f (/r/lib/a.js:3:5)\n\nNode.js v20.20.2\n",
+      1,
+      '/r',
+    );
+    const m = matchFailure(failure, {
+      claimedSignature: null,
+      signals: { ...NO_SIGNALS, messages: ["TypeError: Cannot read property 'length' of null"] },
+      repoFrames: repoFrameDetails(failure, '/r'),
+    });
+    expect(m).toMatchObject({ matched: true, matchedSignature: "TypeError: Cannot read property 'length' of null" });
   });
 });

@@ -31,6 +31,20 @@ export interface MatchOptions {
   signals: IssueSignals;
   /** How many of the last output lines count for a failure without an exception. */
   lastLines?: number;
+  /**
+   * The failure's frames inside the repository (innermost last). Given, a match must pass through
+   * the repository (see matchFailure); omitted, only the failure's text is judged.
+   */
+  repoFrames?: RepoFrame[];
+  /** The innermost frame of the traceback the issue shows, when it shows one (see issueFailureFrame). */
+  issueFrame?: IssueFrame | null;
+}
+
+/** Where the issue's own traceback fails: a function name, or only a file when the trace names none. */
+export interface IssueFrame {
+  file: string;
+  line: number;
+  func: string | null;
 }
 
 export interface FailureMatch {
@@ -312,6 +326,43 @@ function parsePytest(lines: string[]): Parsed | null {
   };
 }
 
+/**
+ * The innermost frame of the failure an issue shows (a pasted Python traceback or Node.js stack), or
+ * null. A Node.js error printed without `at` lines still names its file and line above the caret.
+ */
+export function issueFailureFrame(text: string): IssueFrame | null {
+  const f = extractFailure(text, 1);
+  const inner = f.frames[f.frames.length - 1];
+  if (inner && f.kind !== 'exit-code' && f.kind !== 'none') {
+    const func = normalizeFunc(inner.func);
+    return { file: inner.file, line: inner.line, func: func === '<module>' || func === '<anonymous>' ? null : func };
+  }
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const m = /^\s*(\S+\.(?:[cm]?js|[cm]?ts|jsx|tsx)):(\d+)\s*$/.exec(lines[i] ?? '');
+    if (m) return { file: m[1] ?? '', line: Number(m[2]), func: null };
+  }
+  return null;
+}
+
+/** A function name without what runtimes add around it: `Type.resolveInt [as resolve]` → `resolveInt`. */
+export function normalizeFunc(func: string): string {
+  const bare = func
+    .replace(/\s*\[as [^\]]+\]$/, '')
+    .replace(/^(?:async|new)\s+/, '')
+    .trim();
+  if (bare.startsWith('<') || !bare.includes('.')) return bare || '<anonymous>';
+  return bare.split('.').pop() || bare;
+}
+
+/** Whether the repository frame is where the issue's traceback fails (by function, else by file). */
+export function sameFrameAsIssue(frame: RepoFrame, issue: IssueFrame): boolean {
+  if (issue.func) return normalizeFunc(frame.func) === issue.func;
+  const tail = (p: string) => p.replace(/\\/g, '/').split('/').slice(-2).join('/');
+  const want = tail(issue.file);
+  return frame.path === want || frame.path.endsWith(`/${want}`) || tail(frame.path) === want;
+}
+
 // ---------- repository frames ----------
 
 const FOREIGN_SEGMENTS = new Set(['site-packages', 'dist-packages', 'node_modules', '.mminions', '__pycache__']);
@@ -334,7 +385,7 @@ export function repoFrameDetails(failure: Failure, repoRoot: string, reproFile?:
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) continue;
     const parts = rel.split(sep);
     if (parts.some((p) => FOREIGN_SEGMENTS.has(p))) continue;
-    out.push({ path: parts.join('/'), func: f.func, line: f.line });
+    out.push({ path: parts.join('/'), func: normalizeFunc(f.func), line: f.line });
   }
   return out;
 }
@@ -378,25 +429,72 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Whether an exception failure (type, message, failure line) shows the signature. */
-function exceptionShows(failure: Failure, sig: string): boolean {
+/**
+ * What runtimes reword between versions, mapped to one spelling, so that a message is compared as
+ * the error it is, not as the words a version chose. Each row is tested (failure.test.ts).
+ */
+export const MESSAGE_REWORDINGS: ReadonlyArray<{ runtime: string; pattern: RegExp; canonical: string }> = [
+  // Node.js 16+ vs older V8
+  {
+    runtime: 'node',
+    pattern: /cannot read properties of (undefined|null) \(reading '([^']*)'\)/g,
+    canonical: "cannot read property '$2' of $1",
+  },
+  {
+    runtime: 'node',
+    pattern: /cannot set properties of (undefined|null) \(setting '([^']*)'\)/g,
+    canonical: "cannot set property '$2' of $1",
+  },
+  {
+    runtime: 'node',
+    pattern: /cannot destructure property '([^']*)' of '([^']*)' as it is (undefined|null)\.?/g,
+    canonical: "cannot destructure property '$1' of '$2'",
+  },
+  {
+    runtime: 'node',
+    pattern: /cannot destructure property '([^']*)' of '([^']*)' or 'null'\.?/g,
+    canonical: "cannot destructure property '$1' of '$2'",
+  },
+  // Python 3.10+ qualifies function names (`C.f() got an unexpected keyword argument`)
+  { runtime: 'python', pattern: /\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)\(\)/g, canonical: '$1()' },
+  // Python 3.12 suggests names (`... is not defined. Did you mean: 'x'?`)
+  { runtime: 'python', pattern: /\.? did you mean:? '?[\w.]+'?\?$/g, canonical: '' },
+];
+
+/** A message as compared: quotes unified, whitespace folded, lower case, runtime rewordings undone. */
+export function normalizeMessage(message: string): string {
+  let m = unquote(norm(message))
+    .replace(/[‘’`´]/g, "'")
+    .replace(/[“”]/g, '"')
+    .toLowerCase();
+  for (const r of MESSAGE_REWORDINGS) m = m.replace(r.pattern, r.canonical);
+  return m.trim();
+}
+
+/**
+ * Whether an exception failure shows the signature: `full` when its message (or its failure line)
+ * does, `type` when the signature is a bare exception type the failure has, null otherwise.
+ */
+function exceptionShows(failure: Failure, sig: string): 'full' | 'type' | null {
   const line = norm(failure.failureLine ?? '');
   if (BARE_TYPE.test(sig)) {
-    return (
+    const typed =
       (failure.exceptionType !== null && sameType(failure.exceptionType, sig)) ||
-      new RegExp(`(^|[^\\w.$])${escapeRegExp(sig)}($|[^\\w$])`).test(line)
-    );
+      new RegExp(`(^|[^\\w.$])${escapeRegExp(sig)}($|[^\\w$])`).test(line);
+    return typed ? 'type' : null;
   }
-  if (line.includes(sig)) return true;
+  if (line.includes(sig)) return 'full';
   const typed = TYPED_SIG.exec(sig);
   if (typed && failure.exceptionType && sameType(failure.exceptionType, typed[1] ?? '')) {
-    const want = unquote(typed[2] ?? '');
-    const got = unquote(norm(failure.message ?? ''));
-    if (want === got) return true;
-    if (want !== '' && got.includes(want)) return true;
-    if (got.length >= 4 && want.includes(got)) return true;
+    const want = normalizeMessage(typed[2] ?? '');
+    const got = normalizeMessage(failure.message ?? '');
+    if (want === got) return 'full';
+    if (want !== '' && got.includes(want)) return 'full';
+    if (got.length >= 4 && want.includes(got)) return 'full';
   }
-  return false;
+  // Another message under the same type is not this signature; the bare type, when the issue or the
+  // claim names it alone, is its own (type-only) signature.
+  return null;
 }
 
 /** Whether the last `lastLines` output lines show the signature (failures without an exception). */
@@ -442,6 +540,62 @@ export function expectedSignatures(claimedSignature: string | null, signals: Iss
   return out;
 }
 
+const ASSERTION = /^(?:[\w.]*\.)?Assert(?:ion)?Error$|^assert$/i;
+
+/** The issue reports an exception (other than a failed assertion): then a repro must raise through the repository. */
+function issueNamesException(signals: IssueSignals): string[] {
+  return signals.exception_types.filter((t) => !ASSERTION.test(t.trim()));
+}
+
+/**
+ * A match on the failure's text, checked against where the failure happened. With the repository's
+ * frames known, a reproduction of an issue that reports an exception must raise it through the
+ * repository: an exception raised in the repro's own code, or an exit code with the issue's text
+ * printed, is not the issue's failure. A match on the exception type alone must also fail where the
+ * issue's traceback fails, when the issue shows one. A failed assertion of the repro itself (the
+ * issue reports a wrong result, no exception) and an exit code (the issue reports one) still count.
+ */
+function throughRepository(failure: Failure, opts: MatchOptions, sig: string, reason: string, typeOnly: boolean): FailureMatch {
+  const frames = opts.repoFrames;
+  if (frames === undefined) return { matched: true, matchedSignature: sig, reason };
+  const reported = issueNamesException(opts.signals);
+  const hasException = failure.kind !== 'exit-code' && failure.kind !== 'none';
+  const type = failure.exceptionType ?? 'an exception';
+  if (!hasException) {
+    if (reported.length === 0) return { matched: true, matchedSignature: sig, reason };
+    return {
+      matched: false,
+      matchedSignature: null,
+      reason: `it exits ${failure.exitCode ?? 'non-zero'} with ${quoteFor(sig, 80)} in its output, but raises nothing: no traceback through the repository, where the issue's ${reported.slice(0, 2).join(' or ')} is raised`,
+    };
+  }
+  if (frames.length === 0) {
+    if (ASSERTION.test(failure.exceptionType ?? '') && reported.length === 0) {
+      return {
+        matched: true,
+        matchedSignature: sig,
+        reason: `${reason} (the repro's own assertion; the issue reports no exception)`,
+      };
+    }
+    return {
+      matched: false,
+      matchedSignature: null,
+      reason: `it fails with ${type} but in its own code, not in the repository (no frame of its traceback is in the repository)`,
+    };
+  }
+  const inner = frames[frames.length - 1]!;
+  const where = `${inner.path}:${inner.func}`;
+  if (typeOnly && opts.issueFrame && !sameFrameAsIssue(inner, opts.issueFrame)) {
+    const issueWhere = opts.issueFrame.func ?? opts.issueFrame.file;
+    return {
+      matched: false,
+      matchedSignature: null,
+      reason: `it fails with ${type} in the repository, but at ${where}, not in ${issueWhere} where the issue's traceback fails, and its message ${quoteFor(failure.message ?? '', 80)} is not the issue's`,
+    };
+  }
+  return { matched: true, matchedSignature: sig, reason: `${reason}, raised at ${where}` };
+}
+
 /**
  * Whether a run reproduces the issue, judged on the failure itself: the final exception line of a
  * traceback (never quoted source), or the exit code and the last output lines when there is no exception.
@@ -458,6 +612,7 @@ export function matchFailure(failure: Failure, opts: MatchOptions): FailureMatch
     return { matched: false, matchedSignature: null, reason: 'the oracle produced no exit code and no failure' };
   }
   const hasException = failure.kind !== 'exit-code' && failure.kind !== 'none';
+  let typeOnly: string | null = null;
   for (const sig of sigs) {
     if (failure.syntaxError && !namesSyntaxError(sig)) continue;
     const exit = EXIT_CODE_SIG.exec(sig);
@@ -465,16 +620,25 @@ export function matchFailure(failure: Failure, opts: MatchOptions): FailureMatch
       const code = Number(exit[1]);
       // Exit code 1 is what every uncaught exception gives; it identifies only a failure without one.
       if (failure.exitCode === code && (!hasException || code !== 1)) {
-        return { matched: true, matchedSignature: sig, reason: `exit code ${code} matches ${quoteFor(sig)}` };
+        return throughRepository(failure, opts, sig, `exit code ${code} matches ${quoteFor(sig)}`, false);
       }
       continue;
     }
-    if (hasException ? exceptionShows(failure, sig) : tailShows(failure, sig, lastLines)) {
-      const reason = hasException
-        ? `final exception line ${quoteFor(failure.failureLine ?? '')} matches ${quoteFor(sig)}`
-        : `exit code ${failure.exitCode} with ${quoteFor(sig)} in the last ${lastLines} output lines`;
-      return { matched: true, matchedSignature: sig, reason };
+    if (hasException) {
+      const shows = exceptionShows(failure, sig);
+      if (shows === 'full') {
+        const reason = `final exception line ${quoteFor(failure.failureLine ?? '')} matches ${quoteFor(sig)}`;
+        return throughRepository(failure, opts, sig, reason, false);
+      }
+      if (shows === 'type') typeOnly ??= sig;
+    } else if (tailShows(failure, sig, lastLines)) {
+      const reason = `exit code ${failure.exitCode} with ${quoteFor(sig)} in the last ${lastLines} output lines`;
+      return throughRepository(failure, opts, sig, reason, false);
     }
+  }
+  if (typeOnly !== null) {
+    const reason = `final exception line ${quoteFor(failure.failureLine ?? '')} matches ${quoteFor(typeOnly)} by its type`;
+    return throughRepository(failure, opts, typeOnly, reason, true);
   }
   if (failure.syntaxError) {
     return {

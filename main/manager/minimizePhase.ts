@@ -68,6 +68,7 @@ export async function minimizeRepro(o: {
         timeoutMs: m.validation_timeout_sec * 1000,
         python: o.python,
         signals: issue.signals,
+        issueFrame: issue.failure_frame ?? null,
         sandbox: ctx.sandbox,
         signal: ctx.signal,
         userRepo: ctx.userRepo,
@@ -154,10 +155,12 @@ export async function minimizeRepro(o: {
       worktree: wt.path,
       python: o.python,
       signals: issue.signals,
+      issueFrame: issue.failure_frame ?? null,
       sandbox: ctx.sandbox,
       signal: ctx.signal,
       timeoutMs: m.validation_timeout_sec * 1000,
       requiredFrames: originalFrames,
+      userRepo: ctx.userRepo,
     });
     const reduced = await minimizeScript(current, ext, async (s) => !ctx.signal.aborted && (await probe(s)), {
       compiles,

@@ -330,8 +330,9 @@ describe('runManager end to end', () => {
     expect(red.lines_after_llm).toBe(red.lines_before_llm);
     expect(red.lines_before_llm).toBe(nonEmptyLines(original).length);
     expect(red.lines_final).toBeLessThan(red.lines_before_llm);
+    // Its raise has no frame in the repository: it is not even a reproduction any more.
     expect(a.decision.diagnostics).toContain(
-      'reducer: rejected: it fails the same way but no longer through the same repository code',
+      'reducer: rejected: it fails with ValueError but in its own code, not in the repository (no frame of its traceback is in the repository)',
     );
     expect(a.events.find((e) => e.type === 'reduction_step' && e.step === 'llm' && e.status !== 'started')).toMatchObject({
       status: 'rejected',

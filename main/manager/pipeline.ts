@@ -15,6 +15,7 @@ import { resolveSandbox } from '../process/sandbox';
 import { ProcessTracker } from '../process/tracker';
 import { RunLock } from '../runs/runLock';
 import { intakeIssue } from '../issue/intake';
+import { issueInRepository } from './issueContext';
 import { runPreflight } from '../preflight/preflight';
 import { appendEvent } from '../runs/events';
 import { readJson, RunStore, writeJsonAtomic, type RunPaths } from '../runs/runStore';
@@ -204,7 +205,14 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
   try {
     // While preflight runs: read the issue (often a GitHub request) and check out the repro workers'
     // worktrees. Both are only used once preflight has passed.
-    const intake = intakeIssue({ issueUrl: o.issue.url, issueFile: o.issue.file, issueText: o.issue.text, config });
+    const issueNotes: string[] = [];
+    const intake = intakeIssue({
+      issueUrl: o.issue.url,
+      issueFile: o.issue.file,
+      issueText: o.issue.text,
+      config,
+      onNote: (n) => issueNotes.push(n),
+    });
     intake.catch(() => undefined); // its error is reported by the issue phase
     prepareWorktrees(Array.from({ length: config.manager.workers }, (_, i) => `${runId}-w${i + 1}`));
     preflight = await phase('preflight', async () => {
@@ -212,7 +220,17 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
       for (const c of res.checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.details}`);
       return res;
     });
-    const recordIssue = async (spec: IssueSpec) => {
+    const recordIssue = async (read: IssueSpec) => {
+      const repo = await repoReady.then(
+        ({ wts, commit }) => ({ path: wts.repo, commit }),
+        () => null,
+      );
+      const { spec, dropped } = await issueInRepository(read, repo, issueNotes);
+      for (const n of issueNotes) {
+        diagnostics.push(`issue: ${n}`);
+        out(`  note: ${n}`);
+      }
+      if (dropped.length) diagnostics.push(`issue: paths it names that the repository does not have: ${dropped.join(', ')}`);
       await writeJsonAtomic(paths.issue, spec);
       await sessions.setIssueUrl(spec.issue_url);
       return spec;

@@ -67,19 +67,49 @@ describe('rankHypotheses', () => {
     expect(ranked[0]!.confidence).toBeLessThan(ranked[1]!.confidence);
   });
 
-  test('execution credit: near a frame > same function > frame file > target path > elsewhere', () => {
+  test('execution credit is graded by frame: the raising line > its function > the callers by distance > file > target path', () => {
+    const frames = [
+      { file: 'statsmini/api.py', line: 8, func: 'run' },
+      { file: 'statsmini/api.py', line: 30, func: 'convolve' },
+      { file: 'statsmini/core.py', line: 15, func: 'convolve' },
+    ];
     const { ranked } = rankHypotheses(
       [
-        hyp('w1', 'near', 'near', 0.5, [valid('statsmini/core.py', 19)]),
-        hyp('w2', 'func', 'func', 0.5, [valid('statsmini/core.py', 40, 'x', 'convolve')]),
-        hyp('w3', 'file', 'file', 0.5, [valid('statsmini/core.py', 60, 'x', 'mean')]),
-        hyp('w4', 'target', 'target', 0.5, [valid('statsmini/util.py', 3)]),
-        hyp('w5', 'none', 'none', 0.5, [valid('setup.py', 3)]),
+        hyp('w1', 'raising', 'a', 0.5, [valid('statsmini/core.py', 17)]),
+        hyp('w2', 'raising-fn', 'b', 0.5, [valid('statsmini/core.py', 40, 'x', 'convolve')]),
+        hyp('w3', 'caller', 'c', 0.5, [valid('statsmini/api.py', 31)]),
+        hyp('w4', 'caller-2', 'd', 0.5, [valid('statsmini/api.py', 7)]),
+        hyp('w5', 'caller-fn', 'e', 0.5, [valid('statsmini/api.py', 40, 'x', 'convolve')]),
+        hyp('w6', 'file', 'f', 0.5, [valid('statsmini/core.py', 60, 'x', 'mean')]),
+        hyp('w7', 'target', 'g', 0.5, [valid('statsmini/util.py', 3)]),
+        hyp('w8', 'none', 'h', 0.5, [valid('setup.py', 3)]),
+        hyp('w9', 'beside', 'i', 0.5, [valid('statsmini/core.py', 18)]),
       ],
-      { ...CONTEXT, targetPaths: ['statsmini'] },
+      { reproFrames: frames, targetPaths: ['statsmini'] },
     );
     const credit = Object.fromEntries(ranked.map((r) => [r.hypothesis_id, r.score_parts.execution]));
-    expect(credit).toEqual({ near: 1, func: 1, file: 0.6, target: 0.3, none: 0 });
+    expect(credit).toEqual({
+      raising: 1,
+      'raising-fn': 0.75,
+      caller: 0.6,
+      'caller-2': 0.3,
+      'caller-fn': 0.3,
+      file: 0.2,
+      target: 0.15,
+      none: 0,
+      beside: 0.2, // three lines from the raising line: in its file, not at it
+    });
+  });
+
+  test('a wrong hypothesis next to a caller loses to the right one at the raising line, even with more confidence', () => {
+    const { ranked } = rankHypotheses(
+      [
+        hyp('w1', 'caller', 'the caller passes a bad table', 0.95, [valid('statsmini/api.py', 9)]),
+        hyp('w2', 'raising', 'None is not guarded where cells are converted', 0.4, [valid('statsmini/core.py', 15)]),
+      ],
+      CONTEXT,
+    );
+    expect(ranked.map((r) => r.hypothesis_id)).toEqual(['raising', 'caller']);
   });
 
   test('a frame without a line (0) is near nothing, but its function still counts', () => {
@@ -92,7 +122,7 @@ describe('rankHypotheses', () => {
       { reproFrames: frames, targetPaths: [] },
     );
     const credit = Object.fromEntries(ranked.map((r) => [r.hypothesis_id, r.score_parts.execution]));
-    expect(credit).toEqual({ top: 0.6, fn: 1 });
+    expect(credit).toEqual({ top: 0.2, fn: 0.75 });
   });
 
   test('frames given as absolute paths still match repository-relative evidence', () => {

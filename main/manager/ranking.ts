@@ -6,26 +6,46 @@ import { clip, oneLine } from '../../common/text';
 
 /**
  * Weights of the score parts (they sum to 1):
- * execution 0.35 — evidence on the path the repro actually executed is the strongest sign;
+ * execution 0.45 — where the repro's failure actually happens is the strongest, checked sign, graded
+ *   by frame (EXECUTION_CREDIT): the line that raises outranks the lines that called it;
  * evidence 0.25 — how much of what the worker cited holds up against the code;
- * agreement 0.25 — other workers reaching the same mechanism or the same lines independently;
- * confidence 0.15 — the worker's own belief, weighted least because it is unchecked.
+ * agreement 0.2 — other workers reaching the same mechanism or the same lines independently (workers
+ *   share a model, so agreement is weaker evidence than execution);
+ * confidence 0.1 — the worker's own belief, weighted least because it is unchecked.
  */
-export const RANK_WEIGHTS = { execution: 0.35, evidence: 0.25, agreement: 0.25, confidence: 0.15 } as const;
+export const RANK_WEIGHTS = { execution: 0.45, evidence: 0.25, agreement: 0.2, confidence: 0.1 } as const;
 
 /** Mechanisms at least this similar (see mechanismSimilarity) count as agreeing. */
 export const AGREEMENT_SIMILARITY = 0.35;
 /** Valid evidence of two workers within this many lines of each other in one file agrees. */
 const AGREEMENT_LINES = 3;
-/** Evidence within this many lines of a repro frame's line is "on the executed path". */
-const FRAME_LINES = 5;
+/** Evidence within this many lines of a repro frame's line is at that frame. */
+const FRAME_LINES = 2;
+/** nextFixTargets names a frame's function for evidence this close to the frame's line. */
+const TARGET_FRAME_LINES = 5;
 /** Valid evidence rows beyond this many add nothing to the evidence part's count half. */
 const EVIDENCE_COUNT_CAP = 3;
 const TOP_N = 3;
 const MAX_FIX_TARGETS = 10;
 
-/** Execution-consistency credit of one evidence row. */
-const EXECUTION_CREDIT = { nearFrame: 1, frameFile: 0.6, targetPath: 0.3, none: 0 } as const;
+/**
+ * Execution credit of one evidence row, by where it sits against the repro's failure:
+ * raisingLine 1 — within ±2 lines of the innermost repository frame, where the exception is raised;
+ * raisingFunction 0.75 — elsewhere in the function that raises;
+ * callerLine 0.6 / k — at the k-th caller's line (±2), k = 1 for the direct caller: the further from
+ *   the raise, the more of the program the hypothesis leaves unexplained;
+ * callerFunction half of that — elsewhere in the k-th caller's function;
+ * frameFile 0.2 — in a file the failure passes through, not near any of its frames;
+ * targetPath 0.15 — under a path the issue names; none 0.
+ */
+export const EXECUTION_CREDIT = {
+  raisingLine: 1,
+  raisingFunction: 0.75,
+  callerLine: 0.6,
+  frameFile: 0.2,
+  targetPath: 0.15,
+  none: 0,
+} as const;
 
 export interface EvidenceResult {
   evidence: Evidence;
@@ -117,18 +137,25 @@ function locationOf(row: EvidenceResult): Location {
   };
 }
 
-/** Within FRAME_LINES of a frame's line; a frame without a line (0) is near nothing. */
-function nearLine(frameLine: number, line: number): boolean {
-  return frameLine >= 1 && line >= 1 && Math.abs(frameLine - line) <= FRAME_LINES;
+/** Within `lines` of a frame's line; a frame without a line (0) is near nothing. */
+function nearLine(frameLine: number, line: number, lines = FRAME_LINES): boolean {
+  return frameLine >= 1 && line >= 1 && Math.abs(frameLine - line) <= lines;
 }
 
-/** Credit of one valid evidence location against the repro's frames and the issue's target paths. */
+/** Credit of one valid evidence location against the repro's frames and the issue's target paths (see EXECUTION_CREDIT). */
 export function executionCredit(loc: Location, context: RankContext): number {
-  const frames = context.reproFrames.filter((f) => samePath(loc.file, normalizePath(f.file)));
-  if (frames.some((f) => nearLine(f.line, loc.line) || (!!f.func && f.func === loc.func))) {
-    return EXECUTION_CREDIT.nearFrame;
-  }
-  if (frames.length > 0) return EXECUTION_CREDIT.frameFile;
+  const frames = context.reproFrames; // outermost first: the innermost (raising) frame is last
+  let best: number = EXECUTION_CREDIT.none;
+  frames.forEach((f, i) => {
+    if (!samePath(loc.file, normalizePath(f.file))) return;
+    const k = frames.length - 1 - i; // 0: the raising frame; k: its k-th caller
+    const atLine = k === 0 ? EXECUTION_CREDIT.raisingLine : EXECUTION_CREDIT.callerLine / k;
+    const inFunction = k === 0 ? EXECUTION_CREDIT.raisingFunction : EXECUTION_CREDIT.callerLine / k / 2;
+    if (nearLine(f.line, loc.line)) best = Math.max(best, atLine);
+    else if (f.func && f.func === loc.func) best = Math.max(best, inFunction);
+    else best = Math.max(best, EXECUTION_CREDIT.frameFile);
+  });
+  if (best > EXECUTION_CREDIT.none) return best;
   if (context.targetPaths.some((t) => underTarget(loc.file, t))) return EXECUTION_CREDIT.targetPath;
   return EXECUTION_CREDIT.none;
 }
@@ -191,8 +218,8 @@ function toRanked(k: Kept, score: number, parts: Record<string, number>, agreein
 
 /**
  * Drops hypotheses without valid evidence and ranks the rest by a weighted sum (RANK_WEIGHTS) of:
- * execution — best credit of a valid row: near a repro frame (±5 lines or in the frame's function) 1,
- * in a frame's file 0.6, under an issue target path 0.3; evidence — half the share of rows that
+ * execution — best credit of a valid row (EXECUTION_CREDIT: the raising line 1, the raising function
+ * 0.75, the k-th caller's line 0.6/k, a frame's file 0.2, an issue target path 0.15); evidence — half the share of rows that
  * are valid, half their count capped at 3; agreement — share of the other workers (with kept
  * hypotheses) that have a similar mechanism or valid evidence within ±3 lines of this one's;
  * confidence — clamped to 0..1. Ids are per worker, so equal ids from two workers stay apart.
@@ -285,7 +312,7 @@ export function nextFixTargets(top: RankedHypothesis[], reproFrames: ReproFrame[
       if (seen.has(key)) continue;
       seen.add(key);
       const frame = reproFrames
-        .filter((f) => f.func && samePath(file, normalizePath(f.file)) && nearLine(f.line, ev.line))
+        .filter((f) => f.func && samePath(file, normalizePath(f.file)) && nearLine(f.line, ev.line, TARGET_FRAME_LINES))
         .sort((a, b) => Math.abs(a.line - ev.line) - Math.abs(b.line - ev.line))[0];
       const func = frame?.func ?? declaredFunction(text(ev.snippet));
       byFile.set(file, [...(byFile.get(file) ?? []), { line: ev.line, func }]);

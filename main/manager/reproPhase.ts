@@ -5,7 +5,7 @@ import { parseAgentAnswer } from '../agents/answers';
 import type { Worktree } from '../git/worktrees';
 import { writeJsonAtomic } from '../runs/runStore';
 import { resolvePython } from './python';
-import { chooseCandidate, scoreCandidates } from './scoring';
+import { chooseCandidate, compareWorkerIds, scoreCandidates } from './scoring';
 import { validateCandidate, type CandidateValidationResult } from './validate';
 import type { PhaseContext, WorkerOutcome } from './workerPhase';
 
@@ -82,6 +82,7 @@ export async function validateAndChoose(o: {
         timeoutMs: m.validation_timeout_sec * 1000,
         python: py.python,
         signals: issue.signals,
+        issueFrame: issue.failure_frame ?? null,
         sandbox: ctx.sandbox,
         signal: ctx.signal,
         userRepo: ctx.userRepo,
@@ -120,12 +121,11 @@ export async function validateAndChoose(o: {
   for (const c of candidates) await writeJsonAtomic(ctx.paths.candidate(c.worker_id), c);
   const best = chooseCandidate(scored);
   if (!best) {
-    const reasons = candidates.map((c) => `${c.worker_id}: ${c.rejection_reason ?? 'not eligible'}`).join('; ');
     return {
       candidates,
       chosen: null,
       python: py.python,
-      summary: `no candidate passed ${m.repro_min_matches} of ${m.repro_validation_runs} runs (${reasons}).`,
+      summary: noReproductionSummary(candidates, issue, m.repro_min_matches),
     };
   }
   const chosen = candidates.find((c) => c.worker_id === best.worker_id)! as ChosenCandidate;
@@ -135,4 +135,31 @@ export async function validateAndChoose(o: {
     `  chosen: ${chosen.worker_id} (${chosen.candidate_id}, score ${chosen.score.toFixed(2)})`,
   );
   return { candidates, chosen, python: py.python, summary: `chose ${chosen.worker_id}` };
+}
+
+/**
+ * Why nothing reproduces, naming the closest candidate first: one whose failure looked like the
+ * issue's (its exception type) but happened elsewhere, else the one with the most matched runs.
+ */
+export function noReproductionSummary(candidates: CandidateFile[], issue: IssueSpec, minMatches: number): string {
+  if (candidates.length === 0) return 'no worker produced a usable candidate.';
+  const types = issue.signals.exception_types.map((t) => t.split('.').pop() ?? t);
+  // Raising the issue's exception type (somewhere) is closer than printing its text, which is closer than neither.
+  const closeness = (c: CandidateFile) => {
+    let best = 0;
+    for (const r of c.validation.runs ?? []) {
+      const line = r.failure_line ?? '';
+      for (const t of types) {
+        if (new RegExp(`^([\\w$]+\\.)*${t}\\b`).test(line) && !/raises nothing/.test(r.reason)) best = Math.max(best, 2);
+        else if (new RegExp(`(^|[^\\w])${t}\\b`).test(line)) best = Math.max(best, 1);
+      }
+    }
+    return best + c.validation.matches / Math.max(1, c.validation.total_runs);
+  };
+  const [closest, ...others] = [...candidates].sort(
+    (a, b) => closeness(b) - closeness(a) || compareWorkerIds(a.worker_id, b.worker_id),
+  );
+  const why = (c: CandidateFile) => (c.rejection_reason ?? 'not eligible').replace(/^no run matched: /, '');
+  const rest = others.map((c) => `${c.worker_id}: ${why(c)}`).join('; ');
+  return `no candidate reproduces the issue (each needs ${minMatches} matching runs). Closest: ${closest!.worker_id} (${closest!.candidate_id}) — ${why(closest!)}.${rest ? ` Others: ${rest}.` : ''}`;
 }

@@ -142,9 +142,15 @@ function runCounts(validation: CandidateInput['validation']): { total: number; m
   return { total, matches };
 }
 
+/** Reasons of matchFailure's repository check (failure.ts throughRepository). */
+const REPOSITORY_VERDICT = /in its own code, not in the repository|but raises nothing|where the issue's traceback fails/;
+
 /** Why no run matched, from what the runs actually did. */
 function noMatchReason(validation: CandidateInput['validation'], total: number): string {
   const runs = validation.runs ?? [];
+  // The failure looked like the issue's, but not where the issue's happens: say that, it is the point.
+  const elsewhere = runs.find((r) => REPOSITORY_VERDICT.test(r.reason));
+  if (elsewhere) return `no run matched: ${oneLine(elsewhere.reason, 300)}`;
   const finals = [...new Set(runs.map((r) => r.failure_line).filter((l): l is string => !!l && l.trim().length > 0))];
   const first = finals[0];
   if (first !== undefined) {

@@ -76,6 +76,7 @@ export async function triageHypotheses(o: {
     );
   }
   const file: HypothesesFile = {
+    hypotheses: ranking.ranked,
     ranked: ranking.ranked,
     top: ranking.top,
     dropped: ranking.dropped,

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReproAnswer } from '../../common/agentAnswers';
 import { CandidateValidation, type IssueSignals } from '../../common/artifacts';
 import { createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
-import { fillPlaceholders, oracleEnv, sanitizeExtension, validateCandidate, type ValidateOptions } from './validate';
+import { sanitizeExtension } from './reproFiles';
+import { fillPlaceholders, oracleEnv, validateCandidate, type ValidateOptions } from './validate';
 import type { Sandbox } from '../process/sandbox';
 import { testSandbox } from '../../testkit/sandbox';
 
@@ -158,5 +159,55 @@ describe('placeholders', () => {
     expect(res.stdout.split('\n')).toEqual(['/usr/bin/python3', "/tmp/it's here/r.py", "/tmp/it's here/r.py"]);
     expect(sanitizeExtension('.tar.gz')).toBe('targz');
     expect(sanitizeExtension('../../')).toBe('txt');
+  });
+});
+
+describe('JavaScript repros import the package under test as the issue does', () => {
+  it('by its own name (require and ESM import), by relative path, and with the user’s node_modules, read-only', async () => {
+    const node = await createSampleRepo('node-textkit', dir);
+    // A dependency installed in the user's checkout (not committed): validation worktrees can use it.
+    await mkdir(join(node.path, 'node_modules', 'fmt-lite'), { recursive: true });
+    await writeFile(join(node.path, 'node_modules', 'fmt-lite', 'index.js'), 'module.exports = (s) => `[${s}]`;\n');
+    const wt = join(dir, 'node-validation');
+    await execa('git', ['-C', node.path, 'worktree', 'add', '-q', '--detach', wt, 'HEAD'], { timeout: 20_000 });
+    const signals: IssueSignals = {
+      exception_types: ['TypeError'],
+      messages: ['width must be a number'],
+      assertion_failures: [],
+      exit_codes: [],
+    };
+    const js = (candidate_id: string, script: string, file_extension = 'js') =>
+      validateCandidate({
+        ...options({}),
+        answer: answer({
+          candidate_id,
+          script,
+          file_extension,
+          oracle_command: 'node {repro_file}',
+          claimed_failure_signature: 'TypeError: width must be a number',
+        }),
+        worktree: wt,
+        userRepo: node.path,
+        signals,
+        runs: 1,
+        minMatches: 1,
+      });
+    const byName = await js(
+      'by-name',
+      "const fmt = require('fmt-lite');\nconsole.log(fmt('x'));\nrequire('textkit').pad(undefined, 8);\n",
+    );
+    expect(byName.passed, byName.reason).toBe(true);
+    expect(byName.runs[0]?.output_tail).toContain('[x]');
+    expect(byName.repo_frames).toEqual(['lib/textkit.js:pad']);
+    const relative = await js('relative', "require('./lib/textkit').pad(undefined, 8);\n");
+    expect(relative.passed, relative.reason).toBe(true);
+    const esm = await js('esm', "import textkit from 'textkit';\ntextkit.pad(undefined, 8);\n", 'mjs');
+    expect(esm.passed, esm.reason).toBe(true);
+    expect(esm.repo_frames).toEqual(['lib/textkit.js:pad']);
+    // The user's installed packages are there to read, never to write.
+    const write = await js('write', "require('node:fs').writeFileSync(require.resolve('fmt-lite'), 'pwned');\n");
+    expect(write.runs[0]?.output_tail).toMatch(/EROFS|read-only/i);
+    expect(await readFile(join(node.path, 'node_modules', 'fmt-lite', 'index.js'), 'utf8')).toContain('module.exports');
+    await execa('git', ['-C', node.path, 'worktree', 'remove', '--force', wt], { timeout: 20_000 });
   });
 });

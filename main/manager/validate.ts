@@ -1,11 +1,12 @@
 // Validates repro candidates by executing them k times in an isolated worktree and judging each failure.
 import { createHash } from 'node:crypto';
 import { shellQuote } from '../process/shellQuote';
-import { mkdir, realpath, rm, writeFile } from 'node:fs/promises';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { realpath, rm } from 'node:fs/promises';
+import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
 import type { ReproAnswer } from '../../common/agentAnswers';
 import type { CandidateValidation, IssueSignals, ValidationRun } from '../../common/artifacts';
-import { extractFailure, matchFailure, repoFrameDetails, repoFrames, type RepoFrame } from './failure';
+import { isNodeExtension, linkPackage, reproFilePath, writeReproFile } from './reproFiles';
+import { extractFailure, type IssueFrame, matchFailure, repoFrameDetails, repoFrames, type RepoFrame } from './failure';
 import type { ProcessResult } from '../process/run';
 import type { Sandbox } from '../process/sandbox';
 import { runUntrusted } from '../process/untrusted';
@@ -23,21 +24,19 @@ export interface ValidateOptions {
   /** Interpreter for `{python}` (its folder also goes first on PATH, as in an activated venv). */
   python: string;
   signals: IssueSignals;
+  /** Where the issue's own traceback fails, when it shows one (a match on the type alone must fail there too). */
+  issueFrame?: IssueFrame | null;
   /** Where setup and oracle commands run (see main/process/sandbox.ts). */
   sandbox: Sandbox;
   /** The run was stopped: the running command is ended at once. */
   signal?: AbortSignal;
   /** For repository frames; defaults to the worktree. */
   repoRoot?: string;
-  /** Where the script is written; defaults to `<worktree>/.mminions`. */
-  scriptDir?: string;
   /** The user's checkout: validating there is refused. */
   userRepo?: string;
   maxOutputBytes?: number;
   /** Skip the setup commands (they already ran in this worktree, e.g. for minimization probes). */
   skipSetup?: boolean;
-  /** Called after each oracle run (for events). */
-  onRun?: (run: JudgedRun, index: number) => void;
 }
 
 /** A judged oracle run, with its repository frames' lines kept beside the function-level identities. */
@@ -60,16 +59,6 @@ const OUTPUT_TAIL_CHARS = 8_000;
 
 // ---------- pure helpers ----------
 
-/** Letters and digits only, at most 8 characters; `txt` when nothing is left. */
-export function sanitizeExtension(ext: string): string {
-  return ext.replace(/[^A-Za-z0-9]/g, '').slice(0, 8) || 'txt';
-}
-
-/** A file-name-safe form of a candidate id. */
-export function sanitizeCandidateId(id: string): string {
-  return id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'candidate';
-}
-
 /** Replaces `{repro_file}` and `{python}` (already quoted by the agent or not) with shell-quoted values. */
 export function fillPlaceholders(cmd: string, values: { reproFile: string; python: string }): string {
   return cmd
@@ -86,7 +75,14 @@ export function outputTail(output: string): string {
 /** One oracle run judged: did its failure show the claimed signature or an expected signal? */
 export function judgeRun(
   result: ProcessResult,
-  ctx: { claimedSignature: string; signals: IssueSignals; repoRoot: string; reproFile: string; timeoutMs: number },
+  ctx: {
+    claimedSignature: string;
+    signals: IssueSignals;
+    issueFrame?: IssueFrame | null;
+    repoRoot: string;
+    reproFile: string;
+    timeoutMs: number;
+  },
 ): { run: JudgedRun; matchedSignature: string | null } {
   const base = {
     exit_code: result.exitCode,
@@ -121,7 +117,13 @@ export function judgeRun(
     };
   }
   const failure = extractFailure(result.output, result.exitCode, ctx.repoRoot);
-  const m = matchFailure(failure, { claimedSignature: ctx.claimedSignature, signals: ctx.signals });
+  const details = repoFrameDetails(failure, ctx.repoRoot, ctx.reproFile);
+  const m = matchFailure(failure, {
+    claimedSignature: ctx.claimedSignature,
+    signals: ctx.signals,
+    repoFrames: details,
+    issueFrame: ctx.issueFrame ?? null,
+  });
   return {
     run: {
       ...base,
@@ -129,7 +131,7 @@ export function judgeRun(
       failure_line: failure.failureLine,
       reason: m.reason,
       repo_frames: repoFrames(failure, ctx.repoRoot, ctx.reproFile),
-      repo_frame_details: repoFrameDetails(failure, ctx.repoRoot, ctx.reproFile),
+      repo_frame_details: details,
     },
     matchedSignature: m.matchedSignature,
   };
@@ -186,15 +188,12 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
     );
   }
   const repoRoot = opts.repoRoot ?? worktree;
-  const scriptDir = opts.scriptDir ?? join(worktree, '.mminions');
-  const reproPath = join(
-    scriptDir,
-    `repro_${sanitizeCandidateId(answer.candidate_id)}.${sanitizeExtension(answer.file_extension)}`,
-  );
-  await mkdir(scriptDir, { recursive: true });
-  await writeFile(reproPath, answer.script);
+  const reproPath = reproFilePath(worktree, answer.candidate_id, answer.file_extension);
+  await writeReproFile(reproPath, answer.script);
   const values = { reproFile: reproPath, python: opts.python };
   const env = oracleEnv(worktree, opts.python);
+  const shared = isNodeExtension(answer.file_extension) ? await linkPackage(worktree, opts.userRepo) : null;
+  const readable = shared ? [shared] : [];
   const maxOutputBytes = opts.maxOutputBytes ?? 1_000_000;
   const result = (over: Partial<ValidationResult> & Pick<ValidationResult, 'reason'>): ValidationResult => ({
     total_runs: 0,
@@ -220,6 +219,7 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
       network: opts.sandbox.settings.setup_network,
       env,
       interpreters: [opts.python],
+      readable,
       timeoutMs: setupTimeoutMs,
       maxOutputBytes,
     });
@@ -241,6 +241,7 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
   const ctx = {
     claimedSignature: answer.claimed_failure_signature,
     signals: opts.signals,
+    issueFrame: opts.issueFrame,
     repoRoot,
     reproFile: reproPath,
     timeoutMs: opts.timeoutMs,
@@ -254,13 +255,13 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
       network: opts.sandbox.settings.oracle_network,
       env,
       interpreters: [opts.python],
+      readable,
       timeoutMs: opts.timeoutMs,
       maxOutputBytes,
     });
     const { run, matchedSignature } = judgeRun(r, ctx);
     judged.push(run);
     signatures.push(matchedSignature);
-    opts.onRun?.(run, i);
     const matchesSoFar = judged.filter((x) => x.matched).length;
     // A hang costs a full timeout per run: stop once passing has become impossible.
     if (run.timed_out && matchesSoFar + (runs - i - 1) < minMatches) break;
@@ -291,15 +292,15 @@ export interface ReproducesCheckOptions {
   worktree: string;
   python: string;
   signals: IssueSignals;
+  issueFrame?: IssueFrame | null;
   sandbox: Sandbox;
   signal?: AbortSignal;
   timeoutMs: number;
   /** The original candidate's repository frames: a reduction must still pass through all of them. */
   requiredFrames: string[];
   repoRoot?: string;
-  scriptDir?: string;
-  /** Called with each probe's judged run (for events and diagnostics). */
-  onProbe?: (run: JudgedRun) => void;
+  /** The user's checkout (its node_modules may be linked into the worktree, read-only). */
+  userRepo?: string;
 }
 
 /**
@@ -309,16 +310,15 @@ export interface ReproducesCheckOptions {
 export function makeReproducesCheck(opts: ReproducesCheckOptions): (script: string) => Promise<boolean> {
   const worktree = resolve(opts.worktree);
   const repoRoot = opts.repoRoot ?? worktree;
-  const scriptDir = opts.scriptDir ?? join(worktree, '.mminions');
   const env = oracleEnv(worktree, opts.python);
-  const ext = sanitizeExtension(opts.answer.file_extension);
-  const id = sanitizeCandidateId(opts.answer.candidate_id);
+  const node = isNodeExtension(opts.answer.file_extension);
+  const shared = node ? linkPackage(worktree, opts.userRepo) : Promise.resolve(null);
   let probes = 0;
   return async (script: string) => {
     const hash = createHash('sha256').update(script).digest('hex').slice(0, 12);
-    const reproFile = join(scriptDir, `repro_${id}_${hash}_${++probes}.${ext}`);
-    await mkdir(scriptDir, { recursive: true });
-    await writeFile(reproFile, script);
+    const reproFile = reproFilePath(worktree, opts.answer.candidate_id, opts.answer.file_extension, `_${hash}_${++probes}`);
+    await writeReproFile(reproFile, script);
+    const readable = (await shared) ? [(await shared) as string] : [];
     try {
       const r = await runUntrusted(fillPlaceholders(opts.answer.oracle_command, { reproFile, python: opts.python }), {
         sandbox: opts.sandbox,
@@ -326,11 +326,13 @@ export function makeReproducesCheck(opts: ReproducesCheckOptions): (script: stri
         network: opts.sandbox.settings.oracle_network,
         env,
         interpreters: [opts.python],
+        readable,
         timeoutMs: opts.timeoutMs,
       });
       const { run } = judgeRun(r, {
         claimedSignature: opts.answer.claimed_failure_signature,
         signals: opts.signals,
+        issueFrame: opts.issueFrame,
         repoRoot,
         reproFile,
         timeoutMs: opts.timeoutMs,
@@ -340,7 +342,6 @@ export function makeReproducesCheck(opts: ReproducesCheckOptions): (script: stri
         run.matched = false;
         run.reason = `${run.reason}, but not through the repository code of the original (missing ${missing.join(', ')})`;
       }
-      opts.onProbe?.(run);
       return run.matched;
     } finally {
       await rm(reproFile, { force: true });
