@@ -1,6 +1,6 @@
 // Classic line ddmin, the baseline of the minimization benchmark: lines only, sequential probes,
 // no cache of seen variants, no syntax pre-check, no comment stripping, no block awareness.
-import { ddmin } from '../main/manager/ddmin';
+import { ddmin } from '../main/manager/minimize/ddmin';
 
 export interface ClassicResult {
   script: string;

@@ -35,7 +35,7 @@ describe(`completion latency benchmark (${MODE}: ${RUNS} run${RUNS === 1 ? '' : 
       try {
         h = await createRunHarness({ scenario: zeroDelay(await statsminiScenario()) });
         const t0 = performance.now();
-        const res = await runManager({ config: h.config, issue: { file: h.issueFile }, out: () => undefined });
+        const res = await runManager({ request: h.request(), out: () => undefined });
         runWallMs.push(Math.round(performance.now() - t0));
         const a = await h.readRun(res.runId);
         const finished = a.events.filter((e) => e.type === 'worker_status' && e.status === 'finished');

@@ -111,7 +111,7 @@ describe(`run overhead benchmark (${MODE}: ${WORKER_COUNTS.join('/')} workers ×
         try {
           h = await createRunHarness({ scenario: await scenarioFor(n), manager: { workers: n } });
           const t0 = Date.now();
-          const res = await runManager({ config: h.config, issue: { file: h.issueFile }, out: () => undefined });
+          const res = await runManager({ request: h.request(), out: () => undefined });
           const t1 = Date.now();
           const a = await h.readRun(res.runId);
           expect(a.decision.status, a.decision.rationale).toBe('ok');

@@ -20,7 +20,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerRecord } from '../common/artifacts';
 import { buildConfig } from '../main/config/config';
-import { SessionsLog } from '../main/manager/sessionsLog';
+import { SessionsLog } from '../main/manager/workers/sessionsLog';
 import { appendEvent } from '../main/runs/events';
 import { RunStore, writeJsonAtomic } from '../main/runs/runStore';
 import { startStatusServer, type StatusServer } from '../main/server/server';

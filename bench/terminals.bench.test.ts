@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { launchChromium, requireBuiltDashboard } from '../e2e/support/dashboard';
 import { cliScript } from '../main/cli/self';
-import { SessionsLog } from '../main/manager/sessionsLog';
+import { SessionsLog } from '../main/manager/workers/sessionsLog';
 import { RunStore } from '../main/runs/runStore';
 import { attachArgs, attachEnv } from '../main/terminal/attach';
 import { sessionName, type Tmux } from '../main/tmux/tmux';

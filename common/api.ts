@@ -1,6 +1,13 @@
 // Schemas of the status server's API (bodies, queries, responses, terminal and SSE messages), shared with the renderer.
 import { z } from 'zod';
-import { RunEvent, RunId, WorkerId } from './artifacts';
+import { ARTIFACT_NAMES, RunId, WorkerId } from './artifacts';
+import { RunEvent } from './events';
+
+export { ARTIFACT_NAMES };
+import { issueSourceProblem } from './runRequest';
+
+/** The API's names of the issue sources (the rule itself is common/runRequest.ts issueSourceProblem). */
+const API_SOURCE_NAMES = { url: 'issue_url', file: 'issue_file', text: 'issue_text' };
 
 export { RunId, WorkerId };
 
@@ -53,7 +60,7 @@ export const RunListItem = z.object({
 export type RunListItem = z.infer<typeof RunListItem>;
 
 export const RunsResponse = z.object({
-  /** Run ids in name order, the seed's (generated ids sort by start time, oldest first). Eval runs' folders are not listed. */
+  /** Run ids in name order, the Python prototype's (generated ids sort by start time, oldest first). Eval runs' folders are not listed. */
   runs: z.array(z.string()),
   count: z.number().int(),
   /** One line per run, in the same order as `runs` (addition). */
@@ -107,7 +114,7 @@ export const RunStatusResponse = z.object({
     failed: z.number().int(),
     timeout: z.number().int(),
     unknown: z.number().int(),
-    /** Workers ended by a stop (addition: the seed had no such status). */
+    /** Workers ended by a stop (addition: the Python prototype had no such status). */
     stopped: z.number().int(),
   }),
   decision: z.object({ status: z.string() }).passthrough(),
@@ -136,7 +143,10 @@ export const StartRunRequest = z
     issue_url: z
       .string({ error: 'issue_url: expected a string' })
       .max(2000, 'issue_url: too long')
-      .regex(/^https?:\/\/\S+$/, 'issue_url: expected an http(s) URL such as https://github.com/<owner>/<repo>/issues/<number>')
+      .regex(
+        /^https?:\/\/[^\s/?#]+\/[^\s/?#]+\/[^\s/?#]+\/issues\/[1-9]\d*\/?(?:[?#]\S*)?$/,
+        'issue_url: expected the URL of an issue, such as https://github.com/<owner>/<repo>/issues/<number> (a pull request or another page is not an issue)',
+      )
       .optional(),
     issue_text: z
       .string({ error: 'issue_text: expected a string' })
@@ -162,17 +172,10 @@ export const StartRunRequest = z
   })
   .strict()
   .superRefine((b, ctx) => {
+    const problem = issueSourceProblem({ url: b.issue_url, file: b.issue_file, text: b.issue_text }, API_SOURCE_NAMES);
+    if (!problem) return;
     const given = (['issue_url', 'issue_text', 'issue_file'] as const).filter((k) => b[k] !== undefined);
-    if (given.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: given.length ? [given[1] ?? given[0]!] : [],
-        message:
-          given.length === 0
-            ? 'give exactly one issue source: issue_url, issue_text or issue_file (none was given)'
-            : `give exactly one issue source: issue_url, issue_text or issue_file (got ${given.join(' and ')})`,
-      });
-    }
+    ctx.addIssue({ code: 'custom', path: given.length ? [given[1] ?? given[0]!] : [], message: problem });
   });
 export type StartRunRequest = z.infer<typeof StartRunRequest>;
 
@@ -208,18 +211,6 @@ export type SendResponse = z.infer<typeof SendResponse>;
 
 // ---------- GET /api/runs/<id>/artifacts/<name> ----------
 
-export const ARTIFACT_NAMES = [
-  'issue',
-  'sessions',
-  'candidates',
-  'minimal_repro',
-  'selected_candidate',
-  'hypotheses',
-  'decision',
-  'run_done',
-  'final',
-  'telemetry',
-] as const;
 export const ArtifactName = z.enum(ARTIFACT_NAMES, { error: `artifact: expected one of ${ARTIFACT_NAMES.join(', ')}` });
 export type ArtifactName = z.infer<typeof ArtifactName>;
 

@@ -12,6 +12,14 @@ export const RunId = z
   .refine((s) => s !== '.' && s !== '..' && !s.startsWith('.'), 'run id may not start with "."');
 export const WorkerId = z.string().regex(WORKER_ID_PATTERN, 'worker id: "manager" or w1, w2, ...');
 
+/** Worker ids in natural order (w2 before w10), then plain code-unit order. */
+export function compareWorkerIds(a: string, b: string): number {
+  const na = /^w(\d+)$/.exec(a)?.[1];
+  const nb = /^w(\d+)$/.exec(b)?.[1];
+  if (na !== undefined && nb !== undefined && na !== nb) return Number(na) - Number(nb);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export const IssueSignals = z.object({
   exception_types: z.array(z.string()),
   messages: z.array(z.string()),
@@ -153,14 +161,96 @@ export const ReductionMetrics = z.object({
   seconds: z.number(),
 });
 
-/** repro/selected_candidate.json: the chosen candidate and what minimization made of it. */
+/**
+ * repro/selected_candidate.json: the chosen candidate, written when it is chosen, and what
+ * minimization made of it (the minimal_* fields and reduction), added when minimization is done.
+ */
 export const SelectedCandidateFile = CandidateFile.extend({
-  minimal_script: z.string(),
-  minimal_repro_path: z.string(),
-  minimal_validation: CandidateValidation,
-  reduction: ReductionMetrics,
+  minimal_script: z.string().optional(),
+  minimal_repro_path: z.string().optional(),
+  minimal_validation: CandidateValidation.optional(),
+  reduction: ReductionMetrics.optional(),
 });
 export type SelectedCandidateFile = z.infer<typeof SelectedCandidateFile>;
+
+/** One command of a fix's verification, on the code at the run's commit ("before") or with the patch ("after"). */
+export const FixRunOutcome = z.object({
+  /** Runs made (k for repros, 1 for a check or the test command). */
+  runs: z.number().int(),
+  /** Runs whose failure matched the issue (repros), or that failed (checks, tests). */
+  failing: z.number().int(),
+  /** One line: what the last run ended with (its failure line, its exit code). */
+  outcome: z.string(),
+  timed_out: z.boolean(),
+});
+export type FixRunOutcome = z.infer<typeof FixRunOutcome>;
+
+/** A row of a fix's grid: a validated repro (or the minimal repro, or a check), before and with the patch. */
+export const FixGridRow = z.object({
+  kind: z.enum(['repro', 'minimal_repro', 'check']),
+  /** The candidate id, `minimal`, or the fix id whose check this is. */
+  id: z.string(),
+  worker_id: z.string(),
+  before: FixRunOutcome.nullable(),
+  after: FixRunOutcome,
+  /** With the patch: the issue's failure is gone (repros) / the check passes (checks). */
+  ok: z.boolean(),
+});
+export type FixGridRow = z.infer<typeof FixGridRow>;
+
+export const FixCheck = z.object({ script: z.string(), file_extension: z.string(), command: z.string() });
+
+/** fix/<fix_id>.json: one fixer's patch, how it was verified, and the verdict. */
+export const FixRecord = z.object({
+  fix_id: z.string(),
+  worker_id: z.string(),
+  hypothesis_id: z.string(),
+  summary: z.string(),
+  /** What the fixer said it changed; `files_patched` is what its worktree's diff changed. */
+  files_changed: z.array(z.string()),
+  files_patched: z.array(z.string()),
+  patch_path: z.string().nullable(),
+  patch_lines: z.object({ added: z.number().int(), removed: z.number().int() }),
+  check: FixCheck.nullable(),
+  verdict: z.enum(['verified', 'rejected']),
+  reason: z.string(),
+  /** Its own check: fails on the code at the run's commit, passes with the patch (fail-to-pass). */
+  own_check: z.object({ fails_before: z.boolean(), passes_after: z.boolean() }).nullable(),
+  /** Of the other fixes' checks, how many pass with this patch. */
+  other_checks: z.object({ passed: z.number().int(), total: z.number().int() }),
+  grid: z.array(FixGridRow),
+  tests: z
+    .object({
+      command: z.string(),
+      before: FixRunOutcome,
+      after: FixRunOutcome,
+      /** Tests failing with the patch that did not fail before. */
+      new_failures: z.array(z.string()),
+    })
+    .nullable(),
+  created_at: z.string(),
+});
+export type FixRecord = z.infer<typeof FixRecord>;
+
+/** What the fix phase concluded (decision.json `fix`, fix/summary.json). */
+export const FixConclusion = z.object({
+  status: z.enum(['verified', 'unverified', 'off']),
+  best_fix_id: z.string().nullable(),
+  best_patch_path: z.string().nullable(),
+  verified_fix_ids: z.array(z.string()),
+  /** The minimal repro's failure is gone with a verified patch, and a check fails before and passes after it. */
+  repro_fail_to_pass: z.boolean(),
+});
+export type FixConclusion = z.infer<typeof FixConclusion>;
+
+/** fix/summary.json: every fix (best first), the conclusion, and every check against every patch. */
+export const FixSummaryFile = FixConclusion.extend({
+  fixes: z.array(FixRecord),
+  /** check_grid[check fix id][patch fix id] = the check passed with that patch ("before": on the run's code). */
+  check_grid: z.record(z.string(), z.record(z.string(), z.boolean())),
+  created_at: z.string(),
+});
+export type FixSummaryFile = z.infer<typeof FixSummaryFile>;
 
 export const PreflightCheck = z.object({
   name: z.string(),
@@ -202,6 +292,8 @@ export const Decision = z.object({
     model_routing: z.object({ worker_model: z.string(), manager_model: z.string() }),
     reduction: ReductionMetrics.optional(),
   }),
+  /** The fix phase's conclusion (addition; absent in runs made before it existed). */
+  fix: FixConclusion.optional(),
 });
 export type Decision = z.infer<typeof Decision>;
 
@@ -218,10 +310,20 @@ export const RunDone = z.object({
 });
 export type RunDone = z.infer<typeof RunDone>;
 
-export const RunEvent = z
-  .object({
-    ts: z.string(),
-    type: z.string(),
-  })
-  .passthrough();
-export type RunEvent = z.infer<typeof RunEvent> & Record<string, unknown>;
+/** Artifacts the API serves (GET /api/runs/<id>/artifacts/<name>) and events announce (common/events.ts). */
+export const ARTIFACT_NAMES = [
+  'issue',
+  'sessions',
+  'candidates',
+  'minimal_repro',
+  'selected_candidate',
+  'hypotheses',
+  'fixes',
+  'decision',
+  'run_done',
+  'final',
+  'telemetry',
+] as const;
+export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
+
+export { RunEvent } from './events';

@@ -26,3 +26,8 @@ const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 export function stripControls(text: string): string {
   return text.replace(ESCAPE_SEQUENCE, '').replace(CONTROL_CHARS, '');
 }
+
+/** Lines of a script as mminions counts them everywhere (sizes, reductions, the dashboard): the non-blank ones. */
+export function countLines(script: string): number {
+  return typeof script === 'string' ? script.split(/\r?\n/).filter((l) => l.trim() !== '').length : 0;
+}

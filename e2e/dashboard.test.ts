@@ -324,15 +324,16 @@ describe('dashboard', () => {
       return (await Promise.all(ids.map((id) => page.locator(`#${id}`).innerText()))).join(' | ');
     };
     expect(await url.getAttribute('aria-invalid')).toBe('true');
-    expect(await describedBy(url)).toContain('Paste the URL of a GitHub issue');
-    expect(await describedBy(repo)).toContain('Give the path of the repository');
-    expect(await describedBy(workers)).toContain('Workers must be a whole number from 1 to 6.');
+    // The API's own checks (common/api.ts), beside each field, before anything is sent.
+    expect(await describedBy(url)).toContain('give exactly one issue source');
+    expect(await describedBy(repo)).toContain('must not be empty');
+    expect(await describedBy(workers)).toContain('expected an integer 1..6');
     await expect.poll(() => url.evaluate((el) => el === (globalThis as unknown as PageWindow).document.activeElement)).toBe(true);
     await url.fill('https://github.com/acme/statsmini/pull/3');
     await repo.fill('relative/path');
     await page.getByRole('button', { name: 'Start run' }).click();
-    expect(await describedBy(url)).toContain('This is not an issue URL');
-    expect(await describedBy(repo)).toContain('Use an absolute path');
+    expect(await describedBy(url)).toContain('expected the URL of an issue');
+    expect(await describedBy(repo)).toContain('expected an absolute path');
     await screenshot(page, 'new-run-errors');
     expect((await h.store.list()).length).toBe(runsBefore);
     expect(unexpectedErrors(errors)).toEqual([]);
@@ -342,7 +343,7 @@ describe('dashboard', () => {
     await repo.fill('/no/such/repository');
     await workers.fill('2');
     await page.getByRole('button', { name: 'Start run' }).click();
-    await expect.poll(() => describedBy(repo)).toContain('repo_path: /no/such/repository does not exist');
+    await expect.poll(() => describedBy(repo)).toContain('/no/such/repository does not exist');
     expect((await h.store.list()).length).toBe(runsBefore);
     await page.close();
   });

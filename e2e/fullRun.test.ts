@@ -9,7 +9,11 @@ let s: FullRunSetup;
 let browser: Browser;
 
 beforeAll(async () => {
-  s = await startFullRunSetup({ replyDelayMs: 8000, tmuxSocket: `mme2efull-${process.pid}-${randomBytes(3).toString('hex')}` });
+  s = await startFullRunSetup({
+    replyDelayMs: 8000,
+    triageDelayMs: 6000,
+    tmuxSocket: `mme2efull-${process.pid}-${randomBytes(3).toString('hex')}`,
+  });
   browser = await launchChromium();
 }, 90_000);
 afterEach(() => closePages());
@@ -64,6 +68,15 @@ describe('full runs', () => {
       .getByText(/^attached/)
       .waitFor();
     await screenshot(page, 'full-run-workers');
+
+    // While triage still runs, the Repro tab already shows the chosen candidate and its reduction.
+    await tab(page, 'Repro').click();
+    const chosenNow = page.locator('article.candidate.is-chosen');
+    await expect.poll(() => chosenNow.count(), { timeout: 90_000 }).toBe(1);
+    await expect.poll(() => page.locator('.repro dl.counts').innerText(), { timeout: 60_000 }).toMatch(/final\s*\d+ lines/);
+    expect(await page.getByLabel('Minimal repro script').innerText()).toContain('convolve');
+    expect(await page.locator('.run-header .badge').innerText()).toBe('running');
+    expect((await s.server.services.status.status(runId)).run_done).toEqual({});
 
     // The run ends by itself.
     await expect.poll(() => page.locator('.run-header .badge').innerText(), { timeout: 150_000, interval: 500 }).toBe('done');

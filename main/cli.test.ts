@@ -155,7 +155,7 @@ describe('run control without a run', () => {
   it('requires exactly one issue source for manager and run', async () => {
     const r = await mm(['manager', '--repo-path', dir]);
     expect(r.exitCode).toBe(64);
-    expect(r.stderr).toContain('give exactly one of --issue-url, --issue-file or --issue-text');
+    expect(r.stderr).toContain('give exactly one issue source: --issue-url, --issue-file or --issue-text');
   });
 });
 

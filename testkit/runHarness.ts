@@ -12,7 +12,9 @@ import { execa, type Options as ExecaOptions, type ResultPromise } from 'execa';
 import { afterEach } from 'vitest';
 import type { z } from 'zod';
 import { CandidateFile, Decision, HypothesesFile, RunDone, RunEvent, SessionsFile, type Usage } from '../common/artifacts';
+import type { IssueInput, RunRequest } from '../common/runRequest';
 import { parseScenario, DEFAULT_USAGE, type Scenario, type ScenarioInput } from '../main/agents/scenario';
+import { makeRunRequest } from '../main/manager/launcher';
 import { cliScript } from '../main/cli/self';
 import { buildConfig, type Config, type ConfigOverrides, type SandboxMode } from '../main/config/config';
 import { parseJsonArtifact, RunStore, type RunPaths } from '../main/runs/runStore';
@@ -112,6 +114,8 @@ export interface RunHarness {
   issueFile: string;
   config: Config;
   store: RunStore;
+  /** A run request on this fixture (default: its config and issue file), as a launcher would make it. */
+  request(o?: { config?: Config; issue?: IssueInput; runId?: string }): RunRequest;
   /** Another Config on the same fixture (e.g. a missing codex command). */
   makeConfig(manager?: ConfigOverrides, codex?: { command?: string; sandbox?: SandboxMode }): Config;
   /** Writes `root/mminions.toml` holding `config` (for CLI children); returns its path. */
@@ -322,6 +326,10 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
       config,
       store,
       makeConfig,
+      request: (r = {}) => ({
+        ...makeRunRequest(r.config ?? config, r.issue ?? { file: issueFile }, 'manager'),
+        run_id: r.runId ?? '',
+      }),
       writeConfigFile,
       cliEnv,
       cli,

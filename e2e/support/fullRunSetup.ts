@@ -38,17 +38,25 @@ async function exampleRepo(dir: string): Promise<string> {
   return repo;
 }
 
-/** The demo's scenario, with the repro builders slowed down so a person (or a test) can watch them work. */
-export async function slowScenario(replyDelayMs: number): Promise<Scenario> {
+/**
+ * The demo's scenario, with the repro builders slowed down so a person (or a test) can watch them work,
+ * and the triage workers too, so that the chosen repro can be watched while the run goes on.
+ */
+export async function slowScenario(replyDelayMs: number, triageDelayMs = 0): Promise<Scenario> {
   const s = await loadScenario(join(EXAMPLE, 'scenario.json'));
-  return { ...s, agents: s.agents.map((a) => (a.role === 'REPRO_BUILDER' ? { ...a, delay_ms: replyDelayMs } : a)) };
+  const delay = (role: string) => (role === 'REPRO_BUILDER' ? replyDelayMs : role === 'TRIAGER' ? triageDelayMs : 0);
+  return { ...s, agents: s.agents.map((a) => (delay(a.role) ? { ...a, delay_ms: delay(a.role) } : a)) };
 }
 
-export async function startFullRunSetup(opts: { replyDelayMs: number; tmuxSocket: string }): Promise<FullRunSetup> {
+export async function startFullRunSetup(opts: {
+  replyDelayMs: number;
+  triageDelayMs?: number;
+  tmuxSocket: string;
+}): Promise<FullRunSetup> {
   requireBuiltDashboard();
   const dir = await mkdtemp(join(tmpdir(), 'mm-e2e-full-'));
   const repo = await exampleRepo(dir);
-  const model = await startScriptedModel({ scenario: await slowScenario(opts.replyDelayMs) });
+  const model = await startScriptedModel({ scenario: await slowScenario(opts.replyDelayMs, opts.triageDelayMs) });
   const codexHome = await makeOfflineCodexHome('mm-e2e-codex-');
   const issueBody = await readFile(join(EXAMPLE, 'issue.md'), 'utf8');
   const [title, ...rest] = issueBody.split('\n');
@@ -82,6 +90,7 @@ export async function startFullRunSetup(opts: { replyDelayMs: number; tmuxSocket
       tmux: { socket: opts.tmuxSocket },
       github: { api_url: github.url },
       codex: { command: CODEX_BIN, home: codexHome, sandbox: 'read-only', config: scriptedCodexConfig(model.url) },
+      sandbox: { mode: 'bwrap' },
     }),
   );
   const server = await startStatusServer({ configFile: toml, port: 0, quiet: true, staticDir: RENDERER_DIR });

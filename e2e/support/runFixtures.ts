@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CandidateFile, Decision, HypothesesFile, IssueSpec, RankedHypothesis, WorkerRecord } from '../../common/artifacts';
 import { writeDecision } from '../../main/manager/decision';
-import { SessionsLog } from '../../main/manager/sessionsLog';
+import { SessionsLog } from '../../main/manager/workers/sessionsLog';
 import { appendEvent } from '../../main/runs/events';
 import { writeJsonAtomic, writeTextAtomic, type RunPaths, type RunStore } from '../../main/runs/runStore';
 import { sessionName, type Tmux } from '../../main/tmux/tmux';

@@ -38,7 +38,7 @@ export function numFlag(name: string, v: unknown): number | undefined {
   return n;
 }
 
-/** The flags of `manager` and `run` (the seed's, plus --issue-file/--issue-text). */
+/** The flags of `manager` and `run` (the Python prototype's, plus --issue-file/--issue-text/--fix-workers). */
 export const RUN_FLAGS = {
   'issue-url': { type: 'string' },
   'issue-file': { type: 'string' },
@@ -48,6 +48,7 @@ export const RUN_FLAGS = {
   'repo-path': { type: 'string' },
   'runs-root': { type: 'string' },
   workers: { type: 'string' },
+  'fix-workers': { type: 'string' },
   'timeout-sec': { type: 'string' },
   'poll-interval-sec': { type: 'string' },
   'repro-validation-runs': { type: 'string' },
@@ -64,6 +65,7 @@ export function runOverrides(v: Record<string, unknown>): ConfigOverrides {
     repo_path: v['repo-path'] as string | undefined,
     runs_root: v['runs-root'] as string | undefined,
     workers: intFlag('workers', v.workers),
+    fix_workers: intFlag('fix-workers', v['fix-workers']),
     timeout_sec: intFlag('timeout-sec', v['timeout-sec']),
     poll_interval_sec: numFlag('poll-interval-sec', v['poll-interval-sec']),
     repro_validation_runs: intFlag('repro-validation-runs', v['repro-validation-runs']),

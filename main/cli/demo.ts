@@ -7,6 +7,7 @@ import { makeOfflineCodexHome, scriptedCodexConfig } from '../agents/offline';
 import { loadScenario } from '../agents/scenario';
 import { startScriptedModel } from '../agents/scriptedModel';
 import { buildConfig } from '../config/config';
+import { makeRunRequest } from '../manager/launcher';
 import { runManager } from '../manager/pipeline';
 import { findExecutable } from '../process/findExecutable';
 import { parseFlags } from './args';
@@ -93,8 +94,7 @@ export async function run(argv: string[]): Promise<number> {
       },
     );
     const result = await runManager({
-      config,
-      issue: { file: join(example, 'issue.md') },
+      request: makeRunRequest(config, { file: join(example, 'issue.md') }, 'manager'),
       out: (l) => console.log(l),
       signal: controller.signal,
     });

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { Decision } from '../../common/artifacts';
 import { loadConfig } from '../config/config';
-import { launchManager, waitForRunDone } from '../manager/launcher';
+import { launchManager, makeRunRequest, waitForRunDone } from '../manager/launcher';
 import { renderSummary } from '../manager/report';
 import { parseJsonArtifact } from '../runs/runStore';
 import { Tmux } from '../tmux/tmux';
@@ -22,7 +22,8 @@ export async function run(argv: string[]): Promise<number> {
   const config = loadConfig({ configFile: values.config, overrides: runOverrides(values) });
   for (const w of config.meta.warnings) console.error(`mminions run: warning: ${w}`);
   const tmux = new Tmux(config.tmux.socket);
-  const launched = await launchManager({ config, tmux, issue, runId: values['run-id'], selfCommand: selfCommand() });
+  const request = makeRunRequest(config, issue, 'cli');
+  const launched = await launchManager({ request, tmux, runId: values['run-id'], selfCommand: selfCommand() });
   console.log(`run_id: ${launched.run_id}`);
   console.log(`manager_session: ${launched.manager_session}`);
   console.log(`run_done: ${launched.run_done}`);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateTmux } from '../../testkit/tmux';
-import { SessionsLog } from '../manager/sessionsLog';
+import { SessionsLog } from '../manager/workers/sessionsLog';
 import { RunStore } from '../runs/runStore';
 import { sessionName } from '../tmux/tmux';
 import { openTerminal, rawRequest, waitFor } from '../../testkit/testServer';
@@ -62,7 +62,7 @@ describe('mminions server', () => {
     const port = Number(m[2]);
     const token = m[3]!;
     expect(port).toBeGreaterThan(0);
-    expect(out).toContain(`token file: ${join(root, '.mminions', 'token')}`);
+    await waitFor(() => out.includes(`token file: ${join(root, '.mminions', 'token')}`), 'the token file line');
     expect((await rawRequest(port, '/health')).json()).toEqual({ ok: true });
     const runs = await rawRequest(port, '/api/runs', { headers: { authorization: `Bearer ${token}` } });
     expect(runs.json().runs).toEqual([run]);

@@ -4,41 +4,21 @@ import { tmpdir, homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
 import { z } from 'zod';
-import { DEFAULT_SANDBOX, SANDBOX_MODES as UNTRUSTED_SANDBOX_MODES, type SandboxSettings } from '../process/sandbox';
+import {
+  CODEX_SANDBOX_MODES,
+  type FixConfig,
+  type ManagerConfig,
+  type ResolvedConfig,
+  type SandboxSettings,
+  UNTRUSTED_SANDBOX_MODES,
+} from '../../common/config';
+import { DEFAULT_SANDBOX } from '../process/sandbox';
 
-export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
+export const SANDBOX_MODES = CODEX_SANDBOX_MODES;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
-
-export interface ManagerConfig {
-  repo_path: string;
-  runs_root: string;
-  workers: number;
-  timeout_sec: number;
-  poll_interval_sec: number;
-  repro_validation_runs: number;
-  repro_min_matches: number;
-  validation_python_version: string;
-  worker_model: string;
-  manager_model: string;
-  worktree_root: string;
-  /** Seconds without new agent events before a worker is nudged (then restarted, then failed). */
-  stall_sec: number;
-  /** Per oracle run. */
-  validation_timeout_sec: number;
-  /** Bound on the manager's single LLM reduction. */
-  reducer_timeout_sec: number;
-}
-
-export interface Config {
-  manager: ManagerConfig;
-  tmux: { socket: string | null };
-  github: { api_url: string };
-  codex: { command: string; home: string | null; sandbox: SandboxMode; config: Record<string, unknown> };
-  /** How the commands agents propose run (setup, oracles, probes, checks): see main/process/sandbox.ts. */
-  sandbox: SandboxSettings;
-  /** Where the values came from; not a configuration key. */
-  meta: { file: string | null; warnings: string[] };
-}
+export type { ManagerConfig };
+/** The resolved configuration (common/config.ts). */
+export type Config = ResolvedConfig;
 
 export const DEFAULT_MANAGER: ManagerConfig = {
   repo_path: '.',
@@ -55,7 +35,10 @@ export const DEFAULT_MANAGER: ManagerConfig = {
   stall_sec: 120,
   validation_timeout_sec: 60,
   reducer_timeout_sec: 180,
+  fix_workers: 2,
 };
+
+export const DEFAULT_FIX: FixConfig = { test_command: '', test_timeout_sec: 600 };
 
 /** Flag-level overrides: the manager keys plus the few others the CLI exposes. */
 export type ConfigOverrides = Partial<ManagerConfig> & { tmux_socket?: string | null };
@@ -93,6 +76,7 @@ const FileSchema = z
         stall_sec: intKey('manager.stall_sec', 'an integer of at least 5'),
         validation_timeout_sec: intKey('manager.validation_timeout_sec', 'an integer of at least 1'),
         reducer_timeout_sec: intKey('manager.reducer_timeout_sec', 'an integer of at least 10'),
+        fix_workers: intKey('manager.fix_workers', 'an integer 0..6 (0 turns the fix phase off)'),
       })
       .partial()
       .strict(),
@@ -110,6 +94,13 @@ const FileSchema = z
         home: strKey('codex.home'),
         sandbox: z.enum(SANDBOX_MODES, { error: `codex.sandbox: expected one of ${SANDBOX_MODES.join(', ')}` }),
         config: z.record(z.string(), z.unknown()),
+      })
+      .partial()
+      .strict(),
+    fix: z
+      .object({
+        test_command: strKey('fix.test_command'),
+        test_timeout_sec: intKey('fix.test_timeout_sec', 'an integer of at least 10'),
       })
       .partial()
       .strict(),
@@ -132,7 +123,7 @@ const FileSchema = z
   .partial()
   .strict();
 
-/** Clamps as the seed prototype did; each clamp is reported as a warning, not an error. */
+/** Clamps as the Python prototype did; each clamp is reported as a warning, not an error. */
 export function clampManager(m: ManagerConfig, warnings: string[]): ManagerConfig {
   const out = { ...m };
   const clamp = (key: keyof ManagerConfig, lo: number, hi: number) => {
@@ -150,6 +141,7 @@ export function clampManager(m: ManagerConfig, warnings: string[]): ManagerConfi
   clamp('stall_sec', 5, Infinity);
   clamp('validation_timeout_sec', 1, Infinity);
   clamp('reducer_timeout_sec', 10, Infinity);
+  clamp('fix_workers', 0, 6);
   return out;
 }
 
@@ -261,6 +253,7 @@ export function buildConfig(
       sandbox: f.codex?.sandbox ?? 'read-only',
       config: (f.codex?.config as Record<string, unknown> | undefined) ?? {},
     },
+    fix: { ...DEFAULT_FIX, ...f.fix, test_timeout_sec: Math.max(10, f.fix?.test_timeout_sec ?? DEFAULT_FIX.test_timeout_sec) },
     sandbox: {
       ...DEFAULT_SANDBOX,
       ...f.sandbox,
@@ -303,6 +296,7 @@ export function renderConfig(c: Config): string {
       sandbox: c.codex.sandbox,
       config: c.codex.config,
     },
+    fix: c.fix,
     sandbox: c.sandbox,
   };
   const head = [

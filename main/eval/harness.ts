@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { runAgentDirect } from '../agents/runDirect';
 import type { Config } from '../config/config';
 import { repoTopLevel, resolveCommit, Worktrees } from '../git/worktrees';
-import { resolvePython } from '../manager/python';
+import { resolvePython } from '../manager/repro/python';
 import { nonOpenaiProvider, runPreflight } from '../preflight/preflight';
 import { writeJsonAtomic, writeTextAtomic } from '../runs/runStore';
 import {

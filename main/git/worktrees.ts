@@ -72,13 +72,39 @@ export async function resolveCommit(repo: string, rev = 'HEAD'): Promise<string>
 }
 
 /**
- * Whether a worktree folder is one of this run's (`mminions-<run_id>-` then a worker `wN`, the
- * minimization's `min` or a validation's `val-wN`); run ids can extend each other, so a prefix test is not enough.
+ * What a run uses a worktree for: a worker's own (`w3`), a candidate's validation (`val-w1`), the
+ * minimization (`min`), a fix's verification (`verify-<fix>`, issue 15). One name per use.
+ */
+export type WorktreeUse =
+  | { kind: 'worker'; worker: string }
+  | { kind: 'validation'; worker: string }
+  | { kind: 'minimization' }
+  | { kind: 'verification'; label: string };
+
+const USE_SUFFIX = /^(w\d+|val-w\d+|min|verify-[A-Za-z0-9_-]{1,64})$/;
+
+/** The one naming function of a run's worktrees: `<run_id>-<use>` (the folder is `mminions-<that>`). */
+export function worktreeName(runId: string, use: WorktreeUse): string {
+  switch (use.kind) {
+    case 'worker':
+      return `${runId}-${use.worker}`;
+    case 'validation':
+      return `${runId}-val-${use.worker}`;
+    case 'minimization':
+      return `${runId}-min`;
+    case 'verification':
+      return `${runId}-verify-${use.label.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)}`;
+  }
+}
+
+/**
+ * Whether a worktree folder is one of this run's (`mminions-<run_id>-<use>`, see worktreeName); run
+ * ids can extend each other (`run-<time>` and `run-<time>-2`), so a prefix test is not enough.
  */
 export function isRunWorktree(path: string, runId: string): boolean {
   const name = basename(path);
   const prefix = `mminions-${runId}-`;
-  return name.startsWith(prefix) && /^(w\d+|min|val-w\d+)$/.test(name.slice(prefix.length));
+  return name.startsWith(prefix) && USE_SUFFIX.test(name.slice(prefix.length));
 }
 
 export interface Worktree {

@@ -89,7 +89,7 @@ describe('intakeIssue', () => {
   it('fetches a GitHub issue with the token from the environment', async () => {
     const notes: string[] = [];
     const spec = await intakeIssue({
-      issueUrl: 'https://github.com/numpy/numpy/issues/7#top',
+      issue: { url: 'https://github.com/numpy/numpy/issues/7#top' },
       config,
       env: { GITHUB_TOKEN: 'abc', PATH: '' },
       onNote: (n) => notes.push(n),
@@ -106,7 +106,7 @@ describe('intakeIssue', () => {
   });
 
   it('passes fetch errors through', async () => {
-    const err = await intakeIssue({ issueUrl: 'https://github.com/numpy/numpy/issues/8', config, env: { PATH: '' } }).catch(
+    const err = await intakeIssue({ issue: { url: 'https://github.com/numpy/numpy/issues/8' }, config, env: { PATH: '' } }).catch(
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(IssueError);
@@ -116,7 +116,7 @@ describe('intakeIssue', () => {
   it('reads an issue file, keeping where a saved GitHub issue came from', async () => {
     const p = join(dir, 'issue.json');
     await writeFile(p, JSON.stringify({ title: 'x', body: 'AssertionError', html_url: 'https://github.com/a/b/issues/3' }));
-    const spec = await intakeIssue({ issueFile: p, config });
+    const spec = await intakeIssue({ issue: { file: p }, config });
     expect(spec).toMatchObject({
       source: 'file',
       repo: { owner: 'a', name: 'b' },
@@ -128,7 +128,7 @@ describe('intakeIssue', () => {
   });
 
   it('takes pasted text', async () => {
-    const spec = await intakeIssue({ issueText: '# it crashes\nSegmentation fault', config });
+    const spec = await intakeIssue({ issue: { text: '# it crashes\nSegmentation fault' }, config });
     expect(spec).toMatchObject({
       source: 'text',
       title: 'it crashes',
@@ -138,21 +138,21 @@ describe('intakeIssue', () => {
   });
 
   it('wants exactly one source', async () => {
-    for (const opts of [{}, { issueUrl: 'https://github.com/a/b/issues/1', issueText: 'x' }, { issueText: '  ' }]) {
-      const err = await intakeIssue({ ...opts, config }).catch((e: unknown) => e);
+    for (const issue of [{}, { url: 'https://github.com/a/b/issues/1', text: 'x' }, { text: '  ' }]) {
+      const err = await intakeIssue({ issue, config }).catch((e: unknown) => e);
       expect((err as IssueError).kind).toBe('bad-input');
       expect((err as IssueError).message).toMatch(/exactly one issue source/);
     }
   });
 
   it('rejects an Enterprise URL unless github.api_url points at that host', async () => {
-    const err = await intakeIssue({ issueUrl: 'https://ghe.example.com/a/b/issues/1', config, env: { PATH: '' } }).catch(
+    const err = await intakeIssue({ issue: { url: 'https://ghe.example.com/a/b/issues/1' }, config, env: { PATH: '' } }).catch(
       (e: unknown) => e,
     );
     expect((err as IssueError).kind).toBe('bad-url');
     const host = new URL(fake!.url).host;
     fake!.setIssue('a/b#1', { title: 'ghe', body: 'exit code 3', number: 1 });
-    const spec = await intakeIssue({ issueUrl: `${fake!.url}/a/b/issues/1`, config, env: { PATH: '' } });
+    const spec = await intakeIssue({ issue: { url: `${fake!.url}/a/b/issues/1` }, config, env: { PATH: '' } });
     expect(spec).toMatchObject({ issue_url: `http://${host}/a/b/issues/1`, signals: { exit_codes: [3] } });
   });
 });

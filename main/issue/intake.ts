@@ -1,5 +1,6 @@
 // Issue intake: one source (GitHub URL, file or text) in, a normalized IssueSpec out.
 import type { IssueSpec } from '../../common/artifacts';
+import { type IssueInput, issueSourceProblem } from '../../common/runRequest';
 import type { Config } from '../config/config';
 import { fetchGithubIssue } from './fetchIssue';
 import { allowedHostsForApi, parseIssueUrl, type IssueRef } from './githubUrl';
@@ -61,9 +62,7 @@ export function normalizeIssue(
 }
 
 export interface IntakeOptions {
-  issueUrl?: string | null;
-  issueFile?: string | null;
-  issueText?: string | null;
+  issue: IssueInput;
   config: Config;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
@@ -74,25 +73,23 @@ export interface IntakeOptions {
 
 /** Reads or fetches the issue and normalizes it; the caller writes issue.json. */
 export async function intakeIssue(opts: IntakeOptions): Promise<IssueSpec> {
-  const given = (['issueUrl', 'issueFile', 'issueText'] as const).filter((k) => typeof opts[k] === 'string' && opts[k]?.trim());
-  if (given.length !== 1) {
-    const what = given.length ? `got ${given.length} (${given.join(', ')})` : 'got none';
-    throw new IssueError('bad-input', `give exactly one issue source: an issue URL, an issue file, or the issue text (${what})`);
-  }
+  const problem = issueSourceProblem(opts.issue);
+  if (problem) throw new IssueError('bad-input', problem);
+  const { url, file, text } = opts.issue;
   const env = opts.env ?? process.env;
-  if (opts.issueUrl) {
+  if (url) {
     const apiUrl = opts.config.github.api_url;
-    const ref = parseIssueUrl(opts.issueUrl, { allowedHosts: allowedHostsForApi(apiUrl) });
+    const ref = parseIssueUrl(url, { allowedHosts: allowedHostsForApi(apiUrl) });
     const token = await resolveGithubToken(env, { host: githubHostForApi(apiUrl) });
     const raw = await fetchGithubIssue(ref, { apiUrl, token, timeoutMs: opts.timeoutMs, fetchImpl: opts.fetchImpl });
     if (raw.pull_request) opts.onNote?.(`${ref.url} is a pull request; its description is used as the issue`);
     return normalizeIssue(raw, 'github', ref.url, ref);
   }
-  if (opts.issueFile) {
-    const raw = await readIssueFile(opts.issueFile);
+  if (file) {
+    const raw = await readIssueFile(file);
     return normalizeIssue(raw, 'file', raw.html_url, refFromHtmlUrl(raw.html_url));
   }
-  return normalizeIssue(issueFromText(opts.issueText ?? ''), 'text', null, null);
+  return normalizeIssue(issueFromText(text ?? ''), 'text', null, null);
 }
 
 /** A saved GitHub issue JSON still knows where it came from. */

@@ -97,7 +97,7 @@ describe('a hostile repro worker', () => {
     const hook = join(h.repo.path, '.git', 'hooks', 'post-checkout');
     const lines: string[] = [];
     hits.length = 0;
-    const res = await runManager({ config: h.config, issue: { file: h.issueFile }, out: (l) => lines.push(l) });
+    const res = await runManager({ request: h.request(), out: (l) => lines.push(l) });
     const a = await h.readRun(res.runId);
 
     expect(a.decision.status).toBe('ok');
@@ -201,7 +201,7 @@ describe('process lifetimes', () => {
     try {
       await waitFor('the first run in validation', () => processesTagged(tag).length > 0, 60_000);
       const sessionsBefore = await h.tmux.listSessions();
-      await expect(runManager({ config: h.config, issue: { file: h.issueFile }, runId })).rejects.toThrow(RunLockError);
+      await expect(runManager({ request: h.request({ runId }) })).rejects.toThrow(RunLockError);
       const second = await h.cli(['manager', '--config', configFile, '--run-id', runId, '--issue-file', h.issueFile]);
       expect(second.exitCode).not.toBe(0);
       expect(String(second.stderr)).toMatch(/run run-twice is already managed by process \d+/);
@@ -221,7 +221,7 @@ describe('process lifetimes', () => {
     for (const w of ['w1', 'w2']) setAgent(scenario, { role: 'REPRO_BUILDER', worker: w, hang: true });
     const h = await harness({ scenario, manager: { timeout_sec: 600 } });
     const started = Date.now();
-    const run = runManager({ config: h.config, issue: { file: h.issueFile } });
+    const run = runManager({ request: h.request() });
     await waitFor('both workers running', async () => (await h.tmux.listSessions()).size >= 2, 30_000);
     await h.tmux.killServer();
     const res = await run;

@@ -25,11 +25,6 @@ export function metaPath(paths: RunPaths): string {
   return `${paths.metaDir}/run.json`;
 }
 
-/** Configuration warnings (clamped values) of the command that launched the run, for its diagnostics. */
-export function configWarningsPath(paths: RunPaths): string {
-  return `${paths.metaDir}/config_warnings.json`;
-}
-
 export function emptyDecision(
   status: DecisionStatus,
   rationale: string,

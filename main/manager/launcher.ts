@@ -1,18 +1,12 @@
 // Starts a run's manager inside tmux session codorch-<run_id>-manager (used by `mminions run` and POST /api/runs).
 import { watch } from 'node:fs';
-import { access, writeFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname, basename } from 'node:path';
 import { shellJoin } from '../process/shellQuote';
 import type { Config } from '../config/config';
-import { RunStore, writeJsonAtomic, type RunPaths } from '../runs/runStore';
+import { readJson, RunStore, writeJsonAtomic, type RunPaths } from '../runs/runStore';
 import { sessionName, type Tmux } from '../tmux/tmux';
-import { configWarningsPath } from './decision';
-
-export interface IssueSource {
-  url?: string;
-  file?: string;
-  text?: string;
-}
+import { type IssueInput, RunRequest } from '../../common/runRequest';
 
 export interface LaunchResult {
   run_id: string;
@@ -28,8 +22,6 @@ const FORWARDED_ENV = [
   'LANG',
   'LC_ALL',
   'TMPDIR',
-  'MMINIONS_CONFIG',
-  'MMINIONS_GITHUB_API_URL',
   'MMINIONS_CLI',
   'GITHUB_TOKEN',
   'GH_TOKEN',
@@ -38,61 +30,55 @@ const FORWARDED_ENV = [
   'UV_CACHE_DIR',
 ];
 
-export function managerArgs(config: Config, runId: string, issue: { url?: string; file?: string }): string[] {
-  const m = config.manager;
-  const args = ['manager', '--run-id', runId];
-  if (issue.url) args.push('--issue-url', issue.url);
-  if (issue.file) args.push('--issue-file', issue.file);
-  if (config.meta.file) args.push('--config', config.meta.file);
-  args.push(
-    '--repo-path',
-    m.repo_path,
-    '--runs-root',
-    m.runs_root,
-    '--workers',
-    String(m.workers),
-    '--timeout-sec',
-    String(m.timeout_sec),
-    '--poll-interval-sec',
-    String(m.poll_interval_sec),
-    '--repro-validation-runs',
-    String(m.repro_validation_runs),
-    '--repro-min-matches',
-    String(m.repro_min_matches),
-    '--validation-python-version',
-    m.validation_python_version,
-    '--worker-model',
-    m.worker_model,
-    '--manager-model',
-    m.manager_model,
-    '--stall-sec',
-    String(m.stall_sec),
-  );
-  if (config.tmux.socket) args.push('--tmux-socket', config.tmux.socket);
-  return args;
+/** The request a launcher makes of a configuration and an issue (`run_id` is filled when the run folder exists). */
+export function makeRunRequest(config: Config, issue: IssueInput, launchedBy: RunRequest['launched_by']): RunRequest {
+  return RunRequest.parse({
+    version: 1,
+    run_id: '',
+    issue,
+    config,
+    created_at: new Date().toISOString(),
+    launched_by: launchedBy,
+  });
 }
 
+/** Where a run's request is kept. */
+export function requestPath(paths: RunPaths): string {
+  return `${paths.metaDir}/request.json`;
+}
+
+/** The request a launcher wrote for this run (a clear error when there is none or it is damaged). */
+export async function readRunRequest(paths: RunPaths): Promise<RunRequest> {
+  const req = await readJson(requestPath(paths), RunRequest);
+  if (!req)
+    throw new Error(
+      `${requestPath(paths)} does not exist: this run was not started by a launcher (give the issue and settings as flags)`,
+    );
+  return req;
+}
+
+/** The manager's argv: where to find its run and its request, nothing else. */
+export function managerArgs(request: RunRequest): string[] {
+  return ['manager', '--run-id', request.run_id, '--runs-root', request.config.manager.runs_root];
+}
+
+/**
+ * Creates the run folder, writes the request once (meta/request.json) and starts the manager in
+ * tmux session codorch-<run_id>-manager; the manager reads its request from there.
+ */
 export async function launchManager(o: {
-  config: Config;
+  request: RunRequest;
   tmux: Tmux;
-  issue: IssueSource;
   runId?: string;
   selfCommand: string[];
   cwd?: string;
 }): Promise<LaunchResult & { paths: RunPaths }> {
-  const sources = [o.issue.url, o.issue.file, o.issue.text].filter((s) => s !== undefined && s !== '');
-  if (sources.length !== 1) throw new Error('give exactly one issue source: an issue URL, an issue file or the issue text');
-  const store = new RunStore(o.config.manager.runs_root);
-  const { runId, paths } = await store.create(o.runId);
-  let file = o.issue.file;
-  if (o.issue.text !== undefined && o.issue.text !== '') {
-    file = `${paths.metaDir}/issue.md`;
-    await writeFile(file, o.issue.text);
-  }
-  // The manager gets the clamped values as flags, so it cannot see what was clamped: tell it here.
-  if (o.config.meta.warnings.length) await writeJsonAtomic(configWarningsPath(paths), o.config.meta.warnings);
+  const store = new RunStore(o.request.config.manager.runs_root);
+  const { runId, paths } = await store.create(o.runId ?? (o.request.run_id || undefined));
+  const request: RunRequest = { ...o.request, run_id: runId };
+  await writeJsonAtomic(requestPath(paths), request);
   const session = sessionName(runId, 'manager');
-  const argv = [...o.selfCommand, ...managerArgs(o.config, runId, { url: o.issue.url, file })];
+  const argv = [...o.selfCommand, ...managerArgs(request)];
   // Exit codes 0 and 2 are decisions (recorded in the run); anything else is a crash, whose
   // message stays readable in the pane for a while. Then the session ends: newSession sets
   // remain-on-exit, which would otherwise keep a dead manager pane forever. (`tmux` in a pane

@@ -22,15 +22,20 @@ import { NO_SIGNAL_REASON } from '../issue/intake';
 import { readJson } from '../runs/runStore';
 import { stopRun } from './control';
 import { runManager, type ManagerRunOptions } from './pipeline';
+import type { Config } from '../config/config';
 
 const SIGNATURE = 'ValueError: kernel cannot be empty';
 const PHASES = ['preflight', 'issue', 'repro', 'validation', 'minimize', 'triage'];
 
 const harness = harnessPerTest();
 
-async function pipeline(h: RunHarness, o: Partial<ManagerRunOptions> = {}): Promise<RunArtifacts & { lines: string[] }> {
+async function pipeline(
+  h: RunHarness,
+  o: Partial<Omit<ManagerRunOptions, 'request'>> & { config?: Config; runId?: string } = {},
+): Promise<RunArtifacts & { lines: string[] }> {
   const lines: string[] = [];
-  const res = await runManager({ config: h.config, issue: { file: h.issueFile }, out: (l) => lines.push(l), ...o });
+  const { config, runId, ...rest } = o;
+  const res = await runManager({ request: h.request({ config, runId }), out: (l) => lines.push(l), ...rest });
   return { ...(await h.readRun(res.runId)), lines };
 }
 

@@ -1,39 +1,42 @@
-// The manager: preflight → issue → repro workers → validation → minimization → triage → decision.
+// The manager: preflight → issue → repro (workers) → validation → minimize → triage (workers) → decision.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
-import type { AgentRole } from '../../common/agentAnswers';
-import type { CandidateFile, Decision, HypothesesFile, IssueSpec, PreflightCheck } from '../../common/artifacts';
-import { stripControls } from '../../common/text';
-import { writeOutputSchema } from '../agents/outputSchemas';
-import { reproPrompt, triagePrompt } from '../agents/prompts';
+import type { Decision } from '../../common/artifacts';
+import type { RunRequest } from '../../common/runRequest';
 import { selfCommand } from '../cli/self';
-import type { Config } from '../config/config';
-import { gitCommonDir, resolveCommit, Worktrees, type Worktree } from '../git/worktrees';
+import { gitCommonDir } from '../git/worktrees';
+import { runPreflight } from '../preflight/preflight';
 import { resolveSandbox } from '../process/sandbox';
 import { ProcessTracker } from '../process/tracker';
 import { RunLock } from '../runs/runLock';
-import { intakeIssue } from '../issue/intake';
-import { issueInRepository } from './issueContext';
-import { runPreflight } from '../preflight/preflight';
-import { appendEvent } from '../runs/events';
-import { readJson, RunStore, writeJsonAtomic, type RunPaths } from '../runs/runStore';
+import { type RunPaths, RunStore, writeJsonAtomic } from '../runs/runStore';
 import { isRunSession, sessionName, Tmux } from '../tmux/tmux';
-import { configWarningsPath, emptyDecision, metaPath, writeDecision, type RunMeta } from './decision';
+import { metaPath, type RunMeta } from './decision';
+import { concludeRun, type DecisionCore, NO_OUTCOME, type RunOutcome, reproAndTriageDecision } from './decisionBuilder';
+import { recordIssue, startReadingIssue } from './issue/issuePhase';
+import { requestPath } from './launcher';
 import { PhaseTimer, TokenLedger } from './metrics';
-import { minimizeRepro, type MinimizeOutcome } from './minimizePhase';
-import { renderFinalReport, renderSummary } from './report';
-import { validateAndChoose, type ReproOutcome } from './reproPhase';
-import { SessionsLog } from './sessionsLog';
-import { triageHypotheses } from './triagePhase';
-import { runWorkerPhase, type PhaseContext, type WorkerOutcome } from './workerPhase';
+import { minimizeRepro } from './minimize/minimizePhase';
+import { reproWorkers, validateAndChoose } from './repro/reproPhase';
+import {
+  type EarlyRunContext,
+  makeEmitter,
+  phase,
+  progressWriter,
+  type RunContext,
+  StopRequested,
+  schemaFiles,
+} from './runContext';
+import { triageHypotheses, triageWorkers } from './triage/triagePhase';
+import { SessionsLog } from './workers/sessionsLog';
+import type { WorkerOutcome } from './workers/workerPhase';
+import { WorktreePool } from './worktreePool';
+
+export { StopRequested };
 
 export interface ManagerRunOptions {
-  config: Config;
-  issue: { url?: string; file?: string; text?: string };
-  /** Reuse this id (the launcher creates the folder first) or make a new one. */
-  runId?: string;
+  request: RunRequest;
   /** Progress lines (stdout of `mminions manager`). */
   out?: (line: string) => void;
   signal?: AbortSignal;
@@ -48,19 +51,13 @@ export interface ManagerRunResult {
   summary: string;
 }
 
-export class StopRequested extends Error {
-  constructor() {
-    super('the run was stopped');
-    this.name = 'StopRequested';
-  }
-}
-
-/** Opens the launcher's folder for `runId` when it is still empty of results, else creates one. */
-async function openRun(store: RunStore, runId: string | undefined) {
-  if (runId && (await store.exists(runId))) {
-    const paths = store.paths(runId);
-    if (existsSync(paths.runDone)) throw new Error(`run ${runId} has already finished; choose another --run-id`);
-    const { mkdir, writeFile } = await import('node:fs/promises');
+/** The run's folder: the launcher's (with its request), else a new one (and its request written here). */
+async function openRun(request: RunRequest): Promise<{ runId: string; paths: RunPaths }> {
+  const store = new RunStore(request.config.manager.runs_root);
+  const id = request.run_id || undefined;
+  if (id && (await store.exists(id))) {
+    const paths = store.paths(id);
+    if (existsSync(paths.runDone)) throw new Error(`run ${id} has already finished; choose another --run-id`);
     for (const d of [
       paths.candidatesDir,
       paths.triageDir,
@@ -73,45 +70,73 @@ async function openRun(store: RunStore, runId: string | undefined) {
       await mkdir(d, { recursive: true });
     }
     await writeFile(paths.events, '', { flag: 'a' });
-    return { runId, paths };
+    return { runId: id, paths };
   }
-  return store.create(runId);
+  return store.create(id);
+}
+
+/** Every session of the run but the manager's ended, every worktree removed, running workers recorded as stopped. */
+async function cleanUp(ctx: EarlyRunContext): Promise<void> {
+  await ctx.pool.drain();
+  const live = await ctx.tmux.listSessions().catch(() => new Set<string>());
+  const mine = [...live].filter((s) => isRunSession(s, ctx.runId) && s !== sessionName(ctx.runId, 'manager'));
+  await ctx.tmux.killSessions(mine).catch(() => undefined);
+  await ctx.pool.drain();
+  for (const w of ctx.sessions.snapshot.workers) {
+    if (w.status === 'running' || w.status === 'pending') {
+      await ctx.sessions.updateWorker(w.worker_id, { status: 'stopped', finished_at: new Date().toISOString() });
+    }
+  }
+}
+
+/**
+ * Ends a phase's sessions (their agents have ended; the panes stay readable until then) and
+ * removes its worktrees, off the run's critical path: the next phase has its own.
+ */
+function releasePhase(ctx: RunContext, outcomes: WorkerOutcome[]): void {
+  const ids = outcomes.map((w) => w.spec.workerId);
+  const killed = ctx.tmux.killSessions(ids.map((w) => sessionName(ctx.runId, w))).catch(() => undefined);
+  ctx.pool.release(ctx.pool.find(ids.map((worker) => ({ kind: 'worker' as const, worker }))), killed);
+}
+
+function countTokens(ctx: RunContext, outcomes: WorkerOutcome[]): void {
+  for (const w of outcomes) if (w.result) ctx.ledger.add(w.result.invocation, w.result.usage);
 }
 
 export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult> {
-  const { config } = o;
-  const out = (line: string) => {
-    try {
-      // Progress lines quote agents (candidate ids, reasons, hypotheses): nothing in them may drive the terminal.
-      o.out?.(stripControls(line));
-    } catch {
-      // stdout may be gone (the manager's tmux session was killed); the run goes on.
-    }
-  };
-  const signal = o.signal ?? new AbortController().signal;
-  const store = new RunStore(config.manager.runs_root);
-  const { runId, paths } = await openRun(store, o.runId);
+  const { request } = o;
+  const config = request.config;
+  const { runId, paths } = await openRun(request);
   // One manager per run: a second one on a live run stops here, before it touches anything.
   const lock = await RunLock.acquire(paths.dir, runId);
-  const tracker = new ProcessTracker(join(paths.metaDir, 'processes'));
-  const tmux = new Tmux(config.tmux.socket);
-  const timer = new PhaseTimer();
-  const ledger = new TokenLedger();
-  const launchWarnings = (await readJson(configWarningsPath(paths), z.array(z.string())).catch(() => null)) ?? [];
-  const diagnostics: string[] = [...new Set([...launchWarnings, ...config.meta.warnings])].map((w) => `config: ${w}`);
-  const models = { worker_model: config.manager.worker_model, manager_model: config.manager.manager_model };
+  if (!existsSync(requestPath(paths))) await writeJsonAtomic(requestPath(paths), { ...request, run_id: runId });
+  const out = progressWriter(o.out);
   const sessions = new SessionsLog(paths.sessions, {
     runId,
     socket: config.tmux.socket,
     managerSession: sessionName(runId, 'manager'),
-    issueUrl: o.issue.url ?? null,
+    issueUrl: request.issue.url ?? null,
     pid: process.pid,
   });
-  await sessions.flush();
-  const emit = async (type: string, data: Record<string, unknown>, line?: string) => {
-    await appendEvent(paths.events, { type, ...data });
-    if (line) out(line);
+  const early: EarlyRunContext = {
+    runId,
+    request,
+    config,
+    paths,
+    tmux: new Tmux(config.tmux.socket),
+    sessions,
+    pool: new WorktreePool(runId, config.manager.repo_path, config.manager.worktree_root),
+    renderCommand: [...(o.selfCommand ?? selfCommand()), 'render-events'],
+    schemaFile: schemaFiles(paths),
+    emit: makeEmitter(paths, out),
+    out,
+    diagnostics: [...new Set(config.meta.warnings)].map((w) => `config: ${w}`),
+    ledger: new TokenLedger(),
+    timer: new PhaseTimer(),
+    signal: o.signal ?? new AbortController().signal,
   };
+  const tracker = new ProcessTracker(join(paths.metaDir, 'processes'));
+  await sessions.flush();
   const meta: RunMeta = {
     run_id: runId,
     repo_path: config.manager.repo_path,
@@ -120,158 +145,122 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     pid: process.pid,
     pid_start_time: lock.holder.start_time,
     started_at: new Date().toISOString(),
-    ...models,
+    worker_model: config.manager.worker_model,
+    manager_model: config.manager.manager_model,
   };
   await writeJsonAtomic(metaPath(paths), meta);
-  await emit(
+  await early.emit(
     'run_started',
-    { run_id: runId, repo_path: config.manager.repo_path, workers: config.manager.workers, issue: o.issue },
+    { run_id: runId, repo_path: config.manager.repo_path, workers: config.manager.workers, issue: request.issue },
     `mminions run ${runId} — artifacts in ${paths.dir}`,
   );
 
-  const created: Worktree[] = [];
-  let worktrees: Worktrees | null = null;
-  /** Worktree removals under way (see removeInBackground). */
-  const removals: Array<Promise<unknown>> = [];
-  /** Worktree creations not yet settled (cleanupAll waits for them, so none is left behind). */
-  const creating = new Set<Promise<unknown>>();
-  /** The repository and its HEAD, looked up once while preflight runs (a failure shows in preflight too). */
-  const repoReady = (async () => {
-    const wts = await Worktrees.open(config.manager.repo_path, config.manager.worktree_root);
-    worktrees = wts;
-    return { wts, commit: await resolveCommit(wts.repo, 'HEAD') };
-  })();
-  repoReady.catch(() => undefined);
-  /** Worktrees made ahead of need, by name: handed out once by ctx.createWorktree. */
-  const prepared = new Map<string, Promise<Worktree>>();
-  const makeWorktree = (name: string): Promise<Worktree> => {
-    const p = repoReady.then(async ({ wts, commit }) => {
-      const w = await wts.create(name, commit);
-      created.push(w);
-      return w;
-    });
-    creating.add(p);
-    void p.then(
-      () => creating.delete(p),
-      () => creating.delete(p),
-    );
-    return p;
-  };
-  /**
-   * Starts making the worktrees of a coming phase in the background (git checkouts are I/O the manager
-   * would otherwise wait for on the run's critical path). Unused ones are removed with the rest.
-   */
-  const prepareWorktrees = (names: string[]) => {
-    for (const name of names) {
-      if (prepared.has(name)) continue;
-      const p = makeWorktree(name);
-      p.catch(() => undefined); // a failure surfaces when the phase asks for it
-      prepared.set(name, p);
-    }
-  };
-  /** cleanupAll has run to its end (conclude does it; the finally block covers every other way out). */
-  let cleanedUp = false;
-  let issue: IssueSpec | null = null;
-  let preflight: { ok: boolean; checks: PreflightCheck[] } = { ok: false, checks: [] };
-  let repro: ReproOutcome | null = null;
-  let minimized: MinimizeOutcome | null = null;
-  let hypotheses: HypothesesFile | null = null;
-  let decision: Decision;
-
-  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    if (signal.aborted) throw new StopRequested();
-    timer.start(name);
-    await emit('phase_started', { phase: name }, `== ${name}`);
-    let result: T;
-    try {
-      result = await fn();
-    } finally {
-      const sec = timer.stop(name);
-      await emit('phase_finished', { phase: name, seconds: sec });
-    }
-    if (signal.aborted) throw new StopRequested();
-    return result;
-  };
-  const finish = (status: Decision['status'], rationale: string, extra: Partial<Decision> = {}): Decision => ({
-    ...emptyDecision(status, rationale, models),
-    preflight,
-    diagnostics,
-    ...extra,
-  });
-  const countTokens = (outcomes: WorkerOutcome[]) => {
-    for (const w of outcomes) if (w.result) ledger.add(w.result.invocation, w.result.usage);
-  };
-
+  const outcome: RunOutcome = { ...NO_OUTCOME };
+  let core: DecisionCore;
   try {
+    core = await runPhases();
+  } catch (err) {
+    if (err instanceof StopRequested || early.signal.aborted) {
+      core = { status: 'stopped', rationale: 'Stopped by request before the run finished.' };
+    } else {
+      early.diagnostics.push(`manager error: ${(err as Error).stack ?? (err as Error).message}`);
+      core = { status: 'failed', rationale: `The manager failed: ${(err as Error).message}` };
+    }
+  }
+  try {
+    await cleanUp(early);
+    const { decision, summary } = await concludeRun(early, core, outcome);
+    return { runId, paths, decision, summary };
+  } finally {
+    await lock.release();
+  }
+
+  /** The phases in order; returns the decision (the run's end is concludeRun's). */
+  async function runPhases(): Promise<DecisionCore> {
     // While preflight runs: read the issue (often a GitHub request) and check out the repro workers'
     // worktrees. Both are only used once preflight has passed.
-    const issueNotes: string[] = [];
-    const intake = intakeIssue({
-      issueUrl: o.issue.url,
-      issueFile: o.issue.file,
-      issueText: o.issue.text,
-      config,
-      onNote: (n) => issueNotes.push(n),
-    });
-    intake.catch(() => undefined); // its error is reported by the issue phase
-    prepareWorktrees(Array.from({ length: config.manager.workers }, (_, i) => `${runId}-w${i + 1}`));
-    preflight = await phase('preflight', async () => {
+    const reading = startReadingIssue(request.issue, config);
+    const n = config.manager.workers;
+    early.pool.prepare(Array.from({ length: n }, (_, i) => ({ kind: 'worker' as const, worker: `w${i + 1}` })));
+    outcome.preflight = await phase(early, 'preflight', async () => {
       const res = await runPreflight({ config, repoPath: config.manager.repo_path });
-      for (const c of res.checks) out(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.details}`);
+      for (const c of res.checks) out(`  ${c.ok ? (c.warning ? 'warn' : 'ok  ') : 'FAIL'} ${c.name}: ${c.details}`);
       return res;
     });
-    const recordIssue = async (read: IssueSpec) => {
-      const repo = await repoReady.then(
+    const repo = () =>
+      early.pool.ready.then(
         ({ wts, commit }) => ({ path: wts.repo, commit }),
         () => null,
       );
-      const { spec, dropped } = await issueInRepository(read, repo, issueNotes);
-      for (const n of issueNotes) {
-        diagnostics.push(`issue: ${n}`);
-        out(`  note: ${n}`);
-      }
-      if (dropped.length) diagnostics.push(`issue: paths it names that the repository does not have: ${dropped.join(', ')}`);
-      await writeJsonAtomic(paths.issue, spec);
-      await sessions.setIssueUrl(spec.issue_url);
-      return spec;
-    };
-    if (!preflight.ok) {
-      const failed = preflight.checks.filter((c) => !c.ok);
+    if (!outcome.preflight.ok) {
       // If the issue was read meanwhile (or is about to be), keep it so the run says what it was
       // about; a slow fetch is not waited for.
-      let timer: NodeJS.Timeout | undefined;
+      let t: NodeJS.Timeout | undefined;
       const spec = await Promise.race([
-        intake.catch(() => null),
-        new Promise<null>((r) => (timer = setTimeout(() => r(null), 1_000))),
+        reading.read.catch(() => null),
+        new Promise<null>((r) => (t = setTimeout(() => r(null), 1_000))),
       ]);
-      clearTimeout(timer);
-      if (spec) issue = await recordIssue(spec);
-      decision = finish('needs-human', `Preflight failed: ${failed.map((c) => `${c.name} (${c.details})`).join('; ')}.`);
-      return await conclude();
+      clearTimeout(t);
+      if (spec) outcome.issue = await recordIssue(early, spec, await repo(), reading.notes);
+      const failed = outcome.preflight.checks.filter((c) => !c.ok);
+      return {
+        status: 'needs-human',
+        rationale: `Preflight failed: ${failed.map((c) => `${c.name} (${c.details})`).join('; ')}.`,
+      };
     }
 
-    issue = await phase('issue', async () => {
-      const spec = await recordIssue(await intake);
+    const issue = await phase(early, 'issue', async () => {
+      const spec = await recordIssue(early, await reading.read, await repo(), reading.notes);
       out(`  "${spec.title}" — signals: ${spec.expected_failure_signals.slice(0, 5).join(' | ') || 'none'}`);
       return spec;
-    }).catch(async (err) => {
+    }).catch((err) => {
       if (err instanceof StopRequested) throw err;
-      diagnostics.push(`issue intake: ${(err as Error).message}`);
+      early.diagnostics.push(`issue intake: ${(err as Error).message}`);
       return null;
     });
+    outcome.issue = issue;
     if (!issue) {
-      decision = finish(
-        'needs-human',
-        `Could not read the issue: ${diagnostics[diagnostics.length - 1]?.replace(/^issue intake: /, '')}`,
-      );
-      return await conclude();
+      const why = early.diagnostics[early.diagnostics.length - 1]?.replace(/^issue intake: /, '');
+      return { status: 'needs-human', rationale: `Could not read the issue: ${why}` };
     }
     if (issue.status !== 'ok') {
-      decision = finish('needs-human', `The issue cannot be reproduced automatically: ${issue.reason ?? 'no failure signal'}.`);
-      return await conclude();
+      return {
+        status: 'needs-human',
+        rationale: `The issue cannot be reproduced automatically: ${issue.reason ?? 'no failure signal'}.`,
+      };
     }
 
-    const { wts, commit } = await repoReady;
+    const ctx = await inRepository();
+    const reproOutcomes = await phase(ctx, 'repro', async () => {
+      const outcomes = await reproWorkers(ctx, issue);
+      countTokens(ctx, outcomes);
+      releasePhase(ctx, outcomes);
+      return outcomes;
+    });
+    const repro = await phase(ctx, 'validation', () => validateAndChoose(ctx, issue, reproOutcomes));
+    outcome.repro = repro;
+    if (!repro.chosen) return { status: 'needs-human', rationale: `No deterministic reproducer: ${repro.summary}` };
+
+    // Triage will need its worktrees: make them while minimization runs.
+    ctx.pool.prepare(Array.from({ length: n }, (_, i) => ({ kind: 'worker' as const, worker: `w${n + i + 1}` })));
+    const minimized = await phase(ctx, 'minimize', () =>
+      minimizeRepro({ ctx, issue, chosen: repro.chosen!, python: repro.python }),
+    );
+    outcome.minimized = minimized;
+
+    const hypotheses = await phase(ctx, 'triage', async () => {
+      const outcomes = await triageWorkers(ctx, issue, minimized);
+      countTokens(ctx, outcomes);
+      releasePhase(ctx, outcomes);
+      return triageHypotheses({ ctx, issue, workers: outcomes, reproFrames: minimized.repoFrames });
+    });
+    outcome.hypotheses = hypotheses;
+    return reproAndTriageDecision(repro, minimized, hypotheses);
+  }
+
+  /** The run's context once the repository is known: its commit, and the sandbox its commands run in. */
+  async function inRepository(): Promise<RunContext> {
+    const { wts, commit } = await early.pool.ready;
     meta.commit = commit;
     const sandbox = await resolveSandbox(config.sandbox, {
       tracker,
@@ -283,205 +272,12 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     });
     meta.sandbox = { kind: sandbox.kind, mode: sandbox.mode, summary: sandbox.summary };
     await writeJsonAtomic(metaPath(paths), meta);
-    if (sandbox.kind === 'none') diagnostics.push(`sandbox: ${sandbox.summary}`);
-    await emit(
+    if (sandbox.kind === 'none') early.diagnostics.push(`sandbox: ${sandbox.summary}`);
+    await early.emit(
       'sandbox',
       { kind: sandbox.kind, mode: sandbox.mode, summary: sandbox.summary },
       sandbox.kind === 'none' ? `  WARNING: ${sandbox.summary}` : `  sandbox: ${sandbox.summary}`,
     );
-    const schemaCache = new Map<AgentRole, Promise<string>>();
-    const ctx: PhaseContext = {
-      runId,
-      config,
-      paths,
-      tmux,
-      sessions,
-      renderCommand: [...(o.selfCommand ?? selfCommand()), 'render-events'],
-      schemaFile: (role) => {
-        if (!schemaCache.has(role)) schemaCache.set(role, writeOutputSchema(role, paths.metaDir));
-        return schemaCache.get(role)!;
-      },
-      createWorktree: (name) => {
-        const p = prepared.get(name);
-        prepared.delete(name);
-        return p ?? makeWorktree(name);
-      },
-      emit,
-      signal,
-      sandbox,
-      userRepo: wts.repo,
-    };
-    const removeWorktree = async (w: Worktree) => removeInBackground([w]);
-    const n = config.manager.workers;
-
-    const reproWorkers = await phase('repro', async () => {
-      const specs = Array.from({ length: n }, (_, i) => ({
-        workerId: `w${i + 1}`,
-        role: 'REPRO_BUILDER' as const,
-        phase: 'repro' as const,
-        prompt: reproPrompt({ workerId: `w${i + 1}`, issue: issue!, repoPath: config.manager.repo_path }),
-        outputPath: paths.candidate(`w${i + 1}`),
-      }));
-      const outcomes = await runWorkerPhase(ctx, specs, config.manager.timeout_sec);
-      countTokens(outcomes);
-      cleanupPhase(outcomes.map((w) => w.spec.workerId));
-      return outcomes;
-    });
-
-    repro = await phase('validation', () =>
-      validateAndChoose({ ctx, issue: issue!, workers: reproWorkers, removeWorktree, diagnostics }),
-    );
-    if (!repro.chosen) {
-      decision = finish('needs-human', `No deterministic reproducer: ${repro.summary}`, { diagnostics });
-      return await conclude();
-    }
-
-    // Triage will need its worktrees: make them while minimization runs.
-    prepareWorktrees(Array.from({ length: n }, (_, i) => `${runId}-w${n + i + 1}`));
-    minimized = await phase('minimize', () =>
-      minimizeRepro({ ctx, issue: issue!, chosen: repro!.chosen!, python: repro!.python, removeWorktree, ledger, diagnostics }),
-    );
-
-    hypotheses = await phase('triage', async () => {
-      const specs = Array.from({ length: n }, (_, i) => {
-        const workerId = `w${n + i + 1}`;
-        return {
-          workerId,
-          role: 'TRIAGER' as const,
-          phase: 'triage' as const,
-          prompt: triagePrompt({
-            workerId,
-            issue: issue!,
-            minimalRepro: {
-              script: minimized!.script,
-              oracle_command: minimized!.candidate.oracle_command,
-              claimed_failure_signature: minimized!.candidate.claimed_failure_signature,
-              failure_output_tail: minimized!.failureTail,
-              repo_frames: minimized!.repoFrames.map((f) => `${f.file}:${f.line} in ${f.func ?? '?'}`),
-            },
-          }),
-          outputPath: `${paths.triageDir}/${workerId}.json`,
-        };
-      });
-      const outcomes = await runWorkerPhase(ctx, specs, config.manager.timeout_sec);
-      countTokens(outcomes);
-      cleanupPhase(outcomes.map((w) => w.spec.workerId));
-      return triageHypotheses({
-        ctx,
-        issue: issue!,
-        workers: outcomes,
-        repoPath: wts.repo,
-        commit,
-        reproFrames: minimized!.repoFrames,
-        diagnostics,
-      });
-    });
-
-    const top = hypotheses.top;
-    const reproBlock = {
-      path: minimized.path,
-      oracle_command: minimized.candidate.oracle_command,
-      claimed_failure_signature: minimized.candidate.claimed_failure_signature,
-      validation: minimized.validation,
-    };
-    if (top.length === 0) {
-      decision = finish(
-        'needs-human',
-        `Reproduced the failure (${repro.chosen.worker_id}), but no hypothesis had valid evidence in the code.`,
-        {
-          selected_repro_candidate_id: repro.chosen.candidate_id,
-          repro: reproBlock,
-        },
-      );
-    } else {
-      const h = top[0]!;
-      const { nextFixTargets } = await import('./ranking');
-      decision = finish(
-        'ok',
-        `Reproduced deterministically (${minimized.validation.matches}/${minimized.validation.total_runs} runs) with ${repro.chosen.worker_id}'s candidate, minimized to ${minimized.reduction.lines_final} lines; the top hypothesis (${h.worker_id}, score ${h.score.toFixed(2)}) points at ${h.evidence[0] ? `${h.evidence[0].file}:${h.evidence[0].line}` : 'the code'}.`,
-        {
-          selected_repro_candidate_id: repro.chosen.candidate_id,
-          repro: reproBlock,
-          top_hypotheses: top,
-          next_fix_targets: nextFixTargets(top, minimized.repoFrames),
-        },
-      );
-    }
-    return await conclude();
-  } catch (err) {
-    if (err instanceof StopRequested || signal.aborted) {
-      decision = finish('stopped', 'Stopped by request before the run finished.');
-    } else {
-      diagnostics.push(`manager error: ${(err as Error).stack ?? (err as Error).message}`);
-      decision = finish('failed', `The manager failed: ${(err as Error).message}`);
-    }
-    return await conclude();
-  } finally {
-    if (!cleanedUp) await cleanupAll();
-    await lock.release();
-  }
-
-  /**
-   * Ends a phase's sessions (their agents have ended; the panes stay readable until then) and removes
-   * its worktrees, in the background, off the run's critical path: the next phase uses sessions and
-   * worktrees of its own. cleanupAll waits for all of it.
-   */
-  function cleanupPhase(workerIds: string[]): void {
-    const killed = tmux.killSessions(workerIds.map((w) => sessionName(runId, w))).catch(() => undefined);
-    removeInBackground(
-      created.filter((w) => workerIds.some((id) => w.path.endsWith(`mminions-${runId}-${id}`))),
-      killed,
-    );
-  }
-
-  /**
-   * Starts removing these worktrees (after `first`, e.g. killing the sessions that use them); cleanupAll
-   * awaits every removal.
-   */
-  function removeInBackground(items: Worktree[], first: Promise<unknown> = Promise.resolve()): void {
-    for (const w of items) {
-      const i = created.indexOf(w);
-      if (i >= 0) created.splice(i, 1);
-    }
-    removals.push(
-      first.then(() => (items.length ? worktrees?.removeMany(items.map((w) => w.path)).catch(() => undefined) : undefined)),
-    );
-  }
-
-  async function cleanupAll() {
-    await Promise.allSettled([...creating]);
-    prepared.clear();
-    await Promise.all(removals.splice(0));
-    const live = await tmux.listSessions().catch(() => new Set<string>());
-    await tmux
-      .killSessions([...live].filter((s) => isRunSession(s, runId) && s !== sessionName(runId, 'manager')))
-      .catch(() => undefined);
-    removeInBackground([...created]);
-    await Promise.all(removals.splice(0));
-    for (const w of sessions.snapshot.workers) {
-      if (w.status === 'running' || w.status === 'pending')
-        await sessions.updateWorker(w.worker_id, { status: 'stopped', finished_at: new Date().toISOString() });
-    }
-    cleanedUp = true;
-  }
-
-  async function conclude(): Promise<ManagerRunResult> {
-    await cleanupAll();
-    decision.metrics = {
-      ...decision.metrics,
-      timing_sec: timer.finish(),
-      tokens: ledger.totals(),
-      model_routing: models,
-      ...(minimized ? { reduction: minimized.reduction } : {}),
-    };
-    decision.diagnostics = diagnostics;
-    decision.created_at = new Date().toISOString();
-    const candidates: CandidateFile[] = repro?.candidates ?? [];
-    const minimalScript = minimized ? await readFile(minimized.path, 'utf8').catch(() => minimized!.script) : null;
-    const report = renderFinalReport({ runId, runDir: paths.dir, decision, issue, candidates, minimalScript, hypotheses });
-    await writeDecision(runId, paths, decision, report);
-    const summary = renderSummary(paths.dir, decision);
-    out(summary);
-    return { runId, paths, decision, summary };
+    return { ...early, sandbox, userRepo: wts.repo, commit };
   }
 }

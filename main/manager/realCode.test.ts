@@ -67,7 +67,7 @@ describe.each(REAL_BUGS)('a real bug: %s', (name) => {
       repo: (dir) => createRealBugRepo(bug, dir),
       manager: { workers: 4 },
     });
-    const res = await runManager({ config: h.config, issue: { file: h.issueFile } });
+    const res = await runManager({ request: h.request() });
     const a = await h.readRun(res.runId);
     const inner = bug.failure.innermost_repo_frame;
 
@@ -86,9 +86,9 @@ describe.each(REAL_BUGS)('a real bug: %s', (name) => {
       await readFile(a.paths.selectedCandidate, 'utf8'),
       SelectedCandidateFile,
     );
-    expect(selected.minimal_validation.passed).toBe(true);
-    expect(selected.minimal_validation.repo_frames).toContain(`${inner.file}:${inner.func}`);
-    expect(selected.reduction.lines_final).toBeLessThan(selected.reduction.lines_before_llm);
+    expect(selected.minimal_validation?.passed).toBe(true);
+    expect(selected.minimal_validation?.repo_frames).toContain(`${inner.file}:${inner.func}`);
+    expect(selected.reduction!.lines_final).toBeLessThan(selected.reduction!.lines_before_llm);
     expect(a.decision.diagnostics.join('\n')).toMatch(/reducer: rejected/); // it replaced the bug
     expect(a.decision.repro?.validation?.passed).toBe(true);
 
@@ -121,7 +121,7 @@ describe('when nothing really reproduces', () => {
       repo: (dir) => createRealBugRepo(bug, dir),
       manager: { workers: 3 },
     });
-    const res = await runManager({ config: h.config, issue: { file: h.issueFile } });
+    const res = await runManager({ request: h.request() });
     const a = await h.readRun(res.runId);
     expect(a.decision.status).toBe('needs-human');
     expect(a.decision.selected_repro_candidate_id).toBeNull();

@@ -47,7 +47,7 @@ async function waitForRunning(h: RunHarness, runId: string, workers: string[]) {
 }
 
 describe('mminions run --detach, status, send, stop', () => {
-  it('run --detach prints the run; status has the seed fields; send types into a live worker; the run completes', {
+  it('run --detach prints the run; status has the Python prototype fields; send types into a live worker; the run completes', {
     timeout: 120_000,
   }, async () => {
     const scenario = await statsminiScenario();

@@ -3,26 +3,15 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { type SandboxSettings, UNTRUSTED_SANDBOX_MODES } from '../../common/config';
 import { findExecutable } from './findExecutable';
 import { runProcess } from './run';
 import type { ProcessTracker } from './tracker';
 
-export const SANDBOX_MODES = ['auto', 'bwrap', 'off'] as const;
+export const SANDBOX_MODES = UNTRUSTED_SANDBOX_MODES;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
-
-/** The `[sandbox]` table of mminions.toml. */
-export interface SandboxSettings {
-  /** auto: bubblewrap when it works, else unsandboxed with a loud warning; bwrap: required; off: never. */
-  mode: SandboxMode;
-  /** Setup commands (`pip install -e .`, `npm ci`) may reach the network. */
-  setup_network: boolean;
-  /** Oracle runs (and minimization probes, fix checks) may reach the network. */
-  oracle_network: boolean;
-  /** More environment variable names passed to untrusted commands (secret-looking names never are). */
-  env: string[];
-  /** More paths untrusted commands may read (e.g. a toolchain outside the usual places). */
-  read_only_paths: string[];
-}
+/** The `[sandbox]` table of mminions.toml (common/config.ts). */
+export type { SandboxSettings };
 
 export const DEFAULT_SANDBOX: SandboxSettings = {
   mode: 'auto',

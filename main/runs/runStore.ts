@@ -51,6 +51,9 @@ export interface RunPaths {
   selectedCandidate: string;
   triageDir: string;
   hypotheses: string;
+  /** fix/: each fix's patch and verification (fix/<fix_id>.patch, .json) and summary.json. */
+  fixDir: string;
+  fixSummary: string;
   decision: string;
   finalReport: string;
   runDone: string;
@@ -74,6 +77,8 @@ export function runPaths(dir: string): RunPaths {
     selectedCandidate: join(dir, 'repro', 'selected_candidate.json'),
     triageDir: join(dir, 'triage'),
     hypotheses: join(dir, 'triage', 'hypotheses.json'),
+    fixDir: join(dir, 'fix'),
+    fixSummary: join(dir, 'fix', 'summary.json'),
     decision: join(dir, 'decision.json'),
     finalReport: join(dir, 'final.md'),
     runDone: join(dir, 'run_done.json'),

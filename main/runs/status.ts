@@ -1,4 +1,4 @@
-// The seed's run status object (CLI `status` and GET /api/runs/<id>/status) built from disk and tmux.
+// The Python prototype's run status object (CLI `status` and GET /api/runs/<id>/status) built from disk and tmux.
 import type { z } from 'zod';
 import type { RunListItem, RunState, RunStatusResponse, WorkerStatusView } from '../../common/api';
 import { Decision, IssueSpec, RunDone, SessionsFile, type WorkerRecord } from '../../common/artifacts';
@@ -148,7 +148,7 @@ export class RunStatusReader {
     };
   }
 
-  /** One line per run for lists (oldest first, the seed's order), with one tmux call for all runs, made while the artifacts are read. */
+  /** One line per run for lists (oldest first, the Python prototype's order), with one tmux call for all runs, made while the artifacts are read. */
   async list(): Promise<RunListItem[]> {
     const listing = this.tmux.listSessions();
     listing.catch(() => undefined); // awaited below; never an unhandled rejection if the disk fails first

@@ -44,6 +44,8 @@ export class ArtifactReader {
         return this.json(paths, paths.selectedCandidate);
       case 'hypotheses':
         return this.json(paths, paths.hypotheses);
+      case 'fixes':
+        return this.json(paths, paths.fixSummary);
       case 'decision':
         return this.json(paths, paths.decision);
       case 'run_done':

@@ -1,7 +1,7 @@
 // Turns a POST /api/runs body into the launcher's inputs: the run's configuration and its issue source (pure).
 import type { StartRunRequest } from '../../common/api';
 import { clampManager, type Config } from '../config/config';
-import type { IssueSource } from '../manager/launcher';
+import type { IssueInput } from '../../common/runRequest';
 
 /** The server's configuration with the request's choices (the runs root and tmux socket stay the server's). */
 export function runConfig(base: Config, body: StartRunRequest): Config {
@@ -23,7 +23,7 @@ export function runConfig(base: Config, body: StartRunRequest): Config {
   return { ...base, manager, meta: { ...base.meta, warnings: [...kept, ...warnings] } };
 }
 
-export function issueSource(body: StartRunRequest): IssueSource {
+export function issueSource(body: StartRunRequest): IssueInput {
   if (body.issue_url !== undefined) return { url: body.issue_url };
   if (body.issue_file !== undefined) return { file: body.issue_file };
   return { text: body.issue_text };

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StartRunResponse, StopResponse } from '../../common/api';
 import { selfCommand } from '../cli/self';
 import { buildConfig } from '../config/config';
-import { launchManager } from '../manager/launcher';
+import { launchManager, makeRunRequest } from '../manager/launcher';
 import { issueSpec, worker } from '../../e2e/support/runFixtures';
-import { SessionsLog } from '../manager/sessionsLog';
+import { SessionsLog } from '../manager/workers/sessionsLog';
 import { writeJsonAtomic } from '../runs/runStore';
 import { sessionName } from '../tmux/tmux';
 import { issueSource, runConfig } from './runRequest';
@@ -162,7 +162,11 @@ describe('starting and stopping runs through the API', () => {
       },
     );
     expect(config.meta.warnings).toEqual(['manager.workers = 9 is outside 1..6; using 6']);
-    const launched = await launchManager({ config, tmux: t.tmux, issue: { file: issueFile }, selfCommand: selfCommand() });
+    const launched = await launchManager({
+      request: makeRunRequest(config, { file: issueFile }, 'cli'),
+      tmux: t.tmux,
+      selfCommand: selfCommand(),
+    });
     await waitFor(() => existsSync(launched.run_done), 'run_done.json', 30_000);
     const decision = (await t.api(`/api/runs/${launched.run_id}/artifacts/decision`)).json();
     expect(decision.diagnostics).toContain('config: manager.workers = 9 is outside 1..6; using 6');
@@ -172,7 +176,9 @@ describe('starting and stopping runs through the API', () => {
     const r = await post({ issue_text: '# Pasted bug\n\nIt crashes.', repo_path: repo });
     expect(r.status).toBe(201);
     const { run_id, run_done } = r.json();
-    expect(await readFile(join(t.root, run_id, 'meta', 'issue.md'), 'utf8')).toBe('# Pasted bug\n\nIt crashes.');
+    // The request the launcher wrote once, the pasted text in it.
+    const request = JSON.parse(await readFile(join(t.root, run_id, 'meta', 'request.json'), 'utf8'));
+    expect(request).toMatchObject({ run_id, launched_by: 'api', issue: { text: '# Pasted bug\n\nIt crashes.' } });
     await waitFor(() => existsSync(run_done), 'run_done.json', 30_000);
     expect((await t.api(`/api/runs/${run_id}/status`)).json().decision.status).toBe('needs-human');
   });

@@ -5,7 +5,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../common/api';
-import { SessionsLog } from '../manager/sessionsLog';
+import { SessionsLog } from '../manager/workers/sessionsLog';
 import { sessionName } from '../tmux/tmux';
 import { readEvents } from '../runs/events';
 import { MAX_CONNECTIONS, startStatusServer } from './server';

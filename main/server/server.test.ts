@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Decision, IssueSpec, RunDone, WorkerRecord } from '../../common/artifacts';
 import { ConfigResponse, RunStatusResponse, RunsResponse } from '../../common/api';
-import { SessionsLog } from '../manager/sessionsLog';
+import { SessionsLog } from '../manager/workers/sessionsLog';
 import { writeJsonAtomic } from '../runs/runStore';
 import { sessionName, Tmux } from '../tmux/tmux';
 import { startStatusServer } from './server';
@@ -137,7 +137,7 @@ describe('GET /api/config', () => {
 });
 
 describe('GET /api/runs', () => {
-  it("keeps the seed's runs and count, oldest first (the seed's order), and adds one item per run", async () => {
+  it("keeps the Python prototype's runs and count, oldest first (the Python prototype's order), and adds one item per run", async () => {
     const r = await t.api('/api/runs');
     expect(r.status).toBe(200);
     const body = r.json();
@@ -172,7 +172,7 @@ describe('GET /api/runs', () => {
 });
 
 describe('GET /api/runs/<id>/status', () => {
-  it("returns the seed's status object field by field, with live sessions and pane tails", async () => {
+  it("returns the Python prototype's status object field by field, with live sessions and pane tails", async () => {
     const r = await t.api(`/api/runs/${NEW}/status?lines=120`);
     expect(r.status).toBe(200);
     const s = r.json();

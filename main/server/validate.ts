@@ -21,6 +21,11 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   });
 }
 
+/** A 400 about one field, shaped like parseInput's: the message names the field, `issues` gives its path. */
+export function fieldError(field: string, message: string): HttpError {
+  return new HttpError(400, `${field}: ${message}`, { issues: [{ path: field, message: `${field}: ${message}` }] });
+}
+
 /** A query string as a plain object (the first value of each key). */
 export function queryObject(q: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerRecord } from '../../common/artifacts';
-import { SessionsLog } from '../manager/sessionsLog';
+import { SessionsLog } from '../manager/workers/sessionsLog';
 import { sessionName } from '../tmux/tmux';
 import { openTerminal, startTestServer, waitFor, type TermClient, type TestServer } from '../../testkit/testServer';
 

@@ -1,21 +1,20 @@
-// GET /api/runs (the seed's ids plus one line per run) and POST /api/runs (start a run through the launcher).
+// GET /api/runs (the Python prototype's ids plus one line per run) and POST /api/runs (start a run through the launcher).
 import { stat } from 'node:fs/promises';
 import { StartRunRequest, type RunsResponse, type StartRunResponse } from '../../../common/api';
 import { allowedHostsForApi, parseIssueUrl } from '../../issue/githubUrl';
 import { repoTopLevel } from '../../git/worktrees';
-import { launchManager } from '../../manager/launcher';
+import { launchManager, makeRunRequest } from '../../manager/launcher';
 import { readJsonBody } from '../body';
 import type { RequestContext } from '../context';
-import { HttpError, sendJson, type Route } from '../http';
+import { sendJson, type Route } from '../http';
 import { issueSource, runConfig } from '../runRequest';
-import { parseInput } from '../validate';
+import { fieldError, parseInput } from '../validate';
 
 async function requireKind(path: string, field: string, kind: 'dir' | 'file'): Promise<void> {
   const st = await stat(path).catch(() => null);
-  if (!st) throw new HttpError(400, `${field}: ${path} does not exist`);
-  if (kind === 'dir' && !st.isDirectory())
-    throw new HttpError(400, `${field}: ${path} is not a folder (give the repository's folder)`);
-  if (kind === 'file' && !st.isFile()) throw new HttpError(400, `${field}: ${path} is not a file`);
+  if (!st) throw fieldError(field, `${path} does not exist`);
+  if (kind === 'dir' && !st.isDirectory()) throw fieldError(field, `${path} is not a folder (give the repository's folder)`);
+  if (kind === 'file' && !st.isFile()) throw fieldError(field, `${path} is not a file`);
 }
 
 export const runsRoutes: Route<RequestContext>[] = [
@@ -37,19 +36,18 @@ export const runsRoutes: Route<RequestContext>[] = [
         try {
           parseIssueUrl(body.issue_url, { allowedHosts: allowedHostsForApi(services.config.github.api_url) });
         } catch (err) {
-          throw new HttpError(400, `issue_url: ${(err as Error).message}`);
+          throw fieldError('issue_url', (err as Error).message);
         }
       }
       await requireKind(body.repo_path, 'repo_path', 'dir');
       if (body.issue_file !== undefined) await requireKind(body.issue_file, 'issue_file', 'file');
       // A cheap check now rather than a run that fails in preflight.
       await repoTopLevel(body.repo_path).catch((err: Error) => {
-        throw new HttpError(400, `repo_path: ${err.message}`);
+        throw fieldError('repo_path', err.message);
       });
       const launched = await launchManager({
-        config: runConfig(services.config, body),
+        request: makeRunRequest(runConfig(services.config, body), issueSource(body), 'api'),
         tmux: services.tmux,
-        issue: issueSource(body),
         selfCommand: services.selfCommand(),
       });
       const out: StartRunResponse = {

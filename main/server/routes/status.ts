@@ -1,4 +1,4 @@
-// GET /api/runs/<id>/status?lines=N: the seed's status object (one tmux listing, captures only for live sessions).
+// GET /api/runs/<id>/status?lines=N: the Python prototype's status object (one tmux listing, captures only for live sessions).
 import { StatusQuery } from '../../../common/api';
 import { clampLines } from '../../runs/status';
 import { existingRun, type RequestContext } from '../context';

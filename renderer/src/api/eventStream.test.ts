@@ -14,10 +14,13 @@ describe('parseSse', () => {
   });
 
   it('turns run-event messages into events with their offsets', () => {
-    expect(toRunEvent({ id: '42', event: 'run-event', data: '{"ts":"t","type":"a","x":1}' })).toEqual({
+    expect(toRunEvent({ id: '42', event: 'run-event', data: '{"ts":"t","type":"phase_started","phase":"repro"}' })).toEqual({
       offset: 42,
-      event: { ts: 't', type: 'a', x: 1 },
+      event: { ts: 't', type: 'phase_started', phase: 'repro' },
     });
+    // A type or shape this dashboard does not know (a newer manager) is skipped.
+    expect(toRunEvent({ id: '43', event: 'run-event', data: '{"ts":"t","type":"something_new","x":1}' })).toBeNull();
+    expect(toRunEvent({ id: '44', event: 'run-event', data: '{"ts":"t","type":"phase_started"}' })).toBeNull();
     expect(toRunEvent({ id: null, event: 'message', data: '{}' })).toBeNull();
     expect(toRunEvent({ id: '1', event: 'run-event', data: 'not json' })).toBeNull();
     expect(toRunEvent({ id: '1', event: 'run-event', data: '{"ts":"t"}' })).toBeNull();

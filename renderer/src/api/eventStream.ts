@@ -1,5 +1,5 @@
 // A run's live event stream (SSE over fetch, so the token travels in a header), resuming by byte offset.
-import type { RunEvent } from '../../../common/artifacts';
+import { parseRunEvent } from '../../../common/events';
 import { ApiError, type ApiClient } from './client';
 import type { StreamedEvent } from './types';
 
@@ -41,8 +41,9 @@ export function parseSse(buffer: string): { messages: SseMessage[]; rest: string
 export function toRunEvent(msg: SseMessage): StreamedEvent | null {
   if (msg.event !== 'run-event' || !msg.data) return null;
   try {
-    const event = JSON.parse(msg.data) as RunEvent;
-    if (!event || typeof event !== 'object' || typeof event.type !== 'string') return null;
+    // An event of a type or shape this dashboard does not know (a newer manager) is skipped.
+    const event = parseRunEvent(JSON.parse(msg.data));
+    if (!event) return null;
     const offset = msg.id !== null && /^\d+$/.test(msg.id) ? Number(msg.id) : -1;
     return { offset, event };
   } catch {

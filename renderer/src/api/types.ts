@@ -15,6 +15,7 @@ import type {
 import type {
   CandidateFile,
   Decision,
+  FixSummaryFile,
   HypothesesFile,
   IssueSpec,
   RunDone,
@@ -23,7 +24,7 @@ import type {
   Usage,
 } from '../../../common/artifacts';
 
-export type { CandidateFile, Decision, HypothesesFile, IssueSpec, RunDone, RunEvent, SessionsFile, Usage };
+export type { CandidateFile, Decision, FixSummaryFile, HypothesesFile, IssueSpec, RunDone, RunEvent, SessionsFile, Usage };
 export type { RunListItem, RunsResponse, RunState, WorkerStatusView };
 
 export type ConfigDefaults = ConfigResponse['defaults'];
@@ -42,6 +43,7 @@ export interface Artifacts {
   minimal_repro: MinimalRepro;
   selected_candidate: CandidateFile;
   hypotheses: HypothesesFile;
+  fixes: FixSummaryFile;
   decision: Decision;
   run_done: RunDone;
   final: string;

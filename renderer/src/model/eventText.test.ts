@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { EVENT_EFFECTS } from '../../../common/events';
+import { ev } from '../../../testkit/events';
 import { describeEvent } from './eventText';
 
-const e = (type: string, extra: Record<string, unknown> = {}) => ({ ts: '2025-01-01T00:00:00Z', type, ...extra });
+const e = ev;
 
 describe('describeEvent', () => {
   it('says what happened, with a tone', () => {
@@ -18,7 +20,13 @@ describe('describeEvent', () => {
     );
   });
 
-  it('shows unknown events with their fields', () => {
-    expect(describeEvent(e('custom_thing', { a: 1 }))).toEqual({ text: 'custom_thing {"a":1}', tone: 'info' });
+  it('describes every type of event', () => {
+    for (const type of Object.keys(EVENT_EFFECTS) as Array<keyof typeof EVENT_EFFECTS>) {
+      expect(describeEvent(e(type)).text, type).not.toBe('');
+    }
+    expect(describeEvent(e('sandbox', { kind: 'none', summary: 'UNSANDBOXED: no bwrap' }))).toEqual({
+      text: 'Sandbox: UNSANDBOXED: no bwrap',
+      tone: 'bad',
+    });
   });
 });

@@ -1,85 +1,76 @@
-// One readable line per run event, for the live event log.
+// One readable line per run event, for the live event log (narrowed on the event's type: common/events.ts).
 import type { RunEvent } from '../api/types';
 
 export type EventTone = 'info' | 'good' | 'bad' | 'warn';
 
-const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
-const num = (v: unknown) => (typeof v === 'number' ? v : null);
+const workerTone = (status: string): EventTone =>
+  status === 'finished' ? 'good' : status === 'failed' || status === 'timeout' ? 'bad' : status === 'stopped' ? 'warn' : 'info';
 
 export function describeEvent(e: RunEvent): { text: string; tone: EventTone } {
   switch (e.type) {
     case 'run_started':
+      return { text: `Run started with ${e.workers} workers on ${e.repo_path}`, tone: 'info' };
+    case 'sandbox':
+      return e.kind === 'none' ? { text: `Sandbox: ${e.summary}`, tone: 'bad' } : { text: `Sandbox: ${e.summary}`, tone: 'info' };
+    case 'phase_started':
+      return { text: `Phase ${e.phase} started`, tone: 'info' };
+    case 'phase_finished':
+      return { text: `Phase ${e.phase} finished in ${e.seconds.toFixed(1)} s`, tone: 'info' };
+    case 'issue_read':
+      return { text: `Issue read: ${e.title}${e.notes?.length ? ` (${e.notes.join('; ')})` : ''}`, tone: 'info' };
+    case 'worker_status':
       return {
-        text: `Run started with ${str(e.workers) || '?'} workers on ${str(e.repo_path) || 'the repository'}`,
+        text: `${e.worker} (${e.role || e.phase}) ${e.status}${e.detail ? `: ${e.detail}` : ''}`,
+        tone: workerTone(e.status),
+      };
+    case 'worker_stalled':
+      return { text: `${e.worker} stalled for ${e.idle_sec} s: ${e.action}`, tone: 'warn' };
+    case 'followup':
+      return {
+        text: e.delivered === 'command' ? `Manager command: ${e.text}` : `Follow-up to ${e.worker}: ${e.text}`,
         tone: 'info',
       };
-    case 'phase_started':
-      return { text: `Phase ${str(e.phase)} started`, tone: 'info' };
-    case 'phase_finished': {
-      const s = num(e.seconds);
-      return { text: `Phase ${str(e.phase)} finished${s !== null ? ` in ${s.toFixed(1)} s` : ''}`, tone: 'info' };
-    }
-    case 'worker_status': {
-      const status = str(e.status);
-      const tone: EventTone =
-        status === 'finished'
-          ? 'good'
-          : status === 'failed' || status === 'timeout'
-            ? 'bad'
-            : status === 'stopped'
-              ? 'warn'
-              : 'info';
-      return { text: `${str(e.worker)} (${str(e.role) || str(e.phase)}) ${status}${e.detail ? `: ${str(e.detail)}` : ''}`, tone };
-    }
-    case 'worker_stalled':
-      return { text: `${str(e.worker)} stalled for ${num(e.idle_sec) ?? '?'} s: ${str(e.action)}`, tone: 'warn' };
     case 'candidate_rejected':
-      return { text: `${str(e.worker)}: candidate rejected${e.reason ? ` — ${str(e.reason)}` : ''}`, tone: 'bad' };
-    case 'candidate_validated': {
-      const passed = e.passed === true;
+      return { text: `${e.worker}: candidate rejected — ${e.reason}`, tone: 'bad' };
+    case 'candidate_validated':
       return {
-        text: `${str(e.worker)}: ${str(e.candidate_id)} matched ${num(e.matches) ?? '?'} of ${num(e.total_runs) ?? '?'} runs${passed ? '' : ' — rejected'}`,
-        tone: passed ? 'good' : 'bad',
+        text: `${e.worker}: ${e.candidate_id} matched ${e.matches} of ${e.total_runs} runs${e.passed ? '' : ' — rejected'}`,
+        tone: e.passed ? 'good' : 'bad',
       };
-    }
-    case 'candidate_chosen': {
-      const s = num(e.score);
-      return {
-        text: `Chose ${str(e.worker)}'s candidate ${str(e.candidate_id)}${s !== null ? ` (score ${s.toFixed(2)})` : ''}`,
-        tone: 'good',
-      };
-    }
-    case 'reduction_step': {
+    case 'candidate_chosen':
+      return { text: `Chose ${e.worker}'s candidate ${e.candidate_id} (score ${e.score.toFixed(2)})`, tone: 'good' };
+    case 'reduction_step':
       if (e.step === 'ddmin')
         return {
-          text: `ddmin: ${num(e.lines_before) ?? '?'} → ${num(e.lines_after) ?? '?'} lines (${num(e.oracle_runs) ?? '?'} oracle runs)`,
+          text: `ddmin: ${e.lines_before ?? '?'} → ${e.lines_after ?? '?'} lines (${e.oracle_runs ?? '?'} oracle runs)`,
           tone: 'info',
         };
       return {
-        text: `Reduction ${str(e.step)}: ${str(e.status)}${e.detail ? ` — ${str(e.detail)}` : ''}`,
+        text: `Reduction ${e.step}: ${e.status ?? ''}${e.detail ? ` — ${e.detail}` : ''}`,
         tone: e.status === 'rejected' ? 'warn' : 'info',
       };
-    }
+    case 'repro_minimized':
+      return { text: `Minimal repro: ${e.lines} lines`, tone: 'good' };
     case 'hypotheses_rejected':
-      return { text: `${str(e.worker)}: hypotheses rejected${e.reason ? ` — ${str(e.reason)}` : ''}`, tone: 'bad' };
-    case 'hypothesis_ranked': {
-      const s = num(e.score);
+      return { text: `${e.worker}: hypotheses rejected — ${e.reason}`, tone: 'bad' };
+    case 'hypothesis_ranked':
+      return { text: `#${e.rank} ${e.worker}/${e.hypothesis_id} score ${e.score.toFixed(2)}`, tone: 'info' };
+    case 'fix_proposed':
       return {
-        text: `#${num(e.rank) ?? '?'} ${str(e.worker)}/${str(e.hypothesis_id)}${s !== null ? ` score ${s.toFixed(2)}` : ''}`,
+        text: `${e.worker}: fix ${e.fix_id} for ${e.hypothesis_id} (${e.files} file${e.files === 1 ? '' : 's'})`,
         tone: 'info',
       };
-    }
-    case 'run_finished': {
-      const status = str(e.status);
+    case 'fix_verified':
       return {
-        text: `Run finished: ${status}${e.rationale ? ` — ${str(e.rationale)}` : ''}`,
-        tone: status === 'ok' ? 'good' : status === 'stopped' ? 'warn' : 'bad',
+        text: `${e.worker}: fix ${e.fix_id} ${e.verdict} — ${e.reason}`,
+        tone: e.verdict === 'verified' ? 'good' : 'bad',
       };
-    }
-    default: {
-      const { ts: _ts, type, ...rest } = e;
-      const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest).slice(0, 200)}` : '';
-      return { text: `${type}${extra}`, tone: 'info' };
-    }
+    case 'run_finished':
+      return {
+        text: `Run finished: ${e.status}${e.rationale ? ` — ${e.rationale}` : ''}`,
+        tone: e.status === 'ok' ? 'good' : e.status === 'stopped' ? 'warn' : 'bad',
+      };
+    case 'event_skipped':
+      return { text: `An event was skipped: ${e.reason}`, tone: 'warn' };
   }
 }

@@ -22,7 +22,7 @@ describe('format', () => {
     expect(elapsedSeconds('2025-01-01T00:00:00Z', null, Date.parse('2025-01-01T00:01:00Z'))).toBe(60);
     expect(elapsedSeconds(null, null, 0)).toBeNull();
     expect(lineCount('a\nb\n')).toBe(2);
-    expect(lineCount('a\n\nb\n\n')).toBe(3);
+    expect(lineCount('a\n\nb\n\n')).toBe(2); // blank lines do not count
     expect(lineCount('')).toBe(0);
   });
 });

@@ -45,8 +45,5 @@ export function formatTime(iso: string): string {
     : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
-/** Lines of a script as the manager counts them (trailing newlines ignored). */
-export function lineCount(text: string): number {
-  const trimmed = text.replace(/\n+$/, '');
-  return trimmed === '' ? 0 : trimmed.split('\n').length;
-}
+/** Lines of a script as the manager counts them (common/text.ts: the non-blank ones). */
+export { countLines as lineCount } from '../../../common/text';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldOfServerError, formFromDefaults, validateNewRun, type NewRunForm } from './newRun';
+import { fieldErrorsOfServer, formFromDefaults, validateNewRun, type NewRunForm } from './newRun';
 
 const good: NewRunForm = {
   issueMode: 'url',
@@ -36,12 +36,14 @@ describe('validateNewRun', () => {
     });
     expect(request).toBeNull();
     expect(Object.keys(errors).sort()).toEqual(['issueUrl', 'repoPath', 'timeoutSec', 'workerModel', 'workers']);
-    expect(errors.repoPath).toMatch(/absolute path/);
-    expect(errors.workers).toMatch(/1 to 6/);
+    // The API's own rules and words (common/api.ts), without the field name the form shows beside them.
+    expect(errors.issueUrl).toMatch(/^expected the URL of an issue.*pull request/);
+    expect(errors.repoPath).toMatch(/^expected an absolute path/);
+    expect(errors.workers).toBe('expected an integer 1..6');
   });
 
   it('requires the issue in the chosen mode only', () => {
-    expect(validateNewRun({ ...good, issueUrl: '' }).errors.issueUrl).toMatch(/Paste the URL/);
+    expect(validateNewRun({ ...good, issueUrl: '' }).errors.issueUrl).toMatch(/give exactly one issue source/);
     const text = validateNewRun({ ...good, issueMode: 'text', issueUrl: 'not checked', issueText: 'Title\nIndexError' });
     expect(text.request).toMatchObject({ issue_text: 'Title\nIndexError' });
     expect(text.request).not.toHaveProperty('issue_url');
@@ -51,9 +53,14 @@ describe('validateNewRun', () => {
 
   it('fills defaults and maps server errors to fields', () => {
     expect(formFromDefaults(null).workers).toBe('2');
-    expect(fieldOfServerError('repo_path: /nope does not exist', {}, 'url')).toBe('repoPath');
-    expect(fieldOfServerError('issue_url: not a GitHub issue URL', {}, 'url')).toBe('issueUrl');
-    expect(fieldOfServerError('anything', { field: 'timeout_sec' }, 'url')).toBe('timeoutSec');
-    expect(fieldOfServerError('internal error', {}, 'url')).toBeNull();
+    expect(fieldErrorsOfServer({ issues: [{ path: 'repo_path', message: 'repo_path: /nope does not exist' }] }, 'url')).toEqual({
+      repoPath: '/nope does not exist',
+    });
+    expect(
+      fieldErrorsOfServer({ issues: [{ path: 'timeout_sec', message: 'timeout_sec: at most 86400 (one day)' }] }, 'url'),
+    ).toEqual({
+      timeoutSec: 'at most 86400 (one day)',
+    });
+    expect(fieldErrorsOfServer({}, 'url')).toEqual({});
   });
 });

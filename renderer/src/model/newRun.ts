@@ -1,4 +1,5 @@
 // The new-run form: its fields, client-side validation (shown beside each field), and the request it makes.
+import { StartRunRequest } from '../../../common/api';
 import type { ConfigDefaults, NewRunRequest } from '../api/types';
 
 export type IssueMode = 'url' | 'text';
@@ -17,8 +18,6 @@ export interface NewRunForm {
 export type FieldName = Exclude<keyof NewRunForm, 'issueMode'>;
 export type FieldErrors = Partial<Record<FieldName, string>>;
 
-export const MAX_ISSUE_TEXT = 200_000;
-
 export function formFromDefaults(d: ConfigDefaults | null): NewRunForm {
   return {
     issueMode: 'url',
@@ -32,55 +31,24 @@ export function formFromDefaults(d: ConfigDefaults | null): NewRunForm {
   };
 }
 
-const ISSUE_URL = /^https?:\/\/[^/\s?#]+\/[^/\s?#]+\/[^/\s?#]+\/issues\/[1-9]\d*\/?$/i;
-const ABSOLUTE_PATH = /^(\/|[A-Za-z]:[\\/]|\\\\)/;
-const MODEL = /^[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,199}$/;
+/** The fields in the order the form shows them (the first with a problem gets the focus). */
+export const FIELD_ORDER: FieldName[] = [
+  'issueUrl',
+  'issueText',
+  'repoPath',
+  'workers',
+  'timeoutSec',
+  'workerModel',
+  'managerModel',
+];
 
-function intIn(raw: string, lo: number, hi: number): number | null {
-  const t = raw.trim();
-  if (!/^\d+$/.test(t)) return null;
-  const n = Number(t);
-  return n >= lo && n <= hi ? n : null;
+/** The first field (in the form's order) with a problem, or null. */
+export function firstInvalid(errors: FieldErrors): FieldName | null {
+  return FIELD_ORDER.find((f) => errors[f]) ?? null;
 }
 
-export function validateNewRun(f: NewRunForm): { errors: FieldErrors; request: NewRunRequest | null } {
-  const errors: FieldErrors = {};
-  const issueUrl = f.issueUrl.trim();
-  const issueText = f.issueText.trim();
-  if (f.issueMode === 'url') {
-    if (!issueUrl) errors.issueUrl = 'Paste the URL of a GitHub issue, e.g. https://github.com/owner/repo/issues/123.';
-    else if (!ISSUE_URL.test(issueUrl))
-      errors.issueUrl = 'This is not an issue URL: expected https://github.com/<owner>/<repo>/issues/<number>.';
-  } else if (!issueText) errors.issueText = 'Paste the issue text: what fails, and the error it prints.';
-  else if (issueText.length > MAX_ISSUE_TEXT)
-    errors.issueText = `The issue text is too long (${issueText.length} characters; at most ${MAX_ISSUE_TEXT}).`;
-
-  const repoPath = f.repoPath.trim();
-  if (!repoPath) errors.repoPath = 'Give the path of the repository (a git checkout) to work on.';
-  else if (!ABSOLUTE_PATH.test(repoPath)) errors.repoPath = 'Use an absolute path, e.g. /home/you/src/project.';
-
-  const workers = intIn(f.workers, 1, 6);
-  if (workers === null) errors.workers = 'Workers must be a whole number from 1 to 6.';
-  const timeout = intIn(f.timeoutSec, 60, 7 * 24 * 3600);
-  if (timeout === null) errors.timeoutSec = 'The timeout must be a whole number of seconds, at least 60.';
-  const workerModel = f.workerModel.trim();
-  if (workerModel && !MODEL.test(workerModel)) errors.workerModel = 'A model name has no spaces (e.g. gpt-5.2-codex).';
-  const managerModel = f.managerModel.trim();
-  if (managerModel && !MODEL.test(managerModel)) errors.managerModel = 'A model name has no spaces (e.g. gpt-5).';
-
-  if (Object.keys(errors).length > 0) return { errors, request: null };
-  const request: NewRunRequest = {
-    ...(f.issueMode === 'url' ? { issue_url: issueUrl } : { issue_text: issueText }),
-    repo_path: repoPath,
-    workers: workers!,
-    timeout_sec: timeout!,
-    ...(workerModel ? { worker_model: workerModel } : {}),
-    ...(managerModel ? { manager_model: managerModel } : {}),
-  };
-  return { errors, request };
-}
-
-const SERVER_FIELDS: Record<string, FieldName> = {
+/** The API's field of each form field (POST /api/runs). */
+const API_FIELDS: Record<string, FieldName> = {
   issue_url: 'issueUrl',
   issue_text: 'issueText',
   issue_file: 'issueText',
@@ -91,17 +59,49 @@ const SERVER_FIELDS: Record<string, FieldName> = {
   manager_model: 'managerModel',
 };
 
-/** Which form field a server error is about: its `field` detail, or the API field its message starts with. */
-export function fieldOfServerError(message: string, details: Record<string, unknown>, mode: IssueMode): FieldName | null {
-  const named = typeof details.field === 'string' ? details.field : null;
-  const key =
-    named ??
-    Object.keys(SERVER_FIELDS).find(
-      (k) => message.startsWith(`${k}`) || message.includes(` ${k} `) || message.includes(`${k}:`),
-    ) ??
-    null;
-  if (key && SERVER_FIELDS[key]) return SERVER_FIELDS[key];
-  if (/issue|github/i.test(message)) return mode === 'url' ? 'issueUrl' : 'issueText';
-  if (/repositor|repo_path|git work tree/i.test(message)) return 'repoPath';
-  return null;
+/** What the person typed as a number, or the text itself (so that the schema says what is wrong with it). */
+const numberOrText = (raw: string): number | string => (/^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw.trim()) : raw.trim());
+
+/** A schema message without the field name it starts with (the form shows it beside the field). */
+const bare = (field: string, message: string) => (field ? message.replace(new RegExp(`^${field}: `), '') : message);
+
+/**
+ * The form checked with the API's own schema (common/api.ts StartRunRequest): the same rules and
+ * limits as the server, each problem beside its field; the request when there is none.
+ */
+export function validateNewRun(f: NewRunForm): { errors: FieldErrors; request: NewRunRequest | null } {
+  const opt = (v: string) => (v.trim() ? v.trim() : undefined);
+  const body = {
+    ...(f.issueMode === 'url' ? { issue_url: opt(f.issueUrl) } : { issue_text: opt(f.issueText) }),
+    repo_path: f.repoPath.trim(),
+    workers: numberOrText(f.workers),
+    timeout_sec: numberOrText(f.timeoutSec),
+    worker_model: opt(f.workerModel),
+    manager_model: opt(f.managerModel),
+  };
+  const parsed = StartRunRequest.safeParse(body);
+  if (parsed.success) return { errors: {}, request: parsed.data };
+  const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+  return { errors: errorsByField(issues, f.issueMode), request: null };
+}
+
+/** Problems by form field, from issues with API field paths (what the schema and the server's 400 give). */
+export function errorsByField(issues: Array<{ path: string; message: string }>, mode: IssueMode): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const i of issues) {
+    const key = i.path.split('.')[0] ?? '';
+    const field = API_FIELDS[key] ?? (/issue source/.test(i.message) ? (mode === 'url' ? 'issueUrl' : 'issueText') : null);
+    if (field && !errors[field]) errors[field] = bare(key, i.message);
+  }
+  return errors;
+}
+
+/** A server 400's problems by form field (its `issues` details, each with the API field's path). */
+export function fieldErrorsOfServer(details: Record<string, unknown>, mode: IssueMode): FieldErrors {
+  const issues = Array.isArray(details.issues)
+    ? details.issues.filter(
+        (i): i is { path: string; message: string } => !!i && typeof i.path === 'string' && typeof i.message === 'string',
+      )
+    : [];
+  return errorsByField(issues, mode);
 }

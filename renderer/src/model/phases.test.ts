@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ev } from '../../../testkit/events';
 import { currentPhase, derivePhases } from './phases';
-
-const ev = (type: string, extra: Record<string, unknown> = {}, ts = '2025-01-01T00:00:00.000Z') => ({ ts, type, ...extra });
 
 describe('derivePhases', () => {
   it('marks started phases active and finished ones done with their seconds', () => {

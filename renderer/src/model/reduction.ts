@@ -29,8 +29,9 @@ export function deriveReduction(
       seconds: r.seconds,
     };
   }
-  const ddmin = [...events].reverse().find((e) => e.type === 'reduction_step' && e.step === 'ddmin');
-  const llm = [...events].reverse().find((e) => e.type === 'reduction_step' && e.step === 'llm' && e.status !== 'started');
+  const steps = events.filter((e): e is Extract<RunEvent, { type: 'reduction_step' }> => e.type === 'reduction_step');
+  const ddmin = steps.findLast((e) => e.step === 'ddmin');
+  const llm = steps.findLast((e) => e.step === 'llm' && e.status !== 'started');
   if (!ddmin && !llm) return null;
   const original = selected ? lineCount(selected.script) : null;
   const afterLlm = typeof ddmin?.lines_before === 'number' ? ddmin.lines_before : original;

@@ -1,21 +1,28 @@
 import { describe, expect, it } from 'vitest';
+import { ev } from '../../../testkit/events';
 import { ALL_ARTIFACTS, mergePlans, refreshFor } from './refreshPlan';
 
-const e = (type: string, extra: Record<string, unknown> = {}) => ({ ts: '2025-01-01T00:00:00Z', type, ...extra });
+const e = ev;
 
 describe('refreshFor', () => {
   it('refetches the status on worker changes and telemetry when a worker ends', () => {
-    expect(refreshFor(e('worker_status', { status: 'running' }))).toEqual({ status: true, artifacts: [], runsList: false });
-    expect(refreshFor(e('worker_status', { status: 'finished' })).artifacts).toEqual(['telemetry']);
+    expect(refreshFor(e('worker_status', { status: 'running' }))).toEqual({
+      status: true,
+      artifacts: ['telemetry'],
+      runsList: false,
+    });
+    expect(refreshFor(e('worker_stalled'))).toEqual({ status: true, artifacts: [], runsList: false });
   });
 
   it('names the artifacts each step writes', () => {
     expect(refreshFor(e('candidate_validated')).artifacts).toContain('candidates');
-    expect(refreshFor(e('reduction_step')).artifacts).toEqual(['minimal_repro']);
+    // The chosen candidate shows as soon as it is chosen; the minimal repro and the reduction when written.
+    expect(refreshFor(e('candidate_chosen')).artifacts).toEqual(['candidates', 'selected_candidate']);
+    expect(refreshFor(e('repro_minimized')).artifacts).toEqual(['minimal_repro', 'selected_candidate', 'telemetry']);
     expect(refreshFor(e('hypothesis_ranked')).artifacts).toEqual(['hypotheses']);
-    expect(refreshFor(e('phase_finished', { phase: 'issue' }))).toMatchObject({ artifacts: ['issue'], runsList: true });
+    expect(refreshFor(e('issue_read'))).toMatchObject({ artifacts: ['issue'], runsList: true });
     expect(refreshFor(e('run_finished'))).toEqual({ status: true, artifacts: ALL_ARTIFACTS, runsList: true });
-    expect(refreshFor(e('something_new'))).toEqual({ status: false, artifacts: [], runsList: false });
+    expect(ALL_ARTIFACTS).toContain('fixes');
   });
 
   it('merges a batch without duplicates', () => {

@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../../common/events';
+
+/** Events as a run might have written them, loosely (these derivations tolerate missing fields). */
+const loose = (xs: object[]) => xs as RunEvent[];
 import { deriveTimeline } from './timeline';
 
 const t = (s: number) => new Date(Date.UTC(2025, 0, 1) + s * 1000).toISOString();
@@ -6,7 +10,7 @@ const t = (s: number) => new Date(Date.UTC(2025, 0, 1) + s * 1000).toISOString()
 describe('deriveTimeline', () => {
   it('builds phase bands and worker segments, closing open ones at the run end', () => {
     const tl = deriveTimeline(
-      [
+      loose([
         { ts: t(0), type: 'phase_started', phase: 'repro' },
         { ts: t(1), type: 'worker_status', worker: 'w2', role: 'REPRO_BUILDER', phase: 'repro', status: 'running' },
         { ts: t(1), type: 'worker_status', worker: 'w1', role: 'REPRO_BUILDER', phase: 'repro', status: 'running' },
@@ -14,7 +18,7 @@ describe('deriveTimeline', () => {
         { ts: t(9), type: 'worker_status', worker: 'w1', status: 'finished' },
         { ts: t(10), type: 'phase_finished', phase: 'repro', seconds: 10 },
         { ts: t(12), type: 'run_finished', status: 'stopped' },
-      ],
+      ]),
       Date.UTC(2030, 0, 1),
     )!;
     expect(tl.end - tl.start).toBe(12_000);

@@ -31,7 +31,7 @@ export function createRunsStore(deps: RunsDeps): RunsStore {
     const load = async () => {
       try {
         const res = await deps.client.runs();
-        const items = [...res.items].reverse(); // the API lists oldest first (the seed's order)
+        const items = [...res.items].reverse(); // the API lists oldest first (the Python prototype's order)
         const prev = get();
         if (prev.loaded) {
           const t = finishedTransitions(prev.items, items);

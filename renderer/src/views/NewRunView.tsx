@@ -3,7 +3,8 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import { ApiError, describeError } from '../api/client';
 import type { ConfigDefaults } from '../api/types';
 import {
-  fieldOfServerError,
+  fieldErrorsOfServer,
+  firstInvalid,
   formFromDefaults,
   validateNewRun,
   type FieldErrors,
@@ -87,7 +88,7 @@ export function NewRunView() {
     const { errors: found, request } = validateNewRun(form);
     setErrors(found);
     if (!request) {
-      const first = Object.keys(found)[0];
+      const first = firstInvalid(found);
       if (first) document.getElementById(`new-${first}`)?.focus();
       return;
     }
@@ -98,11 +99,11 @@ export function NewRunView() {
       ui.getState().navigate({ view: 'run', runId: res.run_id, tab: 'overview' });
     } catch (err) {
       const msg = describeError(err);
-      const field =
-        err instanceof ApiError && err.kind === 'bad-input' ? fieldOfServerError(err.message, err.details, form.issueMode) : null;
-      if (field) {
-        setErrors((x) => ({ ...x, [field]: msg }));
-        document.getElementById(`new-${field}`)?.focus();
+      const byField = err instanceof ApiError && err.kind === 'bad-input' ? fieldErrorsOfServer(err.details, form.issueMode) : {};
+      const first = firstInvalid(byField);
+      if (first) {
+        setErrors((x) => ({ ...x, ...byField }));
+        document.getElementById(`new-${first}`)?.focus();
       } else setFormError(`The run did not start: ${msg}`);
     } finally {
       setBusy(false);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IssueSignals } from '../../common/artifacts';
-import { createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
+import type { IssueSignals } from '../../../common/artifacts';
+import { createSampleRepo, type SampleRepo } from '../../../testkit/sampleRepos';
 import { extractFailure, issueFailureFrame, matchFailure, normalizeMessage, repoFrameDetails, repoFrames } from './failure';
 
 const NO_SIGNALS: IssueSignals = { exception_types: [], messages: [], assertion_failures: [], exit_codes: [] };
@@ -376,7 +376,7 @@ describe('a reproduction fails through the repository', () => {
     const r = await run(python, ['-c', 'import statsmini; statsmini.convolve([], [1, 2])'], sample.path);
     const f = extractFailure(r.output, r.exitCode, sample.path);
     const frames = repoFrameDetails(f, sample.path);
-    expect(frames.at(-1)).toMatchObject({ path: 'statsmini/core.py', func: 'convolve' });
+    expect(frames.at(-1)).toMatchObject({ file: 'statsmini/core.py', func: 'convolve' });
     const signals: IssueSignals = { ...NO_SIGNALS, exception_types: ['ValueError'], messages: ['the median of nothing'] };
     const elsewhere = matchFailure(f, {
       claimedSignature: null,

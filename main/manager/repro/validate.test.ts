@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReproAnswer } from '../../common/agentAnswers';
-import { CandidateValidation, type IssueSignals } from '../../common/artifacts';
-import { createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
+import type { ReproAnswer } from '../../../common/agentAnswers';
+import { CandidateValidation, type IssueSignals } from '../../../common/artifacts';
+import { createSampleRepo, type SampleRepo } from '../../../testkit/sampleRepos';
 import { sanitizeExtension } from './reproFiles';
 import { fillPlaceholders, oracleEnv, validateCandidate, type ValidateOptions } from './validate';
-import type { Sandbox } from '../process/sandbox';
-import { testSandbox } from '../../testkit/sandbox';
+import type { Sandbox } from '../../process/sandbox';
+import { testSandbox } from '../../../testkit/sandbox';
 
 const SIGNALS: IssueSignals = {
   exception_types: ['ValueError'],

@@ -1,6 +1,6 @@
 // sessions.json: the manager's record of its own session and every worker, rewritten atomically on change.
-import type { SessionsFile, WorkerRecord } from '../../common/artifacts';
-import { writeJsonAtomic } from '../runs/runStore';
+import type { SessionsFile, WorkerRecord } from '../../../common/artifacts';
+import { writeJsonAtomic } from '../../runs/runStore';
 
 export class SessionsLog {
   private data: SessionsFile;

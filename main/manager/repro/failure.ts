@@ -1,8 +1,12 @@
 // What an oracle run's failure is (traceback, Node.js error, test summary, exit code) and whether it is the issue's.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { IssueSignals } from '../../common/artifacts';
-import { clip } from '../../common/text';
+import type { IssueSignals } from '../../../common/artifacts';
+import { clip } from '../../../common/text';
 
+/**
+ * A frame of a stack trace (outermost first in lists). In a failure's repository frames, `file` is
+ * repository-relative with `/` separators and `func` is normalized (normalizeFunc).
+ */
 export interface Frame {
   file: string;
   /** 0 when the trace gives no line. */
@@ -35,7 +39,7 @@ export interface MatchOptions {
    * The failure's frames inside the repository (innermost last). Given, a match must pass through
    * the repository (see matchFailure); omitted, only the failure's text is judged.
    */
-  repoFrames?: RepoFrame[];
+  repoFrames?: Frame[];
   /** The innermost frame of the traceback the issue shows, when it shows one (see issueFailureFrame). */
   issueFrame?: IssueFrame | null;
 }
@@ -51,13 +55,6 @@ export interface FailureMatch {
   matched: boolean;
   matchedSignature: string | null;
   reason: string;
-}
-
-export interface RepoFrame {
-  /** Path relative to the repository root, with `/` separators. */
-  path: string;
-  func: string;
-  line: number;
 }
 
 const TAIL_KEPT = 200;
@@ -356,11 +353,11 @@ export function normalizeFunc(func: string): string {
 }
 
 /** Whether the repository frame is where the issue's traceback fails (by function, else by file). */
-export function sameFrameAsIssue(frame: RepoFrame, issue: IssueFrame): boolean {
+export function sameFrameAsIssue(frame: Frame, issue: IssueFrame): boolean {
   if (issue.func) return normalizeFunc(frame.func) === issue.func;
   const tail = (p: string) => p.replace(/\\/g, '/').split('/').slice(-2).join('/');
   const want = tail(issue.file);
-  return frame.path === want || frame.path.endsWith(`/${want}`) || tail(frame.path) === want;
+  return frame.file === want || frame.file.endsWith(`/${want}`) || tail(frame.file) === want;
 }
 
 // ---------- repository frames ----------
@@ -373,10 +370,10 @@ function resolveFrameFile(file: string, repoRoot: string): string {
 }
 
 /** Frames inside the repository (not the repro file, vendored packages or the stdlib), innermost last. */
-export function repoFrameDetails(failure: Failure, repoRoot: string, reproFile?: string): RepoFrame[] {
+export function repoFrameDetails(failure: Failure, repoRoot: string, reproFile?: string): Frame[] {
   const root = resolve(repoRoot);
   const repro = reproFile ? resolve(root, reproFile) : null;
-  const out: RepoFrame[] = [];
+  const out: Frame[] = [];
   for (const f of failure.frames) {
     if (f.file.startsWith('<') || f.file.startsWith('[') || f.file.startsWith('node:')) continue;
     const abs = resolveFrameFile(f.file, root);
@@ -385,14 +382,14 @@ export function repoFrameDetails(failure: Failure, repoRoot: string, reproFile?:
     if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) continue;
     const parts = rel.split(sep);
     if (parts.some((p) => FOREIGN_SEGMENTS.has(p))) continue;
-    out.push({ path: parts.join('/'), func: normalizeFunc(f.func), line: f.line });
+    out.push({ file: parts.join('/'), func: normalizeFunc(f.func), line: f.line });
   }
   return out;
 }
 
 /** Function-level identities `relative/path.py:func` of the repository frames, deduplicated, innermost last. */
 export function repoFrames(failure: Failure, repoRoot: string, reproFile?: string): string[] {
-  const ids = repoFrameDetails(failure, repoRoot, reproFile).map((f) => `${f.path}:${f.func}`);
+  const ids = repoFrameDetails(failure, repoRoot, reproFile).map((f) => `${f.file}:${f.func}`);
   const seen = new Set<string>();
   const out: string[] = [];
   for (let i = ids.length - 1; i >= 0; i--) {
@@ -584,7 +581,7 @@ function throughRepository(failure: Failure, opts: MatchOptions, sig: string, re
     };
   }
   const inner = frames[frames.length - 1]!;
-  const where = `${inner.path}:${inner.func}`;
+  const where = `${inner.file}:${inner.func}`;
   if (typeOnly && opts.issueFrame && !sameFrameAsIssue(inner, opts.issueFrame)) {
     const issueWhere = opts.issueFrame.func ?? opts.issueFrame.file;
     return {

@@ -1,7 +1,7 @@
 // What the manager adds to an issue once it knows the repository: where the issue's traceback fails, and only the paths the repository has.
-import type { IssueSpec } from '../../common/artifacts';
-import { runGit } from '../git/git';
-import { issueFailureFrame } from './failure';
+import type { IssueSpec } from '../../../common/artifacts';
+import { runGit } from '../../git/git';
+import { issueFailureFrame } from '../repro/failure';
 
 /** Whether `path` (a file or folder, repository-relative) exists at `commit`. */
 async function existsAt(repo: string, commit: string, path: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 // Checks a hypothesis' evidence {file, line, snippet} against the repository as it was at the run's commit.
 import path from 'node:path';
-import { runGit } from '../git/git';
-import type { Evidence } from '../../common/agentAnswers';
+import { runGit } from '../../git/git';
+import type { Evidence } from '../../../common/agentAnswers';
 
 /** Reads a repository-relative file at a fixed commit; null when it does not exist there. */
 export type RepoReader = ((relPath: string) => Promise<string | null>) & {

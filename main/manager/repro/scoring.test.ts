@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { ReproAnswer } from '../../common/agentAnswers';
-import type { IssueSignals, ValidationRun } from '../../common/artifacts';
+import type { ReproAnswer } from '../../../common/agentAnswers';
+import type { IssueSignals, ValidationRun } from '../../../common/artifacts';
 import {
   chooseCandidate,
   compareWorkerIds,

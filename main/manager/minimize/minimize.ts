@@ -1,4 +1,5 @@
 // Shrinks a reproducing script with ddmin: block-aware for Python, lines elsewhere, every variant cached by content.
+import { countLines } from '../../../common/text';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { compileFunction } from 'node:vm';
@@ -62,10 +63,7 @@ const SLASH_COMMENT_EXTENSIONS = new Set([
   'php',
 ]);
 
-export function countLines(script: string): number {
-  const trimmed = script.replace(/\n+$/, '');
-  return trimmed === '' ? 0 : trimmed.split('\n').length;
-}
+export { countLines };
 
 function joinLines(lines: string[]): string {
   return lines.length ? `${lines.join('\n')}\n` : '';

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { WorkerRecord } from '../../common/artifacts';
+import type { WorkerRecord } from '../../../common/artifacts';
 import { SessionsLog } from './sessionsLog';
 
 let dir: string;

@@ -1,13 +1,14 @@
-// After the repro workers: parse their answers, validate each candidate by running it, score, choose.
-import type { ReproAnswer } from '../../common/agentAnswers';
-import type { CandidateFile, IssueSpec } from '../../common/artifacts';
-import { parseAgentAnswer } from '../agents/answers';
-import type { Worktree } from '../git/worktrees';
-import { writeJsonAtomic } from '../runs/runStore';
+// The repro phase (workers propose reproducers) and validation (each candidate run k times in the sandbox, scored, one chosen).
+import type { ReproAnswer } from '../../../common/agentAnswers';
+import type { CandidateFile, IssueSpec } from '../../../common/artifacts';
+import { parseAgentAnswer } from '../../agents/answers';
+import { reproPrompt } from '../../agents/prompts';
+import { writeJsonAtomic } from '../../runs/runStore';
 import { resolvePython } from './python';
 import { chooseCandidate, compareWorkerIds, scoreCandidates } from './scoring';
 import { validateCandidate, type CandidateValidationResult } from './validate';
-import type { PhaseContext, WorkerOutcome } from './workerPhase';
+import type { RunContext } from '../runContext';
+import { runWorkerPhase, type WorkerOutcome } from '../workers/workerPhase';
 
 export interface ChosenCandidate extends CandidateFile {
   validation: CandidateValidationResult;
@@ -36,17 +37,27 @@ async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   return results;
 }
 
-export async function validateAndChoose(o: {
-  ctx: PhaseContext;
-  issue: IssueSpec;
-  workers: WorkerOutcome[];
-  removeWorktree: (w: Worktree) => Promise<void>;
-  diagnostics: string[];
-}): Promise<ReproOutcome> {
-  const { ctx, issue, diagnostics } = o;
+/** The repro workers (`w1`..`wN`, REPRO_BUILDER), each in its own worktree and tmux session, until each has ended. */
+export async function reproWorkers(ctx: RunContext, issue: IssueSpec): Promise<WorkerOutcome[]> {
+  const specs = Array.from({ length: ctx.config.manager.workers }, (_, i) => {
+    const workerId = `w${i + 1}`;
+    return {
+      workerId,
+      role: 'REPRO_BUILDER' as const,
+      phase: 'repro' as const,
+      prompt: reproPrompt({ workerId, issue, repoPath: ctx.config.manager.repo_path }),
+      outputPath: ctx.paths.candidate(workerId),
+    };
+  });
+  return runWorkerPhase(ctx, specs, ctx.config.manager.timeout_sec);
+}
+
+/** Parses the answers, validates every candidate in a worktree of its own, scores them and chooses one. */
+export async function validateAndChoose(ctx: RunContext, issue: IssueSpec, workers: WorkerOutcome[]): Promise<ReproOutcome> {
+  const { diagnostics } = ctx;
   const m = ctx.config.manager;
   const answers: Array<{ worker_id: string; answer: ReproAnswer }> = [];
-  for (const w of o.workers) {
+  for (const w of workers) {
     if (!w.result) continue;
     if (w.status !== 'finished') {
       diagnostics.push(`${w.spec.workerId}: ${w.status}${w.detail ? ` — ${w.detail}` : ''}`);
@@ -72,7 +83,7 @@ export async function validateAndChoose(o: {
   if (py.diagnostic) diagnostics.push(`python: ${py.diagnostic}`);
 
   const validated = await mapBounded(answers, VALIDATION_CONCURRENCY, async ({ worker_id, answer }) => {
-    const wt = await ctx.createWorktree(`${ctx.runId}-val-${worker_id}`);
+    const wt = await ctx.pool.acquire({ kind: 'validation', worker: worker_id });
     try {
       const validation = await validateCandidate({
         answer,
@@ -101,7 +112,7 @@ export async function validateAndChoose(o: {
       );
       return { worker_id, answer, validation };
     } finally {
-      await o.removeWorktree(wt);
+      ctx.pool.release([wt]);
     }
   });
 
@@ -129,6 +140,8 @@ export async function validateAndChoose(o: {
     };
   }
   const chosen = candidates.find((c) => c.worker_id === best.worker_id)! as ChosenCandidate;
+  // Written now, so a view shows the choice while minimization runs (it adds the minimal script later).
+  await writeJsonAtomic(ctx.paths.selectedCandidate, chosen);
   await ctx.emit(
     'candidate_chosen',
     { worker: chosen.worker_id, candidate_id: chosen.candidate_id, score: chosen.score },

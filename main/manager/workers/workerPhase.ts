@@ -1,8 +1,8 @@
 // A phase of workers: each in its own worktree and tmux session, supervised until finished, failed or timed out.
 import { stat, writeFile } from 'node:fs/promises';
-import type { AgentRole } from '../../common/agentAnswers';
-import type { WorkerRecord, WorkerStatus } from '../../common/artifacts';
-import type { AgentResult } from '../agents/agent';
+import type { AgentRole } from '../../../common/agentAnswers';
+import type { WorkerRecord, WorkerStatus } from '../../../common/artifacts';
+import type { AgentResult } from '../../agents/agent';
 import {
   collectTmuxAgent,
   readExitFile,
@@ -10,13 +10,10 @@ import {
   stopTmuxAgent,
   waitForExitFile,
   type TmuxAgentHandle,
-} from '../agents/tmuxAgent';
-import type { Config } from '../config/config';
-import type { Worktree } from '../git/worktrees';
-import type { RunPaths } from '../runs/runStore';
-import { sessionName, type Tmux } from '../tmux/tmux';
-import type { SessionsLog } from './sessionsLog';
-import type { Sandbox } from '../process/sandbox';
+} from '../../agents/tmuxAgent';
+import type { Worktree } from '../../git/worktrees';
+import { sessionName } from '../../tmux/tmux';
+import type { RunContext } from '../runContext';
 
 export interface WorkerSpec {
   workerId: string;
@@ -31,27 +28,11 @@ export interface WorkerOutcome {
   status: Extract<WorkerStatus, 'finished' | 'failed' | 'timeout' | 'stopped'>;
   /** The last attempt's result (null when the worker never started or was cut off). */
   result: AgentResult | null;
-  /** Every attempt's invocation name (repro-w1, repro-w1-r2), for token accounting. */
-  invocations: string[];
   detail: string | null;
 }
 
-export interface PhaseContext {
-  runId: string;
-  config: Config;
-  paths: RunPaths;
-  tmux: Tmux;
-  sessions: SessionsLog;
-  renderCommand: string[];
-  schemaFile: (role: AgentRole) => Promise<string>;
-  createWorktree: (name: string) => Promise<Worktree>;
-  /** Where the commands agents propose run (setup, oracle, probes). */
-  sandbox: Sandbox;
-  /** The user's own checkout: never validated in. */
-  userRepo: string;
-  emit: (type: string, data: Record<string, unknown>, line?: string) => Promise<void>;
-  signal: AbortSignal;
-}
+/** What a worker phase needs of its run. */
+export type PhaseContext = RunContext;
 
 const STALL_STAGES = ['nudge', 'restart', 'fail'] as const;
 
@@ -74,7 +55,6 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
   const { config } = ctx;
   const session = sessionName(ctx.runId, spec.workerId);
   const baseInvocation = `${spec.phase}-${spec.workerId}`;
-  const invocations: string[] = [];
   const record: WorkerRecord = {
     worker_id: spec.workerId,
     role: spec.role,
@@ -117,16 +97,15 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
 
   let worktree: Worktree;
   try {
-    worktree = await ctx.createWorktree(`${ctx.runId}-${spec.workerId}`);
+    worktree = await ctx.pool.acquire({ kind: 'worker', worker: spec.workerId });
   } catch (err) {
     await setStatus('failed', { detail: `could not create its worktree: ${(err as Error).message}` });
-    return { spec, status: 'failed', result: null, invocations, detail: (err as Error).message };
+    return { spec, status: 'failed', result: null, detail: (err as Error).message };
   }
   await ctx.sessions.updateWorker(spec.workerId, { worktree_path: worktree.path });
 
   const launch = async (attempt: number): Promise<TmuxAgentHandle> => {
     const invocation = attempt === 1 ? baseInvocation : `${baseInvocation}-r${attempt}`;
-    invocations.push(invocation);
     const handle = await startTmuxAgent(
       {
         invocation,
@@ -159,7 +138,7 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
     handle = await launch(1);
   } catch (err) {
     await setStatus('failed', { detail: `could not start: ${(err as Error).message}` });
-    return { spec, status: 'failed', result: null, invocations, detail: (err as Error).message };
+    return { spec, status: 'failed', result: null, detail: (err as Error).message };
   }
   await setStatus('running', { invocation: handle.invocation });
 
@@ -171,7 +150,7 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
     if (ctx.signal.aborted) {
       await stopTmuxAgent(handle, ctx.tmux);
       await setStatus('stopped', { detail: 'run stopped' });
-      return { spec, status: 'stopped', result: null, invocations, detail: 'run stopped' };
+      return { spec, status: 'stopped', result: null, detail: 'run stopped' };
     }
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
@@ -180,7 +159,7 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
       const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
       const detail = `no answer within the phase timeout (${config.manager.timeout_sec} s)`;
       await setStatus('timeout', { detail });
-      return { spec, status: 'timeout', result, invocations, detail };
+      return { spec, status: 'timeout', result, detail };
     }
     const code = await waitForExitFile(handle.exitCodeFile, { signal: ctx.signal, timeoutMs: Math.min(remaining, pollMs) });
     if (code !== null) {
@@ -188,14 +167,14 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
       await savePane(ctx, session, handle.invocation);
       if (result.status === 'finished' && result.rawOutput.trim()) {
         await setStatus('finished', { exit_code: code, detail: null });
-        return { spec, status: 'finished', result, invocations, detail: null };
+        return { spec, status: 'finished', result, detail: null };
       }
       const detail =
         code === 0
           ? 'codex ended without a final message'
           : `codex exited with ${code}${result.diagnostics[0] ? `: ${result.diagnostics[0]}` : ''}`;
       await setStatus('failed', { exit_code: code, detail: detail.slice(0, 500) });
-      return { spec, status: 'failed', result, invocations, detail };
+      return { spec, status: 'failed', result, detail };
     }
     // A session that is gone without an exit code (its tmux server was killed, or someone ended it)
     // will never answer: fail now rather than wait for the phase timeout.
@@ -204,7 +183,7 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
       await stopTmuxAgent(handle, ctx.tmux).catch(() => undefined);
       const result = await collectTmuxAgent(handle).catch(() => null);
       await setStatus('failed', { detail });
-      return { spec, status: 'failed', result, invocations, detail };
+      return { spec, status: 'failed', result, detail };
     }
     // Stall supervision: no new agent events for stall_sec → nudge, then restart once, then fail.
     const last = await lastActivity(handle);
@@ -233,7 +212,7 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
         handle = await launch(2);
       } catch (err) {
         await setStatus('failed', { detail: `restart failed: ${(err as Error).message}` });
-        return { spec, status: 'failed', result: null, invocations, detail: (err as Error).message };
+        return { spec, status: 'failed', result: null, detail: (err as Error).message };
       }
       await setStatus('running', { invocation: handle.invocation, detail: 'restarted after a stall' });
     } else {
@@ -242,7 +221,7 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
       const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
       const detail = `stalled: no agent events for ${idle}s after a nudge and a restart`;
       await setStatus('failed', { detail });
-      return { spec, status: 'failed', result, invocations, detail };
+      return { spec, status: 'failed', result, detail };
     }
   }
 }

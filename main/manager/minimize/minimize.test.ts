@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IssueSignals } from '../../common/artifacts';
-import { createSampleRepo, type SampleRepo } from '../../testkit/sampleRepos';
+import type { IssueSignals } from '../../../common/artifacts';
+import { createSampleRepo, type SampleRepo } from '../../../testkit/sampleRepos';
 import {
+  countLines,
   makeNodeCompileCheck,
   makePythonCompileCheck,
   makeShellCompileCheck,
@@ -14,9 +15,9 @@ import {
   parseShellBlocks,
   renderTree,
 } from './minimize';
-import { makeReproducesCheck, validateCandidate } from './validate';
-import type { Sandbox } from '../process/sandbox';
-import { testSandbox } from '../../testkit/sandbox';
+import { makeReproducesCheck, validateCandidate } from '../repro/validate';
+import type { Sandbox } from '../../process/sandbox';
+import { testSandbox } from '../../../testkit/sandbox';
 
 const SIGNALS: IssueSignals = {
   exception_types: ['ValueError'],
@@ -103,7 +104,7 @@ describe('minimizeScript (Python, real oracle)', () => {
   it('shrinks a noisy 40-line repro to the import and the call, and it still reproduces', async () => {
     expect(NOISY.trim().split('\n').length).toBe(40);
     const r = await minimizeScript(NOISY, 'py', realOracle(), { compiles: makePythonCompileCheck(python), parallelism: 2 });
-    expect(r).toMatchObject({ linesBefore: 40, reproduced: true, fellBack: false });
+    expect(r).toMatchObject({ linesBefore: countLines(NOISY), reproduced: true, fellBack: false }); // its non-blank lines
     expect(r.script).toBe('import statsmini\nresult = statsmini.convolve([], [1, 2])\n');
     expect(r.linesAfter).toBe(2);
     expect(r.oracleRuns).toBeGreaterThan(2);

@@ -1,17 +1,16 @@
 // Minimizing the chosen repro: one bounded LLM reduction, then ddmin; every step must still fail the same way through the same repository code.
 import { createHash } from 'node:crypto';
-import type { IssueSpec, SelectedCandidateFile } from '../../common/artifacts';
-import { parseAgentAnswer } from '../agents/answers';
-import { reducerPrompt } from '../agents/prompts';
-import { runAgentDirect } from '../agents/runDirect';
-import type { Worktree } from '../git/worktrees';
-import { writeJsonAtomic, writeTextAtomic } from '../runs/runStore';
-import type { TokenLedger } from './metrics';
+import type { IssueSpec, SelectedCandidateFile } from '../../../common/artifacts';
+import { parseAgentAnswer } from '../../agents/answers';
+import { reducerPrompt } from '../../agents/prompts';
+import { runAgentDirect } from '../../agents/runDirect';
+import { writeJsonAtomic, writeTextAtomic } from '../../runs/runStore';
+import { countLines } from '../../../common/text';
 import { compileCheckFor, minimizeScript } from './minimize';
-import type { ReproFrame } from './ranking';
-import type { ChosenCandidate } from './reproPhase';
-import { makeReproducesCheck, validateCandidate, type CandidateValidationResult } from './validate';
-import type { PhaseContext } from './workerPhase';
+import type { Frame } from '../repro/failure';
+import type { ChosenCandidate } from '../repro/reproPhase';
+import { makeReproducesCheck, validateCandidate, type CandidateValidationResult } from '../repro/validate';
+import type { RunContext } from '../runContext';
 
 export interface MinimizeOutcome {
   script: string;
@@ -28,11 +27,9 @@ export interface MinimizeOutcome {
     seconds: number;
   };
   /** Frames of the minimal repro's failure inside the repository (for triage ranking). */
-  repoFrames: ReproFrame[];
+  repoFrames: Frame[];
   failureTail: string;
 }
-
-const countLines = (s: string) => s.split('\n').filter((l) => l.trim() !== '').length;
 
 /** True when every repository frame of the original failure is still on the reduced one's path. */
 export function keepsRepoFrames(original: string[], reduced: string[]): boolean {
@@ -41,19 +38,16 @@ export function keepsRepoFrames(original: string[], reduced: string[]): boolean 
 }
 
 export async function minimizeRepro(o: {
-  ctx: PhaseContext;
+  ctx: RunContext;
   issue: IssueSpec;
   chosen: ChosenCandidate;
   python: string;
-  removeWorktree: (w: Worktree) => Promise<void>;
-  ledger: TokenLedger;
-  diagnostics: string[];
 }): Promise<MinimizeOutcome> {
   const { ctx, chosen, issue } = o;
   const m = ctx.config.manager;
   const started = Date.now();
   const originalFrames = chosen.validation.repo_frames ?? [];
-  const wt = await ctx.createWorktree(`${ctx.runId}-min`);
+  const wt = await ctx.pool.acquire({ kind: 'minimization' });
   let oracleRuns = 0;
   try {
     let setupDone = false;
@@ -116,7 +110,7 @@ export async function minimizeRepro(o: {
           ...ctx.sandbox.tracker?.hooks('reducer'),
         },
       );
-      o.ledger.add('reducer', result.usage);
+      ctx.ledger.add('reducer', result.usage);
       let verdict: string;
       if (result.status !== 'finished') {
         verdict = `reducer ${result.status}${result.diagnostics[0] ? `: ${result.diagnostics[0]}` : ''}`;
@@ -137,7 +131,7 @@ export async function minimizeRepro(o: {
           }
         }
       }
-      if (!llmAccepted) o.diagnostics.push(`reducer: ${verdict}`);
+      if (!llmAccepted) ctx.diagnostics.push(`reducer: ${verdict}`);
       await ctx.emit(
         'reduction_step',
         { step: 'llm', status: llmAccepted ? 'accepted' : 'rejected', detail: verdict },
@@ -183,19 +177,19 @@ export async function minimizeRepro(o: {
     let final = reduced.script;
     let verified = await check(final, m.repro_validation_runs, m.repro_min_matches);
     if (!verified.ok && final !== current) {
-      o.diagnostics.push('minimization: the ddmin result was not deterministic; kept the previous script');
+      ctx.diagnostics.push('minimization: the ddmin result was not deterministic; kept the previous script');
       final = current;
       verified = await check(final, m.repro_validation_runs, m.repro_min_matches);
     }
     if (!verified.ok && final !== chosen.script) {
-      o.diagnostics.push('minimization: the reduced script was not deterministic; kept the chosen candidate');
+      ctx.diagnostics.push('minimization: the reduced script was not deterministic; kept the chosen candidate');
       final = chosen.script;
       verified = await check(final, m.repro_validation_runs, m.repro_min_matches);
     }
     const path = ctx.paths.minimalRepro(ext);
     await writeTextAtomic(path, final.endsWith('\n') ? final : `${final}\n`);
     const run0 = verified.validation.runs.find((r) => r.matched) ?? verified.validation.runs[0];
-    const repoFrames: ReproFrame[] = (run0?.repo_frame_details ?? []).map((f) => ({ file: f.path, line: f.line, func: f.func }));
+    const repoFrames: Frame[] = run0?.repo_frame_details ?? [];
     const reduction = {
       lines_before_llm: linesBefore,
       lines_after_llm: linesAfterLlm,
@@ -213,6 +207,7 @@ export async function minimizeRepro(o: {
       reduction,
     };
     await writeJsonAtomic(ctx.paths.selectedCandidate, selected);
+    await ctx.emit('repro_minimized', { path, lines: reduction.lines_final });
     return {
       script: final,
       path,
@@ -223,6 +218,6 @@ export async function minimizeRepro(o: {
       failureTail: run0?.output_tail ?? '',
     };
   } finally {
-    await o.removeWorktree(wt);
+    ctx.pool.release([wt]);
   }
 }

@@ -1,15 +1,15 @@
 // Validates repro candidates by executing them k times in an isolated worktree and judging each failure.
 import { createHash } from 'node:crypto';
-import { shellQuote } from '../process/shellQuote';
+import { shellQuote } from '../../process/shellQuote';
 import { realpath, rm } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
-import type { ReproAnswer } from '../../common/agentAnswers';
-import type { CandidateValidation, IssueSignals, ValidationRun } from '../../common/artifacts';
+import type { ReproAnswer } from '../../../common/agentAnswers';
+import type { CandidateValidation, IssueSignals, ValidationRun } from '../../../common/artifacts';
 import { isNodeExtension, linkPackage, reproFilePath, writeReproFile } from './reproFiles';
-import { extractFailure, type IssueFrame, matchFailure, repoFrameDetails, repoFrames, type RepoFrame } from './failure';
-import type { ProcessResult } from '../process/run';
-import type { Sandbox } from '../process/sandbox';
-import { runUntrusted } from '../process/untrusted';
+import { extractFailure, type IssueFrame, matchFailure, repoFrameDetails, repoFrames, type Frame } from './failure';
+import type { ProcessResult } from '../../process/run';
+import type { Sandbox } from '../../process/sandbox';
+import { runUntrusted } from '../../process/untrusted';
 
 export interface ValidateOptions {
   answer: ReproAnswer;
@@ -40,7 +40,7 @@ export interface ValidateOptions {
 }
 
 /** A judged oracle run, with its repository frames' lines kept beside the function-level identities. */
-export type JudgedRun = ValidationRun & { repo_frame_details: RepoFrame[] };
+export type JudgedRun = ValidationRun & { repo_frame_details: Frame[] };
 
 export interface ValidationResult extends CandidateValidation {
   runs: JudgedRun[];

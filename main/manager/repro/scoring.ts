@@ -1,7 +1,7 @@
 // Scores validated repro candidates (determinism, fidelity, size, agreement) and chooses the best one.
-import type { ReproAnswer } from '../../common/agentAnswers';
-import type { CandidateValidation, IssueSignals } from '../../common/artifacts';
-import { oneLine } from '../../common/text';
+import type { ReproAnswer } from '../../../common/agentAnswers';
+import { type CandidateValidation, compareWorkerIds, type IssueSignals } from '../../../common/artifacts';
+import { countLines, oneLine } from '../../../common/text';
 
 /**
  * Weights of the score parts (they sum to 1):
@@ -59,17 +59,10 @@ export function clamp(value: unknown, lo = 0, hi = 1): number {
 
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-/** Worker ids in natural order (w2 before w10), then plain code-unit order. */
-export function compareWorkerIds(a: string, b: string): number {
-  const na = /^w(\d+)$/.exec(a)?.[1];
-  const nb = /^w(\d+)$/.exec(b)?.[1];
-  if (na !== undefined && nb !== undefined && na !== nb) return Number(na) - Number(nb);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareWorkerIds };
 
-export function scriptLines(script: string): number {
-  return typeof script === 'string' ? script.split(/\r?\n/).filter((l) => l.trim().length > 0).length : 0;
-}
+/** Non-blank lines of a script (common/text.ts countLines). */
+export const scriptLines = countLines;
 
 /** Lower-case words and numbers of a text. */
 function words(text: string): string[] {

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeIssue } from '../issue/intake';
-import { issueFromText } from '../issue/issueFile';
-import { createRealBugRepo, loadRealBug } from '../../testkit/realBugs';
-import type { SampleRepo } from '../../testkit/sampleRepos';
+import { normalizeIssue } from '../../issue/intake';
+import { issueFromText } from '../../issue/issueFile';
+import { createRealBugRepo, loadRealBug } from '../../../testkit/realBugs';
+import type { SampleRepo } from '../../../testkit/sampleRepos';
 import { issueInRepository } from './issueContext';
 
 let dir: string;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { Hypothesis } from '../../common/agentAnswers';
-import { RankedHypothesis } from '../../common/artifacts';
+import type { Hypothesis } from '../../../common/agentAnswers';
+import { RankedHypothesis } from '../../../common/artifacts';
 import {
   nextFixTargets,
   RANK_WEIGHTS,
@@ -127,7 +127,7 @@ describe('rankHypotheses', () => {
 
   test('frames given as absolute paths still match repository-relative evidence', () => {
     const { ranked } = rankHypotheses([hyp('w1', 'h', SWAP, 0.5, [valid('statsmini/core.py', 14)])], {
-      reproFrames: [{ file: '/tmp/wt/statsmini/core.py', line: 15, func: null }],
+      reproFrames: [{ file: '/tmp/wt/statsmini/core.py', line: 15, func: '' }],
       targetPaths: [],
     });
     expect(ranked[0]?.score_parts.execution).toBe(1);

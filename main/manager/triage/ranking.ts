@@ -1,8 +1,9 @@
 // Ranks triage hypotheses by checked evidence, agreement between workers, the repro's execution and confidence.
-import type { Evidence, Hypothesis } from '../../common/agentAnswers';
-import type { RankedHypothesis } from '../../common/artifacts';
+import type { Evidence, Hypothesis } from '../../../common/agentAnswers';
+import { compareWorkerIds, type RankedHypothesis } from '../../../common/artifacts';
+import type { Frame } from '../repro/failure';
 import { mechanismSimilarity } from './similarity';
-import { clip, oneLine } from '../../common/text';
+import { clip, oneLine } from '../../../common/text';
 
 /**
  * Weights of the score parts (they sum to 1):
@@ -64,16 +65,9 @@ export interface HypothesisInput {
   evidenceResults: EvidenceResult[];
 }
 
-/** A frame of the minimal repro's failure that lies inside the repository (failure.ts RepoFrame: path → file). */
-export interface ReproFrame {
-  file: string;
-  /** 0 when the trace gave no line. */
-  line: number;
-  func: string | null;
-}
-
 export interface RankContext {
-  reproFrames: ReproFrame[];
+  /** The minimal repro's failure's repository frames, outermost first (a `line` of 0: the trace gave none). */
+  reproFrames: Frame[];
   /** Paths the issue points at (files or folders, repository-relative). */
   targetPaths: string[];
 }
@@ -93,14 +87,6 @@ export interface Ranking {
 const clamp01 = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 const round = (x: number): number => Math.round(x * 10_000) / 10_000;
 const text = (x: unknown): string => (typeof x === 'string' ? x : '');
-
-/** Worker ids in natural order (w2 before w10), then plain code-unit order. */
-function compareWorkerIds(a: string, b: string): number {
-  const na = /^w(\d+)$/.exec(a)?.[1];
-  const nb = /^w(\d+)$/.exec(b)?.[1];
-  if (na !== undefined && nb !== undefined && na !== nb) return Number(na) - Number(nb);
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** A light normalisation for comparing paths: POSIX separators, no "./" prefix, no trailing "/". */
 function normalizePath(p: string): string {
@@ -301,7 +287,7 @@ function declaredFunction(snippet: string): string | null {
  * a better hypothesis is not named again. A function comes from a repro frame near its line, else
  * from a declaration in the snippet; it is left out when unknown.
  */
-export function nextFixTargets(top: RankedHypothesis[], reproFrames: ReproFrame[] = []): string[] {
+export function nextFixTargets(top: RankedHypothesis[], reproFrames: Frame[] = []): string[] {
   const seen = new Set<string>();
   const targets: string[] = [];
   for (const h of top) {
