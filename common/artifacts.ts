@@ -310,20 +310,6 @@ export const RunDone = z.object({
 });
 export type RunDone = z.infer<typeof RunDone>;
 
-/** Artifacts the API serves (GET /api/runs/<id>/artifacts/<name>) and events announce (common/events.ts). */
-export const ARTIFACT_NAMES = [
-  'issue',
-  'sessions',
-  'candidates',
-  'minimal_repro',
-  'selected_candidate',
-  'hypotheses',
-  'fixes',
-  'decision',
-  'run_done',
-  'final',
-  'telemetry',
-] as const;
-export type ArtifactName = (typeof ARTIFACT_NAMES)[number];
+export { ARTIFACT_NAMES, type ArtifactName } from './artifactNames';
 
 export { RunEvent } from './events';

@@ -1,6 +1,6 @@
 // A run's events (events.jsonl): one tagged union, and for each type what it makes stale (status, artifacts, the runs list).
 import { z } from 'zod';
-import type { ArtifactName } from './artifacts';
+import { ARTIFACT_NAMES, type ArtifactName } from './artifactNames';
 
 export const PHASE_NAMES = ['preflight', 'issue', 'repro', 'validation', 'minimize', 'triage', 'fix'] as const;
 export const PhaseName = z.enum(PHASE_NAMES);
@@ -107,18 +107,8 @@ export interface EventEffect {
   artifacts?: readonly ArtifactName[];
 }
 
-const ALL: readonly ArtifactName[] = [
-  'issue',
-  'candidates',
-  'selected_candidate',
-  'minimal_repro',
-  'hypotheses',
-  'fixes',
-  'decision',
-  'run_done',
-  'final',
-  'telemetry',
-];
+/** Everything a finished run may have written (the sessions are the status's, read with it). */
+const ALL: readonly ArtifactName[] = ARTIFACT_NAMES.filter((a) => a !== 'sessions');
 
 /** Declared once, beside the events: which artifacts each event announces. Views refresh from this. */
 export const EVENT_EFFECTS: Record<RunEventType, EventEffect> = {

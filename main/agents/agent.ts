@@ -3,7 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentRole } from '../../common/agentAnswers';
 import type { Usage } from '../../common/artifacts';
-import type { SandboxMode } from '../config/config';
+import type { Config, SandboxMode } from '../config/config';
+import { buildCodexArgs, type CodexCommand } from './codexCommand';
 import type { RunPaths } from '../runs/runStore';
 import { stderrFileFor } from './launchScript';
 import { summarizeTelemetry, type TelemetrySummary } from './telemetry';
@@ -126,4 +127,20 @@ export async function collectAgentResult(o: {
     diagnostics,
     durationMs: o.durationMs,
   };
+}
+
+/** The codex command of one invocation: its model, worktree, sandbox, and where its final message and schema are. */
+export function invocationCommand(
+  inv: AgentInvocation,
+  files: InvocationFiles,
+  o: { config: Config; schemaFile?: string },
+): CodexCommand {
+  return buildCodexArgs({
+    config: o.config,
+    model: inv.model,
+    worktree: inv.worktree,
+    outputFile: files.outputPath,
+    schemaFile: o.schemaFile,
+    sandbox: inv.sandbox,
+  });
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config/config';
 import type { RunPaths } from '../runs/runStore';
 import {
   collectAgentResult,
+  invocationCommand,
   invocationFiles,
   prepareInvocationFiles,
   type AgentInvocation,
@@ -11,7 +12,7 @@ import {
   type AgentStatus,
 } from './agent';
 import { type ProcessResult, runProcess } from '../process/run';
-import { buildCodexArgs, type CodexCommand } from './codexCommand';
+import type { CodexCommand } from './codexCommand';
 
 export interface RunDirectOptions {
   config: Config;
@@ -53,14 +54,7 @@ function outcomeNotes(r: ProcessResult, cmd: CodexCommand, cwd: string, timeoutM
 export async function runAgentDirect(inv: AgentInvocation, o: RunDirectOptions): Promise<AgentResult> {
   const files = invocationFiles(o.paths, inv.invocation);
   await prepareInvocationFiles(files, inv.prompt);
-  const cmd = buildCodexArgs({
-    config: o.config,
-    model: inv.model,
-    worktree: inv.worktree,
-    outputFile: files.outputPath,
-    schemaFile: o.schemaFile,
-    sandbox: inv.sandbox,
-  });
+  const cmd = invocationCommand(inv, files, o);
   const started = Date.now();
   const handles: FileHandle[] = [];
   let outcome: ProcessResult;

@@ -8,13 +8,13 @@ import type { RunPaths } from '../runs/runStore';
 import type { Tmux } from '../tmux/tmux';
 import {
   collectAgentResult,
+  invocationCommand,
   invocationFiles,
   prepareInvocationFiles,
   type AgentInvocation,
   type AgentResult,
   type InvocationFiles,
 } from './agent';
-import { buildCodexArgs } from './codexCommand';
 import { renderLaunchScript } from './launchScript';
 import { liveGroupMembers, signalGroup, untilGroupGone } from '../process/groups';
 import { shellJoin } from '../process/shellQuote';
@@ -51,14 +51,7 @@ export async function startTmuxAgent(inv: AgentInvocation, o: TmuxAgentOptions):
   await prepareInvocationFiles(files, inv.prompt);
   await rm(files.exitCodePath, { force: true }); // a stale one would end the wait at once
   await rm(files.pidPath, { force: true });
-  const codex = buildCodexArgs({
-    config: o.config,
-    model: inv.model,
-    worktree: inv.worktree,
-    outputFile: files.outputPath,
-    schemaFile: o.schemaFile,
-    sandbox: inv.sandbox,
-  });
+  const codex = invocationCommand(inv, files, o);
   const script = renderLaunchScript({
     codex,
     promptFile: files.promptPath,

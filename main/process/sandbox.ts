@@ -259,27 +259,31 @@ export function sanitizeGitConfig(text: string): string {
 
 const PROBE_TIMEOUT_MS = 5_000;
 
+/** Nothing outlives the command, it cannot reach a terminal, it has no capabilities. */
+const CONTAINMENT = ['--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--hostname', 'mminions-sandbox'];
+/** The root read-only, fresh /dev and /proc, a private /tmp, /var/tmp and /run. */
+const ROOT_VIEW = [
+  '--ro-bind',
+  '/',
+  '/',
+  '--dev',
+  '/dev',
+  '--proc',
+  '/proc',
+  '--tmpfs',
+  '/tmp',
+  '--tmpfs',
+  '/var/tmp',
+  '--tmpfs',
+  '/run',
+];
+
 /** Runs `true` in the strictest sandbox we use; null when it works, else why not and what to do. */
 export async function probeBwrap(bwrap: string): Promise<string | null> {
-  const r = await runProcess(
-    [
-      bwrap,
-      '--unshare-all',
-      '--die-with-parent',
-      '--new-session',
-      '--ro-bind',
-      '/',
-      '/',
-      '--dev',
-      '/dev',
-      '--proc',
-      '/proc',
-      '--tmpfs',
-      '/tmp',
-      'true',
-    ],
-    { env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, timeoutMs: PROBE_TIMEOUT_MS },
-  );
+  const r = await runProcess([bwrap, '--unshare-all', ...CONTAINMENT, ...ROOT_VIEW, 'true'], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+    timeoutMs: PROBE_TIMEOUT_MS,
+  });
   if (r.exitCode === 0) return null;
   const why =
     r.spawnError ??
@@ -408,22 +412,7 @@ export function bwrapArgv(sb: Sandbox, o: ContainOptions, command: string[]): st
   if (!sb.bwrap) throw new SandboxError('bwrapArgv needs a bubblewrap sandbox');
   const args = [sb.bwrap, '--unshare-all'];
   if (o.network) args.push('--share-net');
-  args.push('--die-with-parent', '--new-session', '--cap-drop', 'ALL', '--hostname', 'mminions-sandbox');
-  args.push(
-    '--ro-bind',
-    '/',
-    '/',
-    '--dev',
-    '/dev',
-    '--proc',
-    '/proc',
-    '--tmpfs',
-    '/tmp',
-    '--tmpfs',
-    '/var/tmp',
-    '--tmpfs',
-    '/run',
-  );
+  args.push(...CONTAINMENT, ...ROOT_VIEW);
   // DNS on systemd-resolved machines lives under /run; only commands with the network need it.
   if (o.network) args.push('--ro-bind-try', '/run/systemd/resolve', '/run/systemd/resolve');
   const writable = [...new Set(o.writable.map((p) => resolve(p)))];

@@ -9,7 +9,7 @@ import { countLines } from '../../../common/text';
 import { compileCheckFor, minimizeScript } from './minimize';
 import type { Frame } from '../repro/failure';
 import type { ChosenCandidate } from '../repro/reproPhase';
-import { makeReproducesCheck, validateCandidate, type CandidateValidationResult } from '../repro/validate';
+import { type CandidateValidationResult, makeReproducesCheck, validateCandidate, validationPlace } from '../repro/validate';
 import type { RunContext } from '../runContext';
 
 export interface MinimizeOutcome {
@@ -55,18 +55,10 @@ export async function minimizeRepro(o: {
       const id = `probe-${createHash('sha256').update(script).digest('hex').slice(0, 12)}`;
       oracleRuns += runs;
       const validation = await validateCandidate({
+        ...validationPlace(ctx, issue, o.python, wt.path),
         answer: { ...chosen, candidate_id: id, script },
-        worktree: wt.path,
         runs,
         minMatches,
-        timeoutMs: m.validation_timeout_sec * 1000,
-        python: o.python,
-        signals: issue.signals,
-        issueFrame: issue.failure_frame ?? null,
-        sandbox: ctx.sandbox,
-        signal: ctx.signal,
-        userRepo: ctx.userRepo,
-        repoRoot: wt.path,
         // The candidate's setup runs once in this worktree; later probes reuse it.
         skipSetup: setupDone,
       });

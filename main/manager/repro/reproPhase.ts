@@ -6,7 +6,7 @@ import { reproPrompt } from '../../agents/prompts';
 import { writeJsonAtomic } from '../../runs/runStore';
 import { resolvePython } from './python';
 import { chooseCandidate, compareWorkerIds, scoreCandidates } from './scoring';
-import { validateCandidate, type CandidateValidationResult } from './validate';
+import { type CandidateValidationResult, validateCandidate, validationPlace } from './validate';
 import type { RunContext } from '../runContext';
 import { runWorkerPhase, type WorkerOutcome } from '../workers/workerPhase';
 
@@ -86,18 +86,10 @@ export async function validateAndChoose(ctx: RunContext, issue: IssueSpec, worke
     const wt = await ctx.pool.acquire({ kind: 'validation', worker: worker_id });
     try {
       const validation = await validateCandidate({
+        ...validationPlace(ctx, issue, py.python, wt.path),
         answer,
-        worktree: wt.path,
         runs: m.repro_validation_runs,
         minMatches: m.repro_min_matches,
-        timeoutMs: m.validation_timeout_sec * 1000,
-        python: py.python,
-        signals: issue.signals,
-        issueFrame: issue.failure_frame ?? null,
-        sandbox: ctx.sandbox,
-        signal: ctx.signal,
-        userRepo: ctx.userRepo,
-        repoRoot: wt.path,
       });
       await ctx.emit(
         'candidate_validated',

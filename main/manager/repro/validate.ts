@@ -4,7 +4,8 @@ import { shellQuote } from '../../process/shellQuote';
 import { realpath, rm } from 'node:fs/promises';
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
 import type { ReproAnswer } from '../../../common/agentAnswers';
-import type { CandidateValidation, IssueSignals, ValidationRun } from '../../../common/artifacts';
+import type { CandidateValidation, IssueSignals, IssueSpec, ValidationRun } from '../../../common/artifacts';
+import type { RunContext } from '../runContext';
 import { isNodeExtension, linkPackage, reproFilePath, writeReproFile } from './reproFiles';
 import { extractFailure, type IssueFrame, matchFailure, repoFrameDetails, repoFrames, type Frame } from './failure';
 import type { ProcessResult } from '../../process/run';
@@ -90,32 +91,14 @@ export function judgeRun(
     duration_ms: result.durationMs,
     output_tail: outputTail(result.output),
   };
-  if (result.timedOut) {
-    return {
-      run: {
-        ...base,
-        matched: false,
-        failure_line: null,
-        reason: `timed out after ${ctx.timeoutMs} ms; its process group was killed`,
-        repo_frames: [],
-        repo_frame_details: [],
-      },
-      matchedSignature: null,
-    };
-  }
-  if (result.spawnError) {
-    return {
-      run: {
-        ...base,
-        matched: false,
-        failure_line: null,
-        reason: `could not start the oracle: ${result.spawnError}`,
-        repo_frames: [],
-        repo_frame_details: [],
-      },
-      matchedSignature: null,
-    };
-  }
+  // A run that never got to fail: nothing to judge, the reason says why.
+  const unjudged = (reason: string) => ({
+    run: { ...base, matched: false, failure_line: null, reason, repo_frames: [], repo_frame_details: [] },
+    matchedSignature: null,
+  });
+  if (result.timedOut) return unjudged(`timed out after ${ctx.timeoutMs} ms; its process group was killed`);
+  if (result.aborted) return unjudged('the run was stopped');
+  if (result.spawnError) return unjudged(`could not start the oracle: ${result.spawnError}`);
   const failure = extractFailure(result.output, result.exitCode, ctx.repoRoot);
   const details = repoFrameDetails(failure, ctx.repoRoot, ctx.reproFile);
   const m = matchFailure(failure, {
@@ -176,6 +159,29 @@ async function sameDirectory(a: string, b: string): Promise<boolean> {
   } catch {
     return resolve(a) === resolve(b);
   }
+}
+
+/** What every validation in a run shares: the issue's signals, the sandbox, the worktree it runs in, the run's stop. */
+export function validationPlace(
+  ctx: Pick<RunContext, 'config' | 'sandbox' | 'signal' | 'userRepo'>,
+  issue: Pick<IssueSpec, 'signals' | 'failure_frame'>,
+  python: string,
+  worktree: string,
+): Pick<
+  ValidateOptions,
+  'worktree' | 'timeoutMs' | 'python' | 'signals' | 'issueFrame' | 'sandbox' | 'signal' | 'userRepo' | 'repoRoot'
+> {
+  return {
+    worktree,
+    timeoutMs: ctx.config.manager.validation_timeout_sec * 1000,
+    python,
+    signals: issue.signals,
+    issueFrame: issue.failure_frame ?? null,
+    sandbox: ctx.sandbox,
+    signal: ctx.signal,
+    userRepo: ctx.userRepo,
+    repoRoot: worktree,
+  };
 }
 
 /** Sets up and runs one candidate `runs` times (sequentially) and judges every run. */
