@@ -4,7 +4,7 @@ import type { StopResponse } from '../../common/api';
 import { IssueSpec, RunDone, SessionsFile } from '../../common/artifacts';
 import { isRunWorktree, Worktrees } from '../git/worktrees';
 import { join } from 'node:path';
-import { isSameProcess } from '../process/groups';
+import { endProcessesIn, isSameProcess } from '../process/groups';
 import { ProcessTracker } from '../process/tracker';
 import { liveManager } from '../runs/runLock';
 import { readJson, type RunStore, RunStoreError, writeJsonAtomic } from '../runs/runStore';
@@ -95,8 +95,10 @@ export async function stopRun(
     while (Date.now() < end && isSameProcess(manager)) await sleep(100);
     if (isSameProcess(manager)) signal(manager.pid, 'SIGKILL');
   }
-  // What the manager started outside tmux and may have left behind (it was killed): end it.
+  // What the manager started outside tmux and may have left behind (it was killed): end it, by its
+  // records, and whatever still works in one of the run's worktrees.
   await ProcessTracker.endAll(join(paths.metaDir, 'processes'));
+  if (meta) endProcessesIn(meta.worktree_root, (name) => isRunWorktree(name, runId));
   const live = await tmux.listSessions();
   await tmux.killSessions([...live].filter((s) => isRunSession(s, runId)));
   if (meta) {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Decision } from '../../common/artifacts';
 import type { RunRequest } from '../../common/runRequest';
 import { selfCommand } from '../cli/self';
-import { gitCommonDir } from '../git/worktrees';
+import { gitCommonDir, isRunWorktree } from '../git/worktrees';
+import { endProcessesIn } from '../process/groups';
 import { runPreflight } from '../preflight/preflight';
 import { resolveSandbox } from '../process/sandbox';
 import { ProcessTracker } from '../process/tracker';
@@ -81,6 +82,8 @@ async function cleanUp(ctx: EarlyRunContext): Promise<void> {
   const live = await ctx.tmux.listSessions().catch(() => new Set<string>());
   const mine = [...live].filter((s) => isRunSession(s, ctx.runId) && s !== sessionName(ctx.runId, 'manager'));
   await ctx.tmux.killSessions(mine).catch(() => undefined);
+  // Nothing that works in one of the run's worktrees outlives it.
+  endProcessesIn(ctx.config.manager.worktree_root, (name) => isRunWorktree(name, ctx.runId));
   await ctx.pool.drain();
   for (const w of ctx.sessions.snapshot.workers) {
     if (w.status === 'running' || w.status === 'pending') {

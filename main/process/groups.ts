@@ -1,6 +1,6 @@
 // Process groups and process identities: signal a group, wait for it to empty, and tell a pid from its successor.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /** Signals a whole process group; false when it has no member left. */
 export function signalGroup(pgid: number, sig: NodeJS.Signals | 0): boolean {
@@ -106,4 +106,53 @@ export async function endRecordedGroup(leader: ProcessIdentity, graceMs = 2_000)
   if (await untilGroupGone(leader.pid, graceMs)) return true;
   signalGroup(leader.pid, 'SIGKILL');
   return untilGroupGone(leader.pid, graceMs);
+}
+
+/**
+ * Ends (SIGKILL) every process of this machine that works in one of these folders: its current
+ * directory or its command line is inside one. What a run started is found this way even when it
+ * left every group and record behind (a sandbox whose manager died while it started).
+ * `belongs(folder)` decides which `mminions-…` worktree folders are the run's. Returns how many it ended.
+ */
+export function endProcessesIn(worktreeRoot: string, belongs: (folderName: string) => boolean): number {
+  const root = worktreeRoot.replace(/\/+$/, '');
+  const inRun = (text: string) => {
+    for (const m of text.matchAll(/mminions-[A-Za-z0-9_.-]+/g)) {
+      const at = m.index ?? 0;
+      if (text.slice(0, at).endsWith(`${root}/`) && belongs(m[0])) return true;
+    }
+    return false;
+  };
+  let ended = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return 0;
+  }
+  for (const p of pids) {
+    const pid = Number(p);
+    if (pid === process.pid) continue;
+    let cwd = '';
+    let cmd = '';
+    try {
+      cwd = readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      // gone, or not ours to read
+    }
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      // gone
+    }
+    if (inRun(`${cwd}/`) || inRun(cmd)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        ended++;
+      } catch {
+        // already gone
+      }
+    }
+  }
+  return ended;
 }

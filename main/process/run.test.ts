@@ -1,9 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alive } from '../../testkit/processes';
-import { endRecordedGroup, identityOf, isSameProcess, processStartTime } from './groups';
+import { isRunWorktree } from '../git/worktrees';
+import { endProcessesIn, endRecordedGroup, identityOf, isSameProcess, processStartTime } from './groups';
 import { runProcess } from './run';
 
 let dir: string;
@@ -135,5 +137,27 @@ describe('process identities', () => {
     expect(await endRecordedGroup(id, 500)).toBe(true);
     await run;
     await expectGone(Number((await readFile(pidFile, 'utf8')).trim()));
+  });
+});
+
+describe('processes working in a run’s worktrees', () => {
+  it('are ended, and only the run’s (not a run whose id extends it)', async () => {
+    const root = join(dir, 'worktrees');
+    const mine = join(root, 'mminions-run-a-w1');
+    const other = join(root, 'mminions-run-a-2-w1');
+    await mkdir(mine, { recursive: true });
+    await mkdir(other, { recursive: true });
+    const a = spawn('sleep', ['300'], { cwd: mine, stdio: 'ignore' });
+    const b = spawn('sleep', ['300'], { cwd: other, stdio: 'ignore' });
+    const c = spawn('bash', ['-c', `exec -a 'sandbox --chdir ${mine}' sleep 301`], { cwd: dir, stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(endProcessesIn(root, (name) => isRunWorktree(name, 'run-a'))).toBe(2);
+      await expectGone(a.pid!);
+      await expectGone(c.pid!);
+      expect(alive(b.pid!)).toBe(true);
+    } finally {
+      for (const p of [a, b, c]) p.kill('SIGKILL');
+    }
   });
 });
