@@ -18,9 +18,9 @@ import {
   type OracleRecord,
   type OracleRole,
 } from './artifacts';
-import { touchesExpected, validatePatch } from './classify';
+import { touchesExpected, validatePatch } from '../fix/outcome';
 import { buildFixPrompt, FIXER_ROLE, FIXER_WORKER } from './fixPrompt';
-import { filesChangedBetween, filesChangedInWorktree } from './gitFiles';
+import { capturePatch, filesChangedBetween } from '../fix/patch';
 import { fixtureOracleRecord, runOracle, runSetup, setupFailure, type EvalWorktree, type RuntimeContext } from './runtime';
 import type { EvalMode, EvalSpec } from './spec';
 import { resolveSandbox } from '../process/sandbox';
@@ -381,8 +381,7 @@ class EvalRun {
     this.log(`[eval]   codex ${result.status} in ${Math.round(result.durationMs / 1000)} s`);
 
     this.step('patch');
-    const patch = await (this.worktrees as Worktrees).diff(candidate.worktree);
-    const files = await filesChangedInWorktree(candidate.worktree);
+    const { patch, files } = await capturePatch(candidate.worktree);
     await writeTextAtomic(this.paths.candidatePatch, patch);
     this.patchPath = this.paths.candidatePatch;
     const validation = validatePatch(patch, files, spec.expected_files);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODEX_BIN, makeCodexHome, type CodexHome } from '../../testkit/codexHome';
 import { withScriptedModel } from '../../testkit/scriptedModel';
 import type { ScenarioInput } from '../agents/scenario';
-import type { PatchValidation } from './classify';
+import type { PatchValidation } from '../fix/outcome';
 import type { EvalSummary, OracleRecord } from './artifacts';
 import { FIXER_ROLE, FIXER_WORKER } from './fixPrompt';
 import { runEval } from './harness';

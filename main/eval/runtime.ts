@@ -6,7 +6,7 @@ import type { ProcessResult } from '../process/run';
 import type { Sandbox } from '../process/sandbox';
 import { runUntrusted } from '../process/untrusted';
 import type { OracleRecord, OracleRole } from './artifacts';
-import { classifyOracle } from './classify';
+import { classifyOracle } from '../fix/outcome';
 import type { EvalSpec } from './spec';
 import { clip } from '../../common/text';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { numpyConvolveSpecPath } from './cli';
-import { classifyOracle } from './classify';
+import { classifyOracle } from '../fix/outcome';
 import { fixtureOracleRecord } from './runtime';
 import { EvalSpecError, loadEvalSpec, parseEvalSpec, type EvalSpecInput } from './spec';
 

@@ -191,14 +191,4 @@ export class Worktrees {
     }
     return items.filter((w) => resolve(w.path) !== resolve(this.repo));
   }
-
-  /**
-   * The worktree's changes against its commit, new files included (as a patch). Git is pointed at
-   * the worktree's admin folder explicitly: an agent could have rewritten the `.git` file inside it.
-   */
-  async diff(w: Worktree): Promise<string> {
-    const at = ['--git-dir', w.gitDir, '--work-tree', w.path];
-    await git(w.path, [...at, 'add', '--intent-to-add', '--all']);
-    return git(w.path, [...at, 'diff', '--no-ext-diff', '--no-textconv', '--binary', w.commit]);
-  }
 }

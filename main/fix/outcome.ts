@@ -1,5 +1,5 @@
 // The eval's decisions (pure): what an oracle run shows, whether a candidate patch is acceptable.
-import type { Classification, OracleMatcher, OracleSpec } from './spec';
+import type { Classification, OracleMatcher, OracleSpec } from '../eval/spec';
 
 /** The part of an oracle run that classification looks at (a live run or a recorded fixture). */
 export interface OracleObservation {
@@ -79,4 +79,44 @@ export function validatePatch(patch: string, filesTouched: string[], expectedFil
     expected_files: [...expectedFiles],
     expected_files_touched: hit,
   };
+}
+
+// ---------- a repro run with a patch (the fix phase) ----------
+
+/** How a run's failure was raised: in the repository by a `raise`/`throw` statement, in the repository otherwise, or outside it. */
+export type RaiseKind = 'deliberate' | 'crash' | 'outside' | 'none';
+
+/** A repro run with a patch applied, as judged (the issue's failure matched or not) and where it raised. */
+export interface PatchedReproRun {
+  exitCode: number | null;
+  timedOut: boolean;
+  spawnError?: string | null;
+  /** The run's failure matched the issue's (see matchFailure). */
+  matched: boolean;
+  failureLine: string | null;
+  raise: RaiseKind;
+}
+
+/** A line of source that raises on purpose (Python `raise`, JavaScript `throw`). */
+export function isRaiseStatement(sourceLine: string): boolean {
+  return /^\s*(raise|throw)\b/.test(sourceLine) || /\b(raise|throw)\s+(new\s+)?[A-Za-z_$][\w$.]*\s*\(/.test(sourceLine);
+}
+
+/**
+ * A validated repro with a patch: `bug_present` when the issue's failure still shows; `fixed` when
+ * it exits 0, or now ends with a deliberate raise in the repository that is not the issue's failure
+ * (the issue asked for a clear error, and the code now raises one); another crash, or an error
+ * raised outside the repository (the repro's own assertion), is `unclassified`: not a fix.
+ */
+export function classifyPatchedRepro(r: PatchedReproRun): OracleVerdict {
+  if (r.spawnError) return { classification: 'error', note: `could not start: ${r.spawnError}` };
+  if (r.timedOut) return { classification: 'error', note: 'timed out (its process group was killed)' };
+  const line = r.failureLine ? `: ${r.failureLine}` : '';
+  if (r.matched) return { classification: 'bug_present', note: `still fails as the issue reports${line}` };
+  if (r.exitCode === 0) return { classification: 'fixed', note: 'exits 0' };
+  if (r.raise === 'deliberate')
+    return { classification: 'fixed', note: `now raises deliberately in the repository, not the issue's failure${line}` };
+  const where =
+    r.raise === 'crash' ? 'crashes in the repository' : r.raise === 'outside' ? 'fails outside the repository' : 'fails';
+  return { classification: 'unclassified', note: `${where} (exit ${r.exitCode ?? 'none'})${line}` };
 }

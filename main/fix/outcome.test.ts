@@ -1,7 +1,7 @@
 // Oracle classification and candidate patch validation (pure), and the fixer's prompt.
 import { describe, expect, it } from 'vitest';
-import { classifyOracle, validatePatch } from './classify';
-import { buildFixPrompt } from './fixPrompt';
+import { classifyOracle, classifyPatchedRepro, isRaiseStatement, validatePatch } from './outcome';
+import { buildFixPrompt } from '../eval/fixPrompt';
 
 const oracle = {
   bug_present: { output_matches: '^ValueError: kernel cannot be empty$', exit_code: 0 },
@@ -78,5 +78,41 @@ describe('buildFixPrompt', () => {
     });
     expect(p).toMatch(/^ROLE: FIXER\nWORKER: eval\n\nIssue: https:\/\/example\.invalid\/issues\/1\n\nFix convolve\.\n/);
     expect(p).toContain('Leave your changes uncommitted');
+  });
+});
+
+describe('a repro run with a patch (classifyPatchedRepro)', () => {
+  const run = {
+    exitCode: 1,
+    timedOut: false,
+    matched: false,
+    failureLine: 'ValueError: signal cannot be empty',
+    raise: 'none' as const,
+  };
+  it('is fixed when it exits 0 or raises on purpose in the repository, not with the issue failure', () => {
+    expect(classifyPatchedRepro({ ...run, exitCode: 0, failureLine: null }).classification).toBe('fixed');
+    const v = classifyPatchedRepro({ ...run, raise: 'deliberate' });
+    expect(v).toEqual({ classification: 'fixed', note: expect.stringContaining('ValueError: signal cannot be empty') });
+  });
+  it("still shows the bug when the issue's failure matched, whatever else", () => {
+    expect(classifyPatchedRepro({ ...run, matched: true, raise: 'deliberate' }).classification).toBe('bug_present');
+  });
+  it('is no fix when it crashes otherwise, fails outside the repository, or does not finish', () => {
+    expect(classifyPatchedRepro({ ...run, raise: 'crash', failureLine: "AttributeError: 'NoneType'" })).toEqual({
+      classification: 'unclassified',
+      note: expect.stringContaining('crashes in the repository'),
+    });
+    expect(classifyPatchedRepro({ ...run, raise: 'outside', failureLine: 'AssertionError' }).note).toContain(
+      'fails outside the repository',
+    );
+    expect(classifyPatchedRepro({ ...run, timedOut: true, exitCode: null }).classification).toBe('error');
+    expect(classifyPatchedRepro({ ...run, spawnError: 'ENOENT' }).classification).toBe('error');
+  });
+  it('recognizes raise and throw statements', () => {
+    expect(isRaiseStatement('        raise ValueError("signal cannot be empty")')).toBe(true);
+    expect(isRaiseStatement('    throw new TypeError(`text must be a string`);')).toBe(true);
+    expect(isRaiseStatement('  if (!ok) throw new RangeError("x")')).toBe(true);
+    expect(isRaiseStatement('    return data[mid]')).toBe(false);
+    expect(isRaiseStatement('    # we raise elsewhere')).toBe(false);
   });
 });
