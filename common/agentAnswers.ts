@@ -1,7 +1,7 @@
-// Shapes of what agents answer (repro, triage, reducer), shared by prompts, parsing and --output-schema.
+// Shapes of what agents answer (repro, triage, reducer, fix), shared by prompts, parsing and --output-schema.
 import { z } from 'zod';
 
-export const AGENT_ROLES = ['REPRO_BUILDER', 'TRIAGER', 'REDUCER'] as const;
+export const AGENT_ROLES = ['REPRO_BUILDER', 'TRIAGER', 'REDUCER', 'FIXER'] as const;
 export const AgentRole = z.enum(AGENT_ROLES);
 export type AgentRole = z.infer<typeof AgentRole>;
 
@@ -43,8 +43,31 @@ export type TriageAnswer = z.infer<typeof TriageAnswer>;
 export const ReducerAnswer = z.object({ script: z.string().min(1).max(200_000) }).strict();
 export type ReducerAnswer = z.infer<typeof ReducerAnswer>;
 
+/**
+ * A fixer's answer. The patch is not in it: it is what the fixer changed in its worktree. `check` is
+ * a short script asserting the behaviour the issue asks for: it must fail on the buggy code and pass
+ * with the fix (the test a maintainer would add), run as `command` with `{check_file}` (and `{python}`).
+ */
+export const FixAnswer = z
+  .object({
+    fix_id: z.string().min(1).max(200),
+    hypothesis_id: z.string().min(1).max(200),
+    summary: z.string().min(1).max(10_000),
+    files_changed: z.array(z.string().max(1_000)).max(100),
+    check: z
+      .object({
+        script: z.string().min(1).max(200_000),
+        file_extension: z.string().min(1).max(16),
+        command: z.string().min(1).max(2_000),
+      })
+      .strict(),
+  })
+  .strict();
+export type FixAnswer = z.infer<typeof FixAnswer>;
+
 export const ANSWER_SCHEMAS = {
   REPRO_BUILDER: ReproAnswer,
   TRIAGER: TriageAnswer,
   REDUCER: ReducerAnswer,
+  FIXER: FixAnswer,
 } as const;

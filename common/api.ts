@@ -1,6 +1,6 @@
 // Schemas of the status server's API (bodies, queries, responses, terminal and SSE messages), shared with the renderer.
 import { z } from 'zod';
-import { ARTIFACT_NAMES, RunId, WorkerId } from './artifacts';
+import { ARTIFACT_NAMES, FixRecord, FixSummaryFile, RunId, WorkerId } from './artifacts';
 import { RunEvent } from './events';
 
 export { ARTIFACT_NAMES };
@@ -33,6 +33,8 @@ export const ConfigResponse = z.object({
     repo_path: z.string(),
     runs_root: z.string(),
     workers: z.number().int(),
+    /** Fix workers after triage (0: the fix phase is off). Optional: servers before the fix phase lack it. */
+    fix_workers: z.number().int().optional(),
     timeout_sec: z.number().int(),
     worker_model: z.string(),
     manager_model: z.string(),
@@ -161,6 +163,12 @@ export const StartRunRequest = z
       .min(1, 'workers: expected an integer 1..6')
       .max(6, 'workers: expected an integer 1..6')
       .optional(),
+    fix_workers: z
+      .number({ error: 'fix_workers: expected an integer 0..6 (0 turns the fix phase off)' })
+      .int('fix_workers: expected an integer 0..6 (0 turns the fix phase off)')
+      .min(0, 'fix_workers: expected an integer 0..6 (0 turns the fix phase off)')
+      .max(6, 'fix_workers: expected an integer 0..6 (0 turns the fix phase off)')
+      .optional(),
     timeout_sec: z
       .number({ error: 'timeout_sec: expected an integer of at least 60' })
       .int('timeout_sec: expected an integer of at least 60')
@@ -219,6 +227,16 @@ export const CandidatesResponse = z.object({ candidates: z.array(z.record(z.stri
 export type CandidatesResponse = z.infer<typeof CandidatesResponse>;
 
 export const MinimalReproResponse = z.object({ path: z.string(), ext: z.string(), script: z.string() });
+
+/**
+ * GET .../artifacts/fixes: every fix with its patch text (fix/<id>.json + fix/<id>.patch), best first
+ * once verified, and fix/summary.json (null while the fixes are still being verified).
+ */
+export const FixesResponse = z.object({
+  summary: FixSummaryFile.nullable(),
+  fixes: z.array(FixRecord.extend({ patch: z.string().nullable() })),
+});
+export type FixesResponse = z.infer<typeof FixesResponse>;
 export type MinimalReproResponse = z.infer<typeof MinimalReproResponse>;
 
 export const InvocationTelemetry = z.object({

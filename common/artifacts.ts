@@ -56,8 +56,8 @@ export type WorkerStatus = z.infer<typeof WorkerStatus>;
 
 export const WorkerRecord = z.object({
   worker_id: z.string(),
-  role: z.enum(['REPRO_BUILDER', 'TRIAGER']),
-  phase: z.enum(['repro', 'triage']),
+  role: z.enum(['REPRO_BUILDER', 'TRIAGER', 'FIXER']),
+  phase: z.enum(['repro', 'triage', 'fix']),
   status: WorkerStatus,
   session_name: z.string(),
   worktree_path: z.string(),
@@ -130,6 +130,8 @@ export const RankedHypothesis = z.object({
   score: z.number(),
   score_parts: z.record(z.string(), z.number()),
   agreeing_workers: z.array(z.string()),
+  /** A fix made for this hypothesis was verified (fail-to-pass): the fix id. Confirmed hypotheses rank first. */
+  confirmed_by_fix: z.string().optional(),
 });
 export type RankedHypothesis = z.infer<typeof RankedHypothesis>;
 
@@ -199,12 +201,15 @@ export const FixGridRow = z.object({
 export type FixGridRow = z.infer<typeof FixGridRow>;
 
 export const FixCheck = z.object({ script: z.string(), file_extension: z.string(), command: z.string() });
+export type FixCheck = z.infer<typeof FixCheck>;
 
 /** fix/<fix_id>.json: one fixer's patch, how it was verified, and the verdict. */
 export const FixRecord = z.object({
   fix_id: z.string(),
   worker_id: z.string(),
+  /** The hypothesis the fixer was given (its id and the triage worker that proposed it). */
   hypothesis_id: z.string(),
+  hypothesis_worker: z.string(),
   summary: z.string(),
   /** What the fixer said it changed; `files_patched` is what its worktree's diff changed. */
   files_changed: z.array(z.string()),
@@ -212,7 +217,8 @@ export const FixRecord = z.object({
   patch_path: z.string().nullable(),
   patch_lines: z.object({ added: z.number().int(), removed: z.number().int() }),
   check: FixCheck.nullable(),
-  verdict: z.enum(['verified', 'rejected']),
+  /** pending: proposed, not yet verified. */
+  verdict: z.enum(['pending', 'verified', 'rejected']),
   reason: z.string(),
   /** Its own check: fails on the code at the run's commit, passes with the patch (fail-to-pass). */
   own_check: z.object({ fails_before: z.boolean(), passes_after: z.boolean() }).nullable(),
@@ -240,6 +246,8 @@ export const FixConclusion = z.object({
   verified_fix_ids: z.array(z.string()),
   /** The minimal repro's failure is gone with a verified patch, and a check fails before and passes after it. */
   repro_fail_to_pass: z.boolean(),
+  /** In words: why the phase was off, or why no fix was verified (each fix's reason). */
+  note: z.string().optional(),
 });
 export type FixConclusion = z.infer<typeof FixConclusion>;
 
@@ -291,6 +299,8 @@ export const Decision = z.object({
     }),
     model_routing: z.object({ worker_model: z.string(), manager_model: z.string() }),
     reduction: ReductionMetrics.optional(),
+    /** The fix phase: its time (workers and verification) and its workers' tokens. */
+    fix: z.object({ seconds: z.number(), tokens: Usage, fixes: z.number().int(), verified: z.number().int() }).optional(),
   }),
   /** The fix phase's conclusion (addition; absent in runs made before it existed). */
   fix: FixConclusion.optional(),

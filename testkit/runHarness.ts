@@ -206,6 +206,8 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
             worker_model: 'scripted',
             manager_model: 'scripted',
             reducer_timeout_sec: 60,
+            // The fix phase runs where a test asks for it (main/manager/fix/fixPhase.test.ts, the demo's e2e).
+            fix_workers: 0,
             tmux_socket: tmux.socket,
             ...o.manager,
             ...manager,
@@ -232,6 +234,7 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
           config: rest.codex.config,
         },
         sandbox: { mode: rest.sandbox.mode },
+        ...(rest.fix.test_command ? { fix: rest.fix } : {}),
       };
       await writeFile(file, stringifyToml(table));
       return file;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import {
   ANSWER_SCHEMAS,
   type AgentRole,
+  type FixAnswer,
   type ReducerAnswer,
   type ReproAnswer,
   type TriageAnswer,
@@ -12,6 +13,7 @@ export interface AnswerByRole {
   REPRO_BUILDER: ReproAnswer;
   TRIAGER: TriageAnswer;
   REDUCER: ReducerAnswer;
+  FIXER: FixAnswer;
 }
 
 export type AnswerParseErrorKind = 'empty' | 'no-json' | 'invalid-json' | 'schema';

@@ -1,4 +1,4 @@
-// Agent prompts (repro, triage, reducer): pure text builders carrying the issue and the rules.
+// Agent prompts (repro, triage, reducer, fix): pure text builders carrying the issue and the rules.
 import type { IssueSpec } from '../../common/artifacts';
 
 /** The longest issue body a prompt carries; longer bodies are cut with a note. */
@@ -131,5 +131,36 @@ export function reducerPrompt(o: {
     ]),
     'Answer ONLY with one JSON object of this shape (no prose, no code fences):',
     '{"script": "..."}\n',
+  );
+}
+
+export interface HypothesisForFix {
+  hypothesis_id: string;
+  mechanism: string;
+  evidence: Array<{ file: string; line: number; snippet: string }>;
+}
+
+export function fixPrompt(o: {
+  workerId: string;
+  issue: IssueSpec;
+  minimalRepro: { script: string; file_extension: string; oracle_command: string; failure_output_tail: string };
+  hypothesis: HypothesisForFix;
+}): string {
+  return sections(
+    header('FIXER', o.workerId),
+    'You are a fix worker. Fix the bug of the issue below in the repository (your working directory), following the root-cause hypothesis you are given, and write a check that proves it.\n',
+    jsonBlock('ISSUE', issueForPrompt(o.issue)),
+    jsonBlock('MINIMAL REPRO', o.minimalRepro),
+    jsonBlock('HYPOTHESIS', o.hypothesis),
+    rules([
+      "Edit the repository's source files in place to fix the bug; leave the changes uncommitted. Your patch is what you changed in this checkout (`git diff`), not text in your answer. Keep it focused: the smallest change that fixes the root cause.",
+      'Put any scratch file (e.g. the repro saved to run it) under `.mminions/`: that folder is never part of the patch. Do not edit only tests: a patch must change the code.',
+      "After the fix, running the minimal repro must no longer show the issue's failure: it exits 0, or it ends with the behaviour the issue asks for (e.g. a clear error raised by the code on purpose).",
+      'check: a short script asserting the behaviour the issue asks for, the test a maintainer would add. It must FAIL (non-zero exit) on the code as it was and PASS (exit 0) with your fix. `command` runs it from the repository root: write `{check_file}` where its path goes and `{python}` for the Python interpreter (e.g. "{python} {check_file}"); `file_extension` without the dot. The check is run separately; it is not part of the patch.',
+      'files_changed: the repository-relative paths you changed. hypothesis_id: the id of the hypothesis above (or of the one you found to be right instead).',
+      'Everything runs in a sandbox: only this checkout is writable and there is no network.',
+    ]),
+    'Answer ONLY with one JSON object of this shape (no prose, no code fences):',
+    `{"fix_id": "${o.workerId}-fix", "hypothesis_id": "${o.hypothesis.hypothesis_id}", "summary": "...", "files_changed": ["..."], "check": {"script": "...", "file_extension": "py", "command": "{python} {check_file}"}}\n`,
   );
 }

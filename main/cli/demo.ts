@@ -61,7 +61,8 @@ export async function run(argv: string[]): Promise<number> {
       'mminions demo — the bundled example: statsmini.convolve reports the wrong argument as empty.',
       'Everything is real (codex CLI, tmux sessions, git worktrees, running and minimizing the repro, checking evidence)',
       'except the model: its answers are SCRIPTED in examples/statsmini/scenario.json and served on 127.0.0.1.',
-      'No network and no account are needed. One repro answer is noisy but valid, one is wrong; one hypothesis cites code that does not exist.',
+      'No network and no account are needed. One repro answer is noisy but valid, one is wrong; one hypothesis cites code that does not exist;',
+      'one fix is right and one is wrong: the manager proves which by running them.',
       '',
     ].join('\n'),
   );
@@ -76,7 +77,11 @@ export async function run(argv: string[]): Promise<number> {
     const repo = await makeRepo(dir, join(example, 'repo'));
     console.log(`example repository: ${repo}\nscripted model: ${model.url}\n`);
     const config = buildConfig(
-      { codex: { command: codex, home: codexHome, sandbox: 'read-only', config: scriptedCodexConfig(model.url) } },
+      {
+        codex: { command: codex, home: codexHome, sandbox: 'read-only', config: scriptedCodexConfig(model.url) },
+        // The repository's own tests, before and after each fix.
+        fix: { test_command: '{python} -m unittest discover -s tests -t .' },
+      },
       {
         file: null,
         env: process.env,

@@ -1,7 +1,17 @@
 // The run's decision from what its phases produced (pure), and the end of a run: metrics, report, run_done.json.
 import { readFile } from 'node:fs/promises';
-import type { CandidateFile, Decision, HypothesesFile, IssueSpec, PreflightCheck } from '../../common/artifacts';
+import type {
+  CandidateFile,
+  Decision,
+  FixConclusion,
+  FixSummaryFile,
+  HypothesesFile,
+  IssueSpec,
+  PreflightCheck,
+} from '../../common/artifacts';
+import { oneLine } from '../../common/text';
 import { emptyDecision, writeDecision } from './decision';
+import { sumUsage } from './metrics';
 import type { MinimizeOutcome } from './minimize/minimizePhase';
 import { renderFinalReport, renderSummary } from './report';
 import type { ReproOutcome } from './repro/reproPhase';
@@ -15,6 +25,8 @@ export interface RunOutcome {
   repro: ReproOutcome | null;
   minimized: MinimizeOutcome | null;
   hypotheses: HypothesesFile | null;
+  /** The fix phase's summary (null: it did not run). */
+  fix: FixSummaryFile | null;
 }
 
 export const NO_OUTCOME: RunOutcome = {
@@ -23,7 +35,37 @@ export const NO_OUTCOME: RunOutcome = {
   repro: null,
   minimized: null,
   hypotheses: null,
+  fix: null,
 };
+
+/** decision.json `fix` when the phase is off (fix_workers = 0) or had nothing to work on. */
+export function fixSkipped(note: string): FixConclusion {
+  return { status: 'off', best_fix_id: null, best_patch_path: null, verified_fix_ids: [], repro_fail_to_pass: false, note };
+}
+
+/** The fix phase's conclusion in the decision, and a sentence for its rationale. Pure. */
+export function withFix(core: DecisionCore, fix: FixSummaryFile | FixConclusion): DecisionCore {
+  const { status, best_fix_id, best_patch_path, verified_fix_ids, repro_fail_to_pass } = fix;
+  const fixes = 'fixes' in fix ? fix.fixes : [];
+  let note: string;
+  let sentence: string;
+  if (status === 'off') {
+    note = fix.note ?? 'the fix phase was off';
+    sentence = `Fix phase skipped: ${note}.`;
+  } else if (status === 'verified') {
+    const best = fixes.find((f) => f.fix_id === best_fix_id);
+    note = best ? best.reason : 'verified';
+    sentence = `Fix ${best_fix_id}${best ? ` (${best.worker_id}, for hypothesis ${best.hypothesis_worker}/${best.hypothesis_id})` : ''} is verified${repro_fail_to_pass ? ' and the bug is fail-to-pass proven' : ''}: ${note}.`;
+  } else {
+    note = fixes.map((f) => `${f.fix_id}: ${oneLine(f.reason, 300)}`).join('; ') || 'no fixer proposed a patch';
+    sentence = `fix: none verified — ${note}.`;
+  }
+  return {
+    ...core,
+    rationale: `${core.rationale} ${sentence}`,
+    fix: { status, best_fix_id, best_patch_path, verified_fix_ids, repro_fail_to_pass, note },
+  };
+}
 
 export type DecisionCore = Pick<Decision, 'status' | 'rationale'> & Partial<Decision>;
 
@@ -83,6 +125,19 @@ export async function concludeRun(
     model_routing: models,
     ...(outcome.minimized ? { reduction: outcome.minimized.reduction } : {}),
   };
+  if (outcome.fix) {
+    const tokens = ctx.ledger.totals().by_source;
+    decision.metrics.fix = {
+      seconds: decision.metrics.timing_sec.fix ?? 0,
+      tokens: sumUsage(
+        ...Object.entries(tokens)
+          .filter(([k]) => k.startsWith('fix-'))
+          .map(([, v]) => v),
+      ),
+      fixes: outcome.fix.fixes.length,
+      verified: outcome.fix.verified_fix_ids.length,
+    };
+  }
   decision.diagnostics = ctx.diagnostics;
   decision.created_at = new Date().toISOString();
   const candidates: CandidateFile[] = outcome.repro?.candidates ?? [];
@@ -96,6 +151,8 @@ export async function concludeRun(
     candidates,
     minimalScript,
     hypotheses: outcome.hypotheses,
+    fix: outcome.fix,
+    bestPatch: decision.fix?.best_patch_path ? await readFile(decision.fix.best_patch_path, 'utf8').catch(() => null) : null,
   });
   await writeDecision(ctx.runId, ctx.paths, decision, report);
   const summary = renderSummary(ctx.paths.dir, decision);

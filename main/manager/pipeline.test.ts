@@ -237,6 +237,13 @@ describe('runManager end to end', () => {
     expect(out).toContain('[triage] w4 finished');
     expect(out).toMatch(/status:\s+ok/);
 
+    // fix_workers = 0: the fix phase is skipped and says so.
+    expect(out).toContain('fix phase: off (fix_workers = 0)');
+    expect(a.decision.fix).toMatchObject({ status: 'off', best_fix_id: null, note: 'fix_workers = 0' });
+    expect(a.decision.rationale).toContain('Fix phase skipped: fix_workers = 0.');
+    expect(h.model.log.filter((e) => e.role === 'FIXER')).toEqual([]);
+    expect(existsSync(a.paths.fixSummary)).toBe(false);
+
     await h.assertClean();
   });
 
@@ -492,12 +499,10 @@ describe('runManager end to end', () => {
       expect(a.decision.status, a.lines.join('\n')).toBe('ok');
       expect(a.decision.selected_repro_candidate_id).toBe('w1-empty-signal');
       expect(a.sessions.run_id).toBe(a.runId);
-      expect(a.sessions.workers.map((w) => `${w.worker_id}:${w.status}`)).toEqual([
-        'w1:finished',
-        'w2:finished',
-        'w3:finished',
-        'w4:finished',
-      ]);
+      expect(
+        a.sessions.workers.map((w) => `${w.worker_id}:${w.status}`),
+        JSON.stringify(a.sessions.workers.map((w) => [w.worker_id, w.status, w.detail])),
+      ).toEqual(['w1:finished', 'w2:finished', 'w3:finished', 'w4:finished']);
       for (const w of a.sessions.workers) {
         expect(w.session_name).toBe(`codorch-${a.runId}-${w.worker_id}`);
         expect(w.worktree_path).toContain(`mminions-${a.runId}-`);

@@ -1,4 +1,4 @@
-// The manager: preflight → issue → repro (workers) → validation → minimize → triage (workers) → decision.
+// The manager: preflight → issue → repro (workers) → validation → minimize → triage (workers) → fix (workers, verified) → decision.
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,7 +14,17 @@ import { RunLock } from '../runs/runLock';
 import { type RunPaths, RunStore, writeJsonAtomic } from '../runs/runStore';
 import { isRunSession, sessionName, Tmux } from '../tmux/tmux';
 import { metaPath, type RunMeta } from './decision';
-import { concludeRun, type DecisionCore, NO_OUTCOME, type RunOutcome, reproAndTriageDecision } from './decisionBuilder';
+import {
+  concludeRun,
+  type DecisionCore,
+  fixSkipped,
+  NO_OUTCOME,
+  type RunOutcome,
+  reproAndTriageDecision,
+  withFix,
+} from './decisionBuilder';
+import { collectFixes, fixerIds, fixWorkers } from './fix/fixPhase';
+import { verifyFixes } from './fix/verify';
 import { recordIssue, startReadingIssue } from './issue/issuePhase';
 import { requestPath } from './launcher';
 import { PhaseTimer, TokenLedger } from './metrics';
@@ -251,14 +261,39 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     );
     outcome.minimized = minimized;
 
+    const fixers = config.manager.fix_workers;
     const hypotheses = await phase(ctx, 'triage', async () => {
+      // The fixers' worktrees are made while triage runs.
+      ctx.pool.prepare(fixerIds(n, fixers).map((worker) => ({ kind: 'worker' as const, worker })));
       const outcomes = await triageWorkers(ctx, issue, minimized);
       countTokens(ctx, outcomes);
       releasePhase(ctx, outcomes);
       return triageHypotheses({ ctx, issue, workers: outcomes, reproFrames: minimized.repoFrames });
     });
     outcome.hypotheses = hypotheses;
-    return reproAndTriageDecision(repro, minimized, hypotheses);
+    if (fixers <= 0) {
+      out('fix phase: off (fix_workers = 0)');
+      return withFix(reproAndTriageDecision(repro, minimized, hypotheses), fixSkipped('fix_workers = 0'));
+    }
+    if (hypotheses.ranked.length === 0) {
+      out('fix phase: skipped (no hypothesis with valid evidence to fix)');
+      return withFix(
+        reproAndTriageDecision(repro, minimized, hypotheses),
+        fixSkipped('no hypothesis with valid evidence to fix'),
+      );
+    }
+    const fixed = await phase(ctx, 'fix', async () => {
+      await mkdir(ctx.paths.fixDir, { recursive: true });
+      const { outcomes, assigned } = await fixWorkers(ctx, issue, minimized, hypotheses);
+      countTokens(ctx, outcomes);
+      // The patches are captured before the fixers' worktrees go.
+      const proposed = await collectFixes(ctx, outcomes, assigned);
+      releasePhase(ctx, outcomes);
+      return verifyFixes({ ctx, issue, repro, minimized, hypotheses, proposed });
+    });
+    outcome.fix = fixed.summary;
+    outcome.hypotheses = fixed.hypotheses;
+    return withFix(reproAndTriageDecision(repro, minimized, fixed.hypotheses), fixed.summary);
   }
 
   /** The run's context once the repository is known: its commit, and the sandbox its commands run in. */

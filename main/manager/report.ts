@@ -1,5 +1,14 @@
 // What a person reads at the end of a run: final.md and the manager's closing stdout summary.
-import type { CandidateFile, Decision, HypothesesFile, IssueSpec, RankedHypothesis, Usage } from '../../common/artifacts';
+import type {
+  CandidateFile,
+  Decision,
+  FixRecord,
+  FixSummaryFile,
+  HypothesesFile,
+  IssueSpec,
+  RankedHypothesis,
+  Usage,
+} from '../../common/artifacts';
 import { clip, stripControls } from '../../common/text';
 
 export interface ReportInput {
@@ -10,6 +19,9 @@ export interface ReportInput {
   candidates: CandidateFile[];
   minimalScript: string | null;
   hypotheses: HypothesesFile | null;
+  /** The fix phase's summary (null: it did not run) and the best verified patch's text. */
+  fix?: FixSummaryFile | null;
+  bestPatch?: string | null;
 }
 
 const fence = (text: string, lang = '') => {
@@ -35,6 +47,7 @@ function hypothesisMd(h: RankedHypothesis, i: number): string {
   return [
     `### ${i + 1}. ${clip(h.mechanism.split('\n')[0]!, 160)}`,
     '',
+    ...(h.confirmed_by_fix ? [`**Confirmed by fix ${h.confirmed_by_fix}** (verified by execution).`, ''] : []),
     `Worker ${h.worker_id} (${h.hypothesis_id}); score ${h.score.toFixed(3)} (${parts}); confidence ${h.confidence}; agreeing workers: ${h.agreeing_workers.length ? h.agreeing_workers.join(', ') : 'none'}.`,
     '',
     h.mechanism,
@@ -110,6 +123,7 @@ export function renderFinalReport(r: ReportInput): string {
       '',
     );
   }
+  lines.push(...fixSection(d, r.fix ?? null, r.bestPatch ?? null));
   lines.push(
     '## Next fix targets',
     '',
@@ -134,6 +148,37 @@ export function renderFinalReport(r: ReportInput): string {
   return stripControls(lines.join('\n'));
 }
 
+/** One fix's verification in words: its verdict, then each repro, check and the tests with its patch. */
+export function fixInWords(f: FixRecord): string {
+  const rows = f.grid.map((g) => {
+    const name = g.kind === 'minimal_repro' ? 'minimal repro' : g.kind === 'repro' ? `repro ${g.id}` : `check of ${g.id}`;
+    const before = g.before ? `${g.before.outcome}` : 'not run';
+    return `${name}: before — ${before}; with the patch — ${g.after.outcome}${g.ok ? ' (ok)' : ''}`;
+  });
+  if (f.tests) {
+    rows.push(
+      `tests (\`${f.tests.command}\`): before — ${f.tests.before.outcome}; with the patch — ${f.tests.after.outcome}${f.tests.new_failures.length ? `; new failures: ${f.tests.new_failures.join(', ')}` : ''}`,
+    );
+  }
+  const head = `**${f.fix_id}** (${f.worker_id}, hypothesis ${f.hypothesis_worker}/${f.hypothesis_id}, +${f.patch_lines.added} -${f.patch_lines.removed}): **${f.verdict}** — ${f.reason}`;
+  return [head, ...rows.map((x) => `  - ${x}`)].join('\n');
+}
+
+function fixSection(d: Decision, fix: FixSummaryFile | null, bestPatch: string | null): string[] {
+  if (!d.fix) return [];
+  const lines = ['## Fix', ''];
+  if (d.fix.status === 'off') return [...lines, `Fix phase skipped: ${d.fix.note ?? 'off'}.`, ''];
+  if (d.fix.status === 'verified' && d.fix.best_patch_path) {
+    lines.push(
+      `Best verified fix: \`${d.fix.best_fix_id}\` — fail-to-pass proven: ${d.fix.repro_fail_to_pass ? 'yes' : 'no'}. Apply it with \`git apply ${d.fix.best_patch_path}\` in your checkout.`,
+      '',
+    );
+    if (bestPatch) lines.push(fence(bestPatch, 'diff'), '');
+  } else lines.push(`No fix verified.`, '');
+  if (fix?.fixes.length) lines.push(...fix.fixes.map((f) => `- ${fixInWords(f)}`), '');
+  return lines;
+}
+
 /** The closing summary the manager prints to stdout. */
 export function renderSummary(runDir: string, d: Decision): string {
   const t = d.metrics.tokens.total;
@@ -147,6 +192,12 @@ export function renderSummary(runDir: string, d: Decision): string {
       `  ${i + 1}. [${h.score.toFixed(2)}] ${clip(h.mechanism.split('\n')[0]!, 110)}${ev ? ` (${ev.file}:${ev.line})` : ''}`,
     );
   });
+  if (d.fix?.status === 'verified') {
+    out.push(
+      `fix:        ${d.fix.best_fix_id} verified${d.fix.repro_fail_to_pass ? ' (fail-to-pass proven)' : ''}`,
+      `            apply it in your checkout: git apply ${d.fix.best_patch_path}`,
+    );
+  } else if (d.fix) out.push(`fix:        ${d.fix.status === 'off' ? 'off' : 'none verified'} — ${clip(d.fix.note ?? '', 300)}`);
   out.push('next fix targets:', ...(d.next_fix_targets.length ? d.next_fix_targets.map((x) => `  - ${x}`) : ['  (none)']));
   out.push(
     `tokens:     ${t.input_tokens} input / ${t.cached_input_tokens} cached / ${t.output_tokens} output (workers ${d.metrics.tokens.workers.input_tokens + d.metrics.tokens.workers.output_tokens}, manager ${d.metrics.tokens.manager.input_tokens + d.metrics.tokens.manager.output_tokens})`,

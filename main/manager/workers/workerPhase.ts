@@ -11,16 +11,19 @@ import {
   waitForExitFile,
   type TmuxAgentHandle,
 } from '../../agents/tmuxAgent';
+import type { SandboxMode } from '../../config/config';
 import type { Worktree } from '../../git/worktrees';
 import { sessionName } from '../../tmux/tmux';
 import type { RunContext } from '../runContext';
 
 export interface WorkerSpec {
   workerId: string;
-  role: Extract<AgentRole, 'REPRO_BUILDER' | 'TRIAGER'>;
-  phase: 'repro' | 'triage';
+  role: Extract<AgentRole, 'REPRO_BUILDER' | 'TRIAGER' | 'FIXER'>;
+  phase: 'repro' | 'triage' | 'fix';
   prompt: string;
   outputPath: string;
+  /** codex's own sandbox for this worker (default: the configured one, read-only); fixers write their worktree. */
+  sandbox?: SandboxMode;
 }
 
 export interface WorkerOutcome {
@@ -114,6 +117,7 @@ async function superviseWorker(ctx: PhaseContext, spec: WorkerSpec, deadline: nu
         prompt: spec.prompt,
         worktree: worktree.path,
         model: config.manager.worker_model,
+        sandbox: spec.sandbox,
       },
       {
         config,
