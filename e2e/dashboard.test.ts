@@ -129,7 +129,11 @@ describe('dashboard', () => {
     expect(await page.getByRole('article', { name: 'Hypothesis 2' }).innerText()).toContain('statsmini/core.py:17');
     await screenshot(page, 'run-hypotheses');
 
+    // A run from before the fix phase existed: the Fix tab says there was none.
     await page.keyboard.press('5');
+    expect(await page.locator('.fix-headline').innerText()).toMatch(/No fix phase in this run/);
+
+    await page.keyboard.press('6');
     for (const name of [
       'Tokens by worker',
       'Tokens by phase',
@@ -314,7 +318,7 @@ describe('dashboard', () => {
     await page.keyboard.press('n');
     const url = page.getByRole('textbox', { name: 'Issue URL' });
     const repo = page.getByRole('textbox', { name: 'Repository path' });
-    const workers = page.getByRole('spinbutton', { name: 'Workers' });
+    const workers = page.getByRole('spinbutton', { name: 'Workers', exact: true });
     await url.waitFor();
     await repo.fill('');
     await workers.fill('9');
@@ -359,6 +363,8 @@ describe('dashboard', () => {
     await page.keyboard.press('4');
     expect(await tab(page, 'Hypotheses').getAttribute('aria-selected')).toBe('true');
     await tab(page, 'Hypotheses').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await tab(page, 'Fix').getAttribute('aria-selected')).toBe('true');
     await page.keyboard.press('ArrowRight');
     expect(await tab(page, 'Metrics').getAttribute('aria-selected')).toBe('true');
     await page.getByRole('img', { name: 'Tokens by worker' }).waitFor();

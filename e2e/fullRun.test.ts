@@ -12,6 +12,7 @@ beforeAll(async () => {
   s = await startFullRunSetup({
     replyDelayMs: 8000,
     triageDelayMs: 6000,
+    fixDelayMs: 5000,
     tmuxSocket: `mme2efull-${process.pid}-${randomBytes(3).toString('hex')}`,
   });
   browser = await launchChromium();
@@ -31,7 +32,7 @@ async function startFromForm(page: Page): Promise<string> {
   await page.keyboard.press('n');
   await page.getByRole('textbox', { name: 'Issue URL' }).fill(ISSUE_URL);
   await page.getByRole('textbox', { name: 'Repository path' }).fill(s.repo);
-  await page.getByRole('spinbutton', { name: 'Workers' }).fill('2');
+  await page.getByRole('spinbutton', { name: 'Workers', exact: true }).fill('2');
   await page.getByRole('button', { name: 'Start run' }).click();
   await expect.poll(() => runIdOf(page), { timeout: 15_000 }).toMatch(/^run-/);
   return runIdOf(page)!;
@@ -78,6 +79,15 @@ describe('full runs', () => {
     expect(await page.locator('.run-header .badge').innerText()).toBe('running');
     expect((await s.server.services.status.status(runId)).run_done).toEqual({});
 
+    // The fix phase: the Overview shows it in progress, the Fix tab the fixers' patches as they come.
+    await tab(page, 'Overview').click();
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Phases' }).innerText(), { timeout: 90_000, interval: 250 })
+      .toMatch(/Fix\s*in progress/);
+    await tab(page, 'Fix').click();
+    expect(await page.locator('.fix-headline').innerText()).toMatch(/No fixes yet|Verifying/);
+    await screenshot(page, 'full-run-fix-running');
+
     // The run ends by itself.
     await expect.poll(() => page.locator('.run-header .badge').innerText(), { timeout: 150_000, interval: 500 }).toBe('done');
     await tab(page, 'Overview').click();
@@ -94,14 +104,31 @@ describe('full runs', () => {
     await tab(page, 'Hypotheses').click();
     await expect.poll(() => page.getByRole('article', { name: /^Hypothesis \d+$/ }).count()).toBeGreaterThanOrEqual(2);
     expect(await page.getByRole('article', { name: 'Hypothesis 1' }).innerText()).toMatch(/statsmini\/core\.py:\d+/);
+    expect(await page.getByRole('article', { name: 'Hypothesis 1' }).innerText()).toContain('confirmed by fix');
     await screenshot(page, 'full-run-hypotheses');
+
+    // The Fix tab: the verified fix first with its rendered diff, the rejected one with its reason, the grid.
+    await tab(page, 'Fix').click();
+    await expect
+      .poll(() => page.locator('.fix-headline').innerText())
+      .toMatch(/Verified fix: w5-checks-first — the bug is fail-to-pass proven/);
+    const best = page.getByRole('article', { name: 'Fix w5-checks-first' });
+    expect(await best.innerText()).toMatch(/best[\s\S]*verified/);
+    expect(await best.locator('.d2h-file-wrapper').count()).toBe(1);
+    expect(await best.locator('.diff').innerText()).toContain('raise ValueError("signal cannot be empty")');
+    await best.getByRole('button', { name: 'Copy verified patch' }).waitFor();
+    const wrong = page.getByRole('article', { name: 'Fix w6-swap-ties' });
+    expect(await wrong.innerText()).toMatch(/rejected[\s\S]*still fails/);
+    const grid = page.getByRole('table', { name: 'Verification grid' });
+    expect(await grid.innerText()).toMatch(/minimal repro\s+fails 3\/3\s+fixed 3\/3\s+still fails/);
+    await screenshot(page, 'full-run-fix');
 
     await tab(page, 'Metrics').click();
     const byWorker = page.getByRole('table', { name: 'Tokens by worker' });
-    await expect.poll(() => byWorker.getByRole('row').count()).toBe(6); // header, manager (reducer), w1..w4
+    await expect.poll(() => byWorker.getByRole('row').count()).toBe(8); // header, manager (reducer), w1..w6
     await page.getByRole('img', { name: /^Reduction from \d+ to \d+ lines$/ }).waitFor();
     expect(await page.getByRole('img', { name: 'Timeline of workers across phases' }).locator('rect.seg-finished').count()).toBe(
-      4,
+      6,
     );
     await screenshot(page, 'full-run-metrics');
 

@@ -40,23 +40,27 @@ async function exampleRepo(dir: string): Promise<string> {
 
 /**
  * The demo's scenario, with the repro builders slowed down so a person (or a test) can watch them work,
- * and the triage workers too, so that the chosen repro can be watched while the run goes on.
+ * and the triage and fix workers too, so that the chosen repro and the fix phase can be watched while the run goes on.
  */
-export async function slowScenario(replyDelayMs: number, triageDelayMs = 0): Promise<Scenario> {
+export async function slowScenario(replyDelayMs: number, triageDelayMs = 0, fixDelayMs = 0): Promise<Scenario> {
   const s = await loadScenario(join(EXAMPLE, 'scenario.json'));
-  const delay = (role: string) => (role === 'REPRO_BUILDER' ? replyDelayMs : role === 'TRIAGER' ? triageDelayMs : 0);
+  const delays: Record<string, number> = { REPRO_BUILDER: replyDelayMs, TRIAGER: triageDelayMs, FIXER: fixDelayMs };
+  const delay = (role: string) => delays[role] ?? 0;
   return { ...s, agents: s.agents.map((a) => (delay(a.role) ? { ...a, delay_ms: delay(a.role) } : a)) };
 }
 
 export async function startFullRunSetup(opts: {
   replyDelayMs: number;
   triageDelayMs?: number;
+  fixDelayMs?: number;
   tmuxSocket: string;
 }): Promise<FullRunSetup> {
   requireBuiltDashboard();
   const dir = await mkdtemp(join(tmpdir(), 'mm-e2e-full-'));
   const repo = await exampleRepo(dir);
-  const model = await startScriptedModel({ scenario: await slowScenario(opts.replyDelayMs, opts.triageDelayMs) });
+  const model = await startScriptedModel({
+    scenario: await slowScenario(opts.replyDelayMs, opts.triageDelayMs, opts.fixDelayMs),
+  });
   const codexHome = await makeOfflineCodexHome('mm-e2e-codex-');
   const issueBody = await readFile(join(EXAMPLE, 'issue.md'), 'utf8');
   const [title, ...rest] = issueBody.split('\n');
@@ -91,6 +95,8 @@ export async function startFullRunSetup(opts: {
       github: { api_url: github.url },
       codex: { command: CODEX_BIN, home: codexHome, sandbox: 'read-only', config: scriptedCodexConfig(model.url) },
       sandbox: { mode: 'bwrap' },
+      // The repository's own tests run before and after each fix, as the demo does.
+      fix: { test_command: '{python} -m unittest discover -s tests -t .' },
     }),
   );
   const server = await startStatusServer({ configFile: toml, port: 0, quiet: true, staticDir: RENDERER_DIR });

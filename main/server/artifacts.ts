@@ -14,6 +14,9 @@ const JsonObject = z.record(z.string(), z.unknown());
 const MINIMAL_REPRO = /^minimal_repro\.([A-Za-z0-9]{1,8})$/;
 const INVOCATION = /^([A-Za-z0-9][A-Za-z0-9._-]{0,127})\.jsonl$/;
 const MAX_TELEMETRY_READERS = 2_000;
+/** fix/<fix_id>.json (not the fixers' answers, `<worker>.answer.json`, nor summary.json). */
+const FIX_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const FIX_RECORD = /^(?!summary\.json$)[A-Za-z0-9_-]{1,64}\.json$/;
 
 /** Natural order: w2 before w10. */
 const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
@@ -45,7 +48,7 @@ export class ArtifactReader {
       case 'hypotheses':
         return this.json(paths, paths.hypotheses);
       case 'fixes':
-        return this.json(paths, paths.fixSummary);
+        return this.fixes(paths);
       case 'decision':
         return this.json(paths, paths.decision);
       case 'run_done':
@@ -80,6 +83,39 @@ export class ArtifactReader {
       }
     }
     return out;
+  }
+
+  /** Every fix record with its patch text; the summary once written (its order, best first), else the records as proposed. */
+  private async fixes(paths: RunPaths): Promise<ArtifactBody | null> {
+    const readJsonFile = async (path: string) => {
+      try {
+        return (await isRunFile(paths.dir, path)) ? await this.cache.read(path, JsonObject) : null;
+      } catch (err) {
+        if (err instanceof RunStoreError) return null; // half-written or damaged: skipped
+        throw err;
+      }
+    };
+    const summary = await readJsonFile(paths.fixSummary);
+    let records: Array<Record<string, unknown>>;
+    if (summary && Array.isArray(summary.fixes)) records = summary.fixes as Array<Record<string, unknown>>;
+    else {
+      const names = (await listDir(paths.fixDir)).filter((n) => FIX_RECORD.test(n)).sort(natural);
+      records = [];
+      for (const n of names) {
+        const r = await readJsonFile(join(paths.fixDir, n));
+        if (r) records.push(r);
+      }
+    }
+    if (!summary && records.length === 0) return null;
+    const fixes = await Promise.all(
+      records.map(async (r) => {
+        const id = typeof r.fix_id === 'string' && FIX_ID.test(r.fix_id) ? r.fix_id : null;
+        const file = id ? join(paths.fixDir, `${id}.patch`) : null;
+        const patch = file && (await isRunFile(paths.dir, file)) ? await readFile(file, 'utf8').catch(() => null) : null;
+        return { ...r, patch };
+      }),
+    );
+    return { kind: 'json', body: { summary, fixes } };
   }
 
   private async minimalRepro(paths: RunPaths): Promise<ArtifactBody | null> {

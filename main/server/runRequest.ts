@@ -11,6 +11,7 @@ export function runConfig(base: Config, body: StartRunRequest): Config {
       ...base.manager,
       repo_path: body.repo_path,
       ...(body.workers !== undefined ? { workers: body.workers } : {}),
+      ...(body.fix_workers !== undefined ? { fix_workers: body.fix_workers } : {}),
       ...(body.timeout_sec !== undefined ? { timeout_sec: body.timeout_sec } : {}),
       ...(body.worker_model !== undefined ? { worker_model: body.worker_model } : {}),
       ...(body.manager_model !== undefined ? { manager_model: body.manager_model } : {}),
@@ -18,7 +19,7 @@ export function runConfig(base: Config, body: StartRunRequest): Config {
     warnings,
   );
   // The server's own warnings, but not about a value this request replaced.
-  const replaced = (['workers', 'timeout_sec'] as const).filter((k) => body[k] !== undefined);
+  const replaced = (['workers', 'fix_workers', 'timeout_sec'] as const).filter((k) => body[k] !== undefined);
   const kept = base.meta.warnings.filter((w) => !replaced.some((k) => w.startsWith(`manager.${k} `)));
   return { ...base, manager, meta: { ...base.meta, warnings: [...kept, ...warnings] } };
 }

@@ -62,8 +62,9 @@ describe('runConfig / issueSource', () => {
   it("keeps the server's configuration warnings, except about a value the request replaced", () => {
     const base = buildConfig({ manager: { workers: 9, timeout_sec: 10 } }, { file: null, env: {}, cwd: '/srv', overrides: {} });
     expect(base.meta.warnings).toHaveLength(2);
-    const c = runConfig(base, { issue_text: 'x', repo_path: '/repo', workers: 2 });
+    const c = runConfig(base, { issue_text: 'x', repo_path: '/repo', workers: 2, fix_workers: 0 });
     expect(c.manager.workers).toBe(2);
+    expect(c.manager.fix_workers).toBe(0);
     expect(c.meta.warnings).toEqual([expect.stringMatching(/^manager\.timeout_sec = 10 /)]);
   });
 });
@@ -81,6 +82,8 @@ describe('POST /api/runs validation', () => {
     ['workers 0', { issue_text: 'x', repo_path: '/tmp', workers: 0 }, /workers: expected an integer 1\.\.6/],
     ['workers 7', { issue_text: 'x', repo_path: '/tmp', workers: 7 }, /workers: expected an integer 1\.\.6/],
     ['workers 1.5', { issue_text: 'x', repo_path: '/tmp', workers: 1.5 }, /workers/],
+    ['fix_workers -1', { issue_text: 'x', repo_path: '/tmp', fix_workers: -1 }, /fix_workers: expected an integer 0\.\.6/],
+    ['fix_workers 7', { issue_text: 'x', repo_path: '/tmp', fix_workers: 7 }, /fix_workers: expected an integer 0\.\.6/],
     [
       'timeout_sec 10',
       { issue_text: 'x', repo_path: '/tmp', timeout_sec: 10 },

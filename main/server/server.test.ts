@@ -127,6 +127,7 @@ describe('GET /api/config', () => {
       repo_path: m.repo_path,
       runs_root: t.root,
       workers: 2,
+      fix_workers: 2,
       timeout_sec: 300,
       worker_model: 'gpt-5.2-codex',
       manager_model: 'gpt-5',

@@ -14,6 +14,7 @@ export const configRoutes: Route<RequestContext>[] = [
           repo_path: m.repo_path,
           runs_root: m.runs_root,
           workers: m.workers,
+          fix_workers: m.fix_workers,
           timeout_sec: m.timeout_sec,
           worker_model: m.worker_model,
           manager_model: m.manager_model,

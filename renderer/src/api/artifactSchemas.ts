@@ -1,15 +1,7 @@
 // Zod schemas for what the dashboard reads back from the server (a trust boundary: agent-produced data).
 import { z } from 'zod';
-import { MinimalReproResponse, TelemetryResponse } from '../../../common/api';
-import {
-  CandidateFile,
-  Decision,
-  FixSummaryFile,
-  HypothesesFile,
-  IssueSpec,
-  RunDone,
-  SessionsFile,
-} from '../../../common/artifacts';
+import { FixesResponse, MinimalReproResponse, TelemetryResponse } from '../../../common/api';
+import { CandidateFile, Decision, HypothesesFile, IssueSpec, RunDone, SessionsFile } from '../../../common/artifacts';
 import type { ArtifactName } from './types';
 
 /** A candidate as the manager writes it; the reader accepts fields it does not know (selected_candidate has more). */
@@ -23,7 +15,7 @@ export const ARTIFACT_SCHEMAS: Record<Exclude<ArtifactName, 'final'>, z.ZodType>
   minimal_repro: MinimalReproResponse,
   selected_candidate: Candidate,
   hypotheses: HypothesesFile,
-  fixes: FixSummaryFile,
+  fixes: FixesResponse,
   decision: Decision,
   run_done: RunDone,
   telemetry: TelemetryResponse,

@@ -1,6 +1,7 @@
 // Payloads of the status server API as the dashboard uses them: the shared schemas' types (common/api.ts, common/artifacts.ts).
 import type {
   ConfigResponse,
+  FixesResponse,
   InvocationTelemetry,
   MinimalReproResponse,
   RunListItem,
@@ -24,6 +25,7 @@ import type {
   Usage,
 } from '../../../common/artifacts';
 
+export type { FixesResponse };
 export type { CandidateFile, Decision, FixSummaryFile, HypothesesFile, IssueSpec, RunDone, RunEvent, SessionsFile, Usage };
 export type { RunListItem, RunsResponse, RunState, WorkerStatusView };
 
@@ -43,7 +45,7 @@ export interface Artifacts {
   minimal_repro: MinimalRepro;
   selected_candidate: CandidateFile;
   hypotheses: HypothesesFile;
-  fixes: FixSummaryFile;
+  fixes: FixesResponse;
   decision: Decision;
   run_done: RunDone;
   final: string;

@@ -5,7 +5,12 @@ import type { TokenRow } from '../model/tokens';
 import { SendBox } from './SendBox';
 import { StateBadge } from './StateBadge';
 
-const ROLE_TEXT: Record<string, string> = { REPRO_BUILDER: 'repro builder', TRIAGER: 'triager', MANAGER: 'manager' };
+const ROLE_TEXT: Record<string, string> = {
+  REPRO_BUILDER: 'repro builder',
+  TRIAGER: 'triager',
+  FIXER: 'fixer',
+  MANAGER: 'manager',
+};
 
 export interface WorkerCardProps {
   id: string;

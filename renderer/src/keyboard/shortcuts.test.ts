@@ -13,10 +13,11 @@ describe('shortcuts', () => {
   it('maps keys to actions', () => {
     expect(shortcutFor(key('n'), null)).toEqual({ kind: 'new-run' });
     expect(shortcutFor(key('3'), null)).toEqual({ kind: 'tab', tab: 'repro' });
-    expect(shortcutFor(key('6'), null)).toEqual({ kind: 'tab', tab: 'report' });
+    expect(shortcutFor(key('5'), null)).toEqual({ kind: 'tab', tab: 'fix' });
+    expect(shortcutFor(key('7'), null)).toEqual({ kind: 'tab', tab: 'report' });
     expect(shortcutFor(key('/'), null)).toEqual({ kind: 'search-terminal' });
     expect(shortcutFor(key('?'), null)).toEqual({ kind: 'help' });
-    expect(shortcutFor(key('7'), null)).toBeNull();
+    expect(shortcutFor(key('8'), null)).toBeNull();
     expect(shortcutFor(key('n', { ctrlKey: true }), null)).toBeNull();
   });
 

@@ -11,7 +11,7 @@ export type ShortcutAction =
 
 export const SHORTCUTS: Array<{ keys: string; what: string }> = [
   { keys: 'n', what: 'Start a new run' },
-  { keys: '1 – 6', what: 'Switch tab: Overview, Workers, Repro, Hypotheses, Metrics, Report' },
+  { keys: '1 – 7', what: 'Switch tab: Overview, Workers, Repro, Hypotheses, Fix, Metrics, Report' },
   { keys: '/', what: 'Search in the focused terminal' },
   { keys: 'Ctrl+Shift+F', what: 'Search, from inside a terminal' },
   { keys: '?', what: 'Show this help' },
@@ -45,6 +45,6 @@ export function shortcutFor(e: KeyLike, target: TargetLike | null): ShortcutActi
   if (e.key === 'n') return { kind: 'new-run' };
   if (e.key === '/') return { kind: 'search-terminal' };
   if (e.key === '?') return { kind: 'help' };
-  if (/^[1-6]$/.test(e.key)) return { kind: 'tab', tab: TABS[Number(e.key) - 1]!.id };
+  if (/^[1-7]$/.test(e.key)) return { kind: 'tab', tab: TABS[Number(e.key) - 1]!.id };
   return null;
 }

@@ -7,6 +7,7 @@ const good: NewRunForm = {
   issueText: '',
   repoPath: '/src/statsmini',
   workers: '3',
+  fixWorkers: '0',
   timeoutSec: '600',
   workerModel: 'gpt-5.2-codex',
   managerModel: '',
@@ -20,6 +21,7 @@ describe('validateNewRun', () => {
       issue_url: 'https://github.com/acme/statsmini/issues/7',
       repo_path: '/src/statsmini',
       workers: 3,
+      fix_workers: 0,
       timeout_sec: 600,
       worker_model: 'gpt-5.2-codex',
     });
@@ -31,11 +33,13 @@ describe('validateNewRun', () => {
       issueUrl: 'https://github.com/acme/statsmini/pull/7',
       repoPath: 'src/x',
       workers: '9',
+      fixWorkers: '-1',
       timeoutSec: '30',
       workerModel: 'gpt 5',
     });
     expect(request).toBeNull();
-    expect(Object.keys(errors).sort()).toEqual(['issueUrl', 'repoPath', 'timeoutSec', 'workerModel', 'workers']);
+    expect(Object.keys(errors).sort()).toEqual(['fixWorkers', 'issueUrl', 'repoPath', 'timeoutSec', 'workerModel', 'workers']);
+    expect(errors.fixWorkers).toBe('expected an integer 0..6 (0 turns the fix phase off)');
     // The API's own rules and words (common/api.ts), without the field name the form shows beside them.
     expect(errors.issueUrl).toMatch(/^expected the URL of an issue.*pull request/);
     expect(errors.repoPath).toMatch(/^expected an absolute path/);
@@ -53,6 +57,7 @@ describe('validateNewRun', () => {
 
   it('fills defaults and maps server errors to fields', () => {
     expect(formFromDefaults(null).workers).toBe('2');
+    expect(formFromDefaults(null).fixWorkers).toBe('2');
     expect(fieldErrorsOfServer({ issues: [{ path: 'repo_path', message: 'repo_path: /nope does not exist' }] }, 'url')).toEqual({
       repoPath: '/nope does not exist',
     });

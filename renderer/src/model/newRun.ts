@@ -10,6 +10,7 @@ export interface NewRunForm {
   issueText: string;
   repoPath: string;
   workers: string;
+  fixWorkers: string;
   timeoutSec: string;
   workerModel: string;
   managerModel: string;
@@ -25,6 +26,7 @@ export function formFromDefaults(d: ConfigDefaults | null): NewRunForm {
     issueText: '',
     repoPath: d?.repo_path ?? '',
     workers: String(d?.workers ?? 2),
+    fixWorkers: String(d?.fix_workers ?? 2),
     timeoutSec: String(d?.timeout_sec ?? 300),
     workerModel: d?.worker_model ?? '',
     managerModel: d?.manager_model ?? '',
@@ -37,6 +39,7 @@ export const FIELD_ORDER: FieldName[] = [
   'issueText',
   'repoPath',
   'workers',
+  'fixWorkers',
   'timeoutSec',
   'workerModel',
   'managerModel',
@@ -54,6 +57,7 @@ const API_FIELDS: Record<string, FieldName> = {
   issue_file: 'issueText',
   repo_path: 'repoPath',
   workers: 'workers',
+  fix_workers: 'fixWorkers',
   timeout_sec: 'timeoutSec',
   worker_model: 'workerModel',
   manager_model: 'managerModel',
@@ -75,6 +79,7 @@ export function validateNewRun(f: NewRunForm): { errors: FieldErrors; request: N
     ...(f.issueMode === 'url' ? { issue_url: opt(f.issueUrl) } : { issue_text: opt(f.issueText) }),
     repo_path: f.repoPath.trim(),
     workers: numberOrText(f.workers),
+    fix_workers: numberOrText(f.fixWorkers),
     timeout_sec: numberOrText(f.timeoutSec),
     worker_model: opt(f.workerModel),
     manager_model: opt(f.managerModel),

@@ -9,7 +9,16 @@ describe('derivePhases', () => {
       ev('phase_finished', { phase: 'preflight', seconds: 1.5 }),
       ev('phase_started', { phase: 'issue' }),
     ]);
-    expect(phases.map((p) => p.state)).toEqual(['done', 'active', 'pending', 'pending', 'pending', 'pending', 'pending']);
+    expect(phases.map((p) => p.state)).toEqual([
+      'done',
+      'active',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+      'pending',
+    ]);
     expect(phases[0]!.seconds).toBe(1.5);
     expect(currentPhase(phases)?.phase).toBe('issue');
   });
@@ -35,6 +44,21 @@ describe('derivePhases', () => {
       ev('phase_finished', { phase: 'triage', seconds: 3 }),
     ]);
     expect(phases.find((p) => p.phase === 'decision')!.state).toBe('active');
-    expect(phases).toHaveLength(7);
+    expect(phases).toHaveLength(8);
+  });
+});
+
+describe('the fix phase', () => {
+  it('shows the fix phase in progress after triage, and the decision only once it is done', () => {
+    const during = derivePhases([
+      ev('phase_started', { phase: 'triage' }),
+      ev('phase_finished', { phase: 'triage', seconds: 3 }),
+      ev('phase_started', { phase: 'fix' }),
+    ]);
+    expect(currentPhase(during)?.phase).toBe('fix');
+    expect(during.find((p) => p.phase === 'decision')!.state).toBe('pending');
+    const after = derivePhases([ev('phase_started', { phase: 'fix' }), ev('phase_finished', { phase: 'fix', seconds: 9 })]);
+    expect(after.find((p) => p.phase === 'fix')).toMatchObject({ state: 'done', seconds: 9 });
+    expect(currentPhase(after)?.phase).toBe('decision');
   });
 });

@@ -1,7 +1,7 @@
-// The run's phase progress (preflight → issue → repro → validation → minimize → triage → decision) from its events.
+// The run's phase progress (preflight → issue → repro → validation → minimize → triage → fix → decision) from its events.
 import type { RunEvent } from '../api/types';
 
-export const PHASES = ['preflight', 'issue', 'repro', 'validation', 'minimize', 'triage', 'decision'] as const;
+export const PHASES = ['preflight', 'issue', 'repro', 'validation', 'minimize', 'triage', 'fix', 'decision'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export type PhaseState = 'pending' | 'active' | 'done' | 'interrupted' | 'skipped';
@@ -22,6 +22,7 @@ export const PHASE_LABELS: Record<PhaseName, string> = {
   validation: 'Validation',
   minimize: 'Minimize',
   triage: 'Triage',
+  fix: 'Fix',
   decision: 'Decision',
 };
 
@@ -60,8 +61,10 @@ export function derivePhases(events: readonly RunEvent[]): PhaseProgress[] {
       if (p.state === 'active') p.state = ok ? 'done' : 'interrupted';
       else if (p.state === 'pending') p.state = 'skipped';
     }
-  } else if (byName.get('triage')!.state === 'done') {
-    decision.state = 'active';
+  } else {
+    // After triage comes the fix phase (when it runs), then the decision.
+    const fix = byName.get('fix')!.state;
+    if (fix === 'done' || (fix === 'pending' && byName.get('triage')!.state === 'done')) decision.state = 'active';
   }
   return PHASES.map((p) => byName.get(p)!);
 }

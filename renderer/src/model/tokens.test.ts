@@ -15,6 +15,7 @@ describe('tokens', () => {
     expect(parseInvocation('repro-w1')).toEqual({ worker: 'w1', phase: 'repro' });
     expect(parseInvocation('repro-w1-r2')).toEqual({ worker: 'w1', phase: 'repro' });
     expect(parseInvocation('triage-w12')).toEqual({ worker: 'w12', phase: 'triage' });
+    expect(parseInvocation('fix-w5-r2')).toEqual({ worker: 'w5', phase: 'fix' });
     expect(parseInvocation('reducer')).toEqual({ worker: 'manager', phase: 'minimize' });
     expect(parseInvocation('odd')).toEqual({ worker: 'odd', phase: 'other' });
   });

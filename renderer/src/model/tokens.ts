@@ -13,7 +13,7 @@ export interface TokenRow {
 
 /** Which worker and phase an invocation belongs to: repro-w1, repro-w1-r2, triage-w3, reducer. */
 export function parseInvocation(invocation: string): { worker: string; phase: string } {
-  const m = /^(repro|triage)-(w\d+)(?:-r\d+)?$/.exec(invocation);
+  const m = /^(repro|triage|fix)-(w\d+)(?:-r\d+)?$/.exec(invocation);
   if (m) return { worker: m[2]!, phase: m[1]! };
   if (/^reducer/.test(invocation)) return { worker: 'manager', phase: 'minimize' };
   if (/^manager/.test(invocation)) return { worker: 'manager', phase: 'other' };
@@ -42,7 +42,7 @@ function group(
 }
 
 const workerRank = (k: string) => (k === 'manager' ? 0 : /^w(\d+)$/.test(k) ? Number(k.slice(1)) : 1000);
-const PHASE_ORDER = ['repro', 'minimize', 'triage', 'other'];
+const PHASE_ORDER = ['repro', 'minimize', 'triage', 'fix', 'other'];
 
 export function tokensByWorker(telemetry: Telemetry | null | undefined): TokenRow[] {
   return group(telemetry, (inv) => parseInvocation(inv).worker, workerRank);

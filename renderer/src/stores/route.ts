@@ -5,6 +5,7 @@ export const TABS = [
   { id: 'workers', label: 'Workers' },
   { id: 'repro', label: 'Repro' },
   { id: 'hypotheses', label: 'Hypotheses' },
+  { id: 'fix', label: 'Fix' },
   { id: 'metrics', label: 'Metrics' },
   { id: 'report', label: 'Report' },
 ] as const;

@@ -1,4 +1,4 @@
-// The new-run form: issue (URL or text), repository, workers, timeout, models; defaults from the server's config.
+// The new-run form: issue (URL or text), repository, workers, fix workers, timeout, models; defaults from the server's config.
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError, describeError } from '../api/client';
 import type { ConfigDefaults } from '../api/types';
@@ -221,6 +221,19 @@ export function NewRunView() {
               onChange={(e) => set('workers', e.target.value)}
               aria-invalid={errors.workers ? true : undefined}
               aria-describedby={described('new-workers', true, errors.workers)}
+            />
+          </Field>
+          <Field id="new-fixWorkers" label="Fix workers" error={errors.fixWorkers} hint="0 to 6; 0 skips the fix phase">
+            <input
+              id="new-fixWorkers"
+              type="number"
+              min={0}
+              max={6}
+              step={1}
+              value={form.fixWorkers}
+              onChange={(e) => set('fixWorkers', e.target.value)}
+              aria-invalid={errors.fixWorkers ? true : undefined}
+              aria-describedby={described('new-fixWorkers', true, errors.fixWorkers)}
             />
           </Field>
           <Field id="new-timeoutSec" label="Timeout (seconds)" error={errors.timeoutSec} hint="per phase, at least 60">

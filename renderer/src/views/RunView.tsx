@@ -1,4 +1,4 @@
-// One run: its header (issue, state, stop), the six tabs, and their panels; the Workers panel stays mounted once opened.
+// One run: its header (issue, state, stop), the seven tabs, and their panels; the Workers panel stays mounted once opened.
 import { useEffect, useState, type ReactNode } from 'react';
 import { describeError } from '../api/client';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -7,6 +7,7 @@ import { Tabs } from '../components/Tabs';
 import { displayState } from '../model/runState';
 import { TABS, type TabName } from '../stores/route';
 import { useApp, useRun, useRuns } from '../stores/context';
+import { FixTab } from './tabs/FixTab';
 import { HypothesesTab } from './tabs/HypothesesTab';
 import { MetricsTab } from './tabs/MetricsTab';
 import { OverviewTab } from './tabs/OverviewTab';
@@ -111,6 +112,7 @@ export function RunView({ runId, tab }: { runId: string; tab: TabName }) {
       {panel('workers', <WorkersTab runId={runId} visible={tab === 'workers'} />, workersMounted)}
       {panel('repro', <ReproTab />)}
       {panel('hypotheses', <HypothesesTab />)}
+      {panel('fix', <FixTab />)}
       {panel('metrics', <MetricsTab />)}
       {panel('report', <ReportTab />)}
       <ConfirmDialog

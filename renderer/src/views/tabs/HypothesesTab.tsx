@@ -31,6 +31,11 @@ function HypothesisCard({ h, rank, top }: { h: Ranked; rank: number; top: boolea
           {h.worker_id}/{h.hypothesis_id}
         </h3>
         <span className="spacer" />
+        {h.confirmed_by_fix ? (
+          <span className="badge badge-ok" title={`A fix for this hypothesis (${h.confirmed_by_fix}) was verified by execution`}>
+            confirmed by fix
+          </span>
+        ) : null}
         <span className="score" title="ranking score">
           score {h.score.toFixed(2)}
         </span>

@@ -38,7 +38,7 @@ export function WorkersTab({ runId, visible }: { runId: string; visible: boolean
       { id: 'manager', label: 'manager', live: status.manager.session_exists },
       ...status.workers.map((w) => ({
         id: w.worker_id,
-        label: `${w.worker_id} · ${w.role === 'TRIAGER' ? 'triager' : 'repro builder'}`,
+        label: `${w.worker_id} · ${w.role === 'TRIAGER' ? 'triager' : w.role === 'FIXER' ? 'fixer' : 'repro builder'}`,
         live: w.session_exists,
       })),
     ];
