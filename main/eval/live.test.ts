@@ -21,19 +21,7 @@ import {
   statsminiSpec,
   type EvalSandbox,
 } from '../../testkit/evalSupport';
-
-// The real fix, as an agent would make it: move the argument swap after the emptiness checks.
-const REAL_FIX = `python3 - <<'PY'
-from pathlib import Path
-p = Path("statsmini/core.py")
-lines = p.read_text().split("\\n")
-i = lines.index("    # Convolution is commutative: loop over the shorter sequence.")
-swap = lines[i:i + 3]
-del lines[i:i + 3]
-j = lines.index('        raise ValueError("kernel cannot be empty")') + 1
-lines[j:j] = swap
-p.write_text("\\n".join(lines))
-PY`;
+import { MOVE_CHECKS_BEFORE_SWAP } from '../../testkit/fixes';
 
 const fixer = (steps: Array<{ exec: string } | { message: string }>): ScenarioInput => ({
   agents: [
@@ -77,7 +65,9 @@ async function expectCleanedUp(s: EvalSummary): Promise<void> {
 
 describe('live mode with the real codex and a scripted agent', () => {
   it('the agent makes the real fix: passed, before bug_present, reference and after fixed', async () => {
-    const s = await liveEval(fixer([{ exec: REAL_FIX }, { message: 'Moved the emptiness checks before the swap in convolve.' }]));
+    const s = await liveEval(
+      fixer([{ exec: MOVE_CHECKS_BEFORE_SWAP }, { message: 'Moved the emptiness checks before the swap in convolve.' }]),
+    );
     expect(s.status, `${s.reason}\n${JSON.stringify(s.agent, null, 2)}`).toBe('passed');
     expect(s).toMatchObject({
       before_classification: 'bug_present',

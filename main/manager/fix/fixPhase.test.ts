@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { FixRecord, FixSummaryFile } from '../../../common/artifacts';
 import { harnessPerTest, type RunArtifacts, type RunHarness, setAgent, statsminiScenario } from '../../../testkit/runHarness';
+import { MOVE_CHECKS_BEFORE_SWAP } from '../../../testkit/fixes';
 import { readJson } from '../../runs/runStore';
 import type { Config } from '../../config/config';
 import { runManager } from '../pipeline';
@@ -19,18 +20,6 @@ async function pipeline(h: RunHarness, config: Config): Promise<RunArtifacts & {
   return { ...(await h.readRun(res.runId)), lines };
 }
 
-/** The right fix of the sample's bug: check the arguments before reordering them (a real edit, run by codex). */
-const MOVE_CHECKS = `python3 - <<'PY'
-from pathlib import Path
-p = Path("statsmini/core.py")
-lines = p.read_text().split("\\n")
-i = lines.index("    # Convolution is commutative: loop over the shorter sequence.")
-swap = lines[i:i + 3]
-del lines[i:i + 3]
-j = lines.index('        raise ValueError("kernel cannot be empty")') + 1
-lines[j:j] = swap
-p.write_text("\\n".join(lines))
-PY`;
 /** A wrong fix: the swap still happens for an empty signal. */
 const SWAP_TIES = "sed -i 's/if len(kernel) > len(signal):/if len(kernel) >= len(signal):/' statsmini/core.py";
 /** A fix that makes the repro pass by renaming the kernel's error, breaking the repository's test of it. */
@@ -112,7 +101,7 @@ describe('the fix phase', () => {
     );
     // w5 gets the first-ranked (wrong) hypothesis and makes a wrong fix; w6 the right one. Both edit core.py at once.
     setAgent(scenario, fixer('w5', [SWAP_TIES, 'sleep 1'], { fixId: 'w5-ties', check: GOOD_CHECK }));
-    setAgent(scenario, fixer('w6', ['sleep 1', MOVE_CHECKS], { fixId: 'w6-checks-first' }));
+    setAgent(scenario, fixer('w6', ['sleep 1', MOVE_CHECKS_BEFORE_SWAP], { fixId: 'w6-checks-first' }));
     const h = await harness({ scenario });
     const a = await pipeline(h, h.makeConfig({ fix_workers: 2 }));
     const out = a.lines.join('\n');

@@ -1,6 +1,7 @@
 // The fix phase's pure parts: who fixes which hypothesis, failing tests from a test command's output, ranking fixes, confirming hypotheses.
 import { describe, expect, it } from 'vitest';
-import type { FixRecord, HypothesesFile, RankedHypothesis } from '../../../common/artifacts';
+import type { HypothesesFile, RankedHypothesis } from '../../../common/artifacts';
+import { fixRecord } from '../../../testkit/fixes';
 import { assignHypotheses, fixerIds } from './fixPhase';
 import { confirmHypotheses, failingTests, rankFixes } from './verify';
 
@@ -17,26 +18,7 @@ const hyp = (worker_id: string, hypothesis_id: string, score: number): RankedHyp
   agreeing_workers: [],
 });
 
-const fix = (fix_id: string, over: Partial<FixRecord>): FixRecord => ({
-  fix_id,
-  worker_id: 'w5',
-  hypothesis_id: 'h1',
-  hypothesis_worker: 'w3',
-  summary: '',
-  files_changed: [],
-  files_patched: ['a.py'],
-  patch_path: null,
-  patch_lines: { added: 1, removed: 1 },
-  check: null,
-  verdict: 'verified',
-  reason: '',
-  own_check: { fails_before: true, passes_after: true },
-  other_checks: { passed: 0, total: 0 },
-  grid: [],
-  tests: null,
-  created_at: '',
-  ...over,
-});
+const fix = fixRecord;
 
 describe('who fixes what', () => {
   it('numbers fixers after the repro and triage workers', () => {

@@ -1,27 +1,12 @@
 import { html as diffHtml } from 'diff2html';
 import { describe, expect, it } from 'vitest';
+import { fixRecord } from '../../../testkit/fixes';
 import { type FixView, fixGrid, verdictLabel } from './fixes';
 
 const run = (failing: number, outcome: string, runs = 2) => ({ runs, failing, outcome, timed_out: false });
 
 const fix = (fix_id: string, grid: FixView['grid'], verdict: FixView['verdict'] = 'verified'): FixView => ({
-  fix_id,
-  worker_id: 'w5',
-  hypothesis_id: 'h1',
-  hypothesis_worker: 'w3',
-  summary: '',
-  files_changed: [],
-  files_patched: [],
-  patch_path: null,
-  patch_lines: { added: 0, removed: 0 },
-  check: null,
-  verdict,
-  reason: '',
-  own_check: null,
-  other_checks: { passed: 0, total: 0 },
-  grid,
-  tests: null,
-  created_at: '',
+  ...fixRecord(fix_id, { grid, verdict }),
   patch: null,
 });
 
