@@ -50,6 +50,10 @@ export interface InvocationFiles {
   scriptPath: string;
   exitCodePath: string;
   pidPath: string;
+  /** Follow-ups (tmux workers): the file a follow-up is written to, codex's pid, each turn's exit code. */
+  followupPath: string;
+  codexPidPath: string;
+  turnExitPrefix: string;
 }
 
 const INVOCATION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -69,6 +73,9 @@ export function invocationFiles(paths: RunPaths, invocation: string): Invocation
     scriptPath: join(paths.scriptsDir, `${invocation}.sh`),
     exitCodePath: join(paths.scriptsDir, `${invocation}.exit`),
     pidPath: join(paths.scriptsDir, `${invocation}.pid`),
+    followupPath: join(paths.scriptsDir, `${invocation}.followup`),
+    codexPidPath: join(paths.scriptsDir, `${invocation}.codex.pid`),
+    turnExitPrefix: join(paths.scriptsDir, `${invocation}.turn`),
   };
 }
 

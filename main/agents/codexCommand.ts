@@ -5,6 +5,11 @@ import { nativeCodex } from './codexBinary';
 export interface CodexCommand {
   command: string;
   args: string[];
+  /**
+   * The arguments of a follow-up turn (`codex exec <the same flags> resume`), to which the thread id
+   * and `-` (the follow-up on stdin) are appended: the flags go before `resume`.
+   */
+  resumeArgs: string[];
   /** Variables to add to the inherited environment. */
   env: Record<string, string>;
 }
@@ -29,15 +34,20 @@ export interface CodexArgsOptions {
  * directly (see codexBinary.ts).
  */
 export function buildCodexArgs(o: CodexArgsOptions): CodexCommand {
-  const args = ['exec', '-'];
-  if (o.json ?? true) args.push('--json');
-  args.push('-o', o.outputFile);
-  if (o.schemaFile) args.push('--output-schema', o.schemaFile);
-  args.push('--skip-git-repo-check', '-s', o.sandbox ?? o.config.codex.sandbox, '-m', o.model, '-C', o.worktree);
-  args.push('-c', 'approval_policy="never"');
-  for (const kv of codexConfigArgs(o.config.codex.config)) args.push('-c', kv);
+  const flags: string[] = [];
+  if (o.json ?? true) flags.push('--json');
+  flags.push('-o', o.outputFile);
+  if (o.schemaFile) flags.push('--output-schema', o.schemaFile);
+  flags.push('--skip-git-repo-check', '-s', o.sandbox ?? o.config.codex.sandbox, '-m', o.model, '-C', o.worktree);
+  flags.push('-c', 'approval_policy="never"');
+  for (const kv of codexConfigArgs(o.config.codex.config)) flags.push('-c', kv);
   const native = nativeCodex(o.config.codex.command);
   const env: Record<string, string> = { ...native?.env };
   if (o.config.codex.home) env.CODEX_HOME = o.config.codex.home;
-  return { command: native?.path ?? o.config.codex.command, args, env };
+  return {
+    command: native?.path ?? o.config.codex.command,
+    args: ['exec', '-', ...flags],
+    resumeArgs: ['exec', ...flags, 'resume'],
+    env,
+  };
 }

@@ -52,7 +52,7 @@ describe('renderLaunchScript', () => {
     const { files, script } = await setup('exit3');
     const text = renderLaunchScript({
       ...files,
-      codex: { command: 'sh', args: ['-c', 'echo \'{"type":"turn.started"}\'; exit 3'], env: {} },
+      codex: { command: 'sh', args: ['-c', 'echo \'{"type":"turn.started"}\'; exit 3'], resumeArgs: [], env: {} },
       renderCommand: ['cat'],
       pidFile: join(dirname(files.exitCodeFile), 'launch.pid'),
     });
@@ -75,6 +75,7 @@ describe('renderLaunchScript', () => {
       codex: {
         command: 'sh',
         args: ['-c', 'cat; pwd; printf "%s\\n" "$MM_VALUE"; echo "boom on stderr" >&2; exit 5', '$(touch PWNED3)'],
+        resumeArgs: [],
         env: { MM_VALUE: "it's $(touch PWNED4) `x`" },
       },
       // A renderer that fails at once: codex must still run to the end (the rest is drained).
@@ -102,7 +103,11 @@ describe('renderLaunchScript', () => {
     await writeFile(files.exitCodeFile, '0\n');
     await writeFile(
       script,
-      renderLaunchScript({ ...files, codex: { command: '/nonexistent/codex', args: ['exec'], env: {} }, renderCommand: [] }),
+      renderLaunchScript({
+        ...files,
+        codex: { command: '/nonexistent/codex', args: ['exec'], resumeArgs: [], env: {} },
+        renderCommand: [],
+      }),
     );
     const res = await runScript(script);
     expect(res.code).toBe(127);
@@ -118,11 +123,97 @@ describe('renderLaunchScript', () => {
       worktree: '/w',
       renderCommand: [],
     };
-    expect(() => renderLaunchScript({ ...base, worktree: 'rel', codex: { command: 'codex', args: [], env: {} } })).toThrow(
-      /worktree must be an absolute path/,
-    );
-    expect(() => renderLaunchScript({ ...base, codex: { command: 'codex', args: [], env: { 'A;B': '1' } } })).toThrow(
-      /invalid environment variable name/,
-    );
+    expect(() =>
+      renderLaunchScript({ ...base, worktree: 'rel', codex: { command: 'codex', args: [], resumeArgs: [], env: {} } }),
+    ).toThrow(/worktree must be an absolute path/);
+    expect(() =>
+      renderLaunchScript({ ...base, codex: { command: 'codex', args: [], resumeArgs: [], env: { 'A;B': '1' } } }),
+    ).toThrow(/invalid environment variable name/);
+  });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForFile(path: string, timeoutMs = 10_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (existsSync(path)) return readFile(path, 'utf8');
+    await sleep(50);
+  }
+  throw new Error(`${path} did not appear`);
+}
+
+describe('follow-ups', () => {
+  it('stays after the first turn; each follow-up file resumes the thread as a new turn, its exit code recorded per turn', async () => {
+    const { dir, files, script } = await setup('followups');
+    const followup = {
+      file: join(dir, 'w1.followup'),
+      codexPidFile: join(dir, 'w1.codex.pid'),
+      turnExitPrefix: join(dir, 'w1.turn'),
+    };
+    // A fake codex: the first turn starts a thread; a resumed one prints the thread id it got and its stdin.
+    const text = renderLaunchScript({
+      ...files,
+      followup,
+      codex: {
+        command: 'sh',
+        args: ['-c', 'echo \'{"type":"thread.started","thread_id":"0199-ab-c"}\'; exit 0'],
+        resumeArgs: ['-c', 'echo "{\\"resumed\\":\\"$0\\",\\"stdin\\":\\"$1\\"}"; cat; exit 4'],
+        env: {},
+      },
+      renderCommand: ['cat'],
+    });
+    await writeFile(script, text, { mode: 0o755 });
+    const child = spawn('bash', [script], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    try {
+      expect(await waitForFile(`${followup.turnExitPrefix}1.exit`)).toBe('0\n');
+      expect(await readFile(files.exitCodeFile, 'utf8')).toBe('0\n');
+      expect(await readFile(followup.codexPidFile, 'utf8')).toMatch(/^[1-9]\d*\n$/);
+      await sleep(300);
+      expect(child.exitCode).toBeNull(); // still there, waiting for a follow-up
+      await writeFile(followup.file, 'use an empty signal\n');
+      expect(await waitForFile(`${followup.turnExitPrefix}2.exit`)).toBe('4\n');
+      expect(await readFile(files.exitCodeFile, 'utf8')).toBe('4\n');
+      // The same telemetry file, appended: the thread id reached `resume`, the follow-up its stdin.
+      expect(await readFile(files.telemetryFile, 'utf8')).toBe(
+        '{"type":"thread.started","thread_id":"0199-ab-c"}\n{"resumed":"0199-ab-c","stdin":"-"}\nuse an empty signal\n',
+      );
+      expect(existsSync(followup.file)).toBe(false);
+      expect(await readFile(`${followup.file}.turn2.txt`, 'utf8')).toBe('use an empty signal\n');
+      expect(out).toContain('[mminions] follow-up (turn 2): use an empty signal');
+    } finally {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }
+  });
+
+  it('a SIGINT to codex (its pid file) ends the running turn, whose exit code is still recorded', async () => {
+    const { dir, files, script } = await setup('interrupt');
+    const followup = { file: join(dir, 'f'), codexPidFile: join(dir, 'codex.pid'), turnExitPrefix: join(dir, 'turn') };
+    const text = renderLaunchScript({
+      ...files,
+      followup,
+      codex: {
+        command: 'bash',
+        args: ['-c', 'trap \'exit 130\' INT; echo \'{"type":"thread.started","thread_id":"t1"}\'; while :; do sleep 0.05; done'],
+        resumeArgs: ['-c', 'echo resumed; exit 0'],
+        env: {},
+      },
+      renderCommand: ['cat'],
+    });
+    await writeFile(script, text, { mode: 0o755 });
+    const child = spawn('bash', [script], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    try {
+      const pid = Number((await waitForFile(followup.codexPidFile)).trim());
+      await sleep(200);
+      await writeFile(followup.file, 'stop that, try this\n');
+      process.kill(pid, 'SIGINT');
+      expect(await waitForFile(`${followup.turnExitPrefix}1.exit`)).toBe('130\n');
+      expect(await waitForFile(`${followup.turnExitPrefix}2.exit`)).toBe('0\n');
+      expect(child.exitCode).toBeNull();
+    } finally {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }
   });
 });

@@ -36,6 +36,14 @@ export function issueForPrompt(issue: IssueSpec): PromptIssue {
   };
 }
 
+/** The line before a person's follow-up in the message an agent gets (the scripted model finds follow-ups by it). */
+export const FOLLOWUP_HEADER = 'FOLLOW-UP FROM A PERSON';
+
+/** What an agent gets as a follow-up turn: the person's text, and what to do with it. */
+export function followUpMessage(text: string): string {
+  return `\n\n${FOLLOWUP_HEADER} (take it into account, then answer again in the same JSON shape as before):\n${text}\n`;
+}
+
 function header(role: string, workerId: string): string {
   return `ROLE: ${role}\nWORKER: ${workerId}\n`;
 }

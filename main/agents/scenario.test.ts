@@ -171,3 +171,55 @@ describe('loading', () => {
     await expect(loadScenario(join(dir, 'x.json'))).rejects.toThrow(/x\.json: not valid JSON/);
   });
 });
+
+describe('follow-ups (a resumed thread)', () => {
+  const scenario = parseScenario({
+    agents: [
+      {
+        role: 'REPRO_BUILDER',
+        worker: 'w1',
+        usage: { input_tokens: 100, output_tokens: 10 },
+        steps: [{ exec: 'ls' }, { message: 'first answer' }],
+        followups: [
+          {
+            match: 'use an empty signal',
+            usage: { input_tokens: 7, output_tokens: 1 },
+            steps: [{ exec: 'cat x' }, { message: 'second answer' }],
+          },
+        ],
+      },
+    ],
+  } satisfies ScenarioInput);
+  const prompt = user([{ type: 'input_text', text: 'ROLE: REPRO_BUILDER\nWORKER: w1\nissue…' }]);
+  const env = user('<environment_context>cwd</environment_context>');
+  const firstTurn = [env, prompt, toolOutput, { type: 'message', role: 'assistant', content: 'first answer' }];
+
+  test('the latest user message after the prompt is the follow-up; its steps count from it', () => {
+    const msg = user('A person sends a follow-up: please use an empty signal');
+    const a = planReply(scenario, { input: [...firstTurn, msg] });
+    expect(a).toMatchObject({ role: 'REPRO_BUILDER', worker: 'w1', step: 0, reply: { kind: 'exec', command: 'cat x' } });
+    expect(a.reply).toHaveProperty('usage', {
+      input_tokens: 7,
+      cached_input_tokens: 0,
+      output_tokens: 1,
+      reasoning_output_tokens: 0,
+    });
+    const b = planReply(scenario, { input: [...firstTurn, msg, toolOutput] });
+    expect(b.reply).toMatchObject({ kind: 'message', text: 'second answer' });
+  });
+
+  test('a follow-up nothing matches is an error that quotes it; a first turn is not a follow-up', () => {
+    const r = planReply(scenario, { input: [...firstTurn, user('something else')] });
+    expect(r.reply).toMatchObject({ kind: 'error', status: 400 });
+    expect((r.reply as { message: string }).message).toContain('"something else"');
+    expect(planReply(scenario, { input: [env, prompt] }).reply).toMatchObject({ kind: 'exec', command: 'ls' });
+  });
+
+  test('a follow-up match must be a valid regular expression', () => {
+    expect(() =>
+      parseScenario({
+        agents: [{ role: 'R', worker: 'w1', steps: [{ message: 'x' }], followups: [{ match: '(', steps: [{ message: 'y' }] }] }],
+      }),
+    ).toThrow(/valid regular expression/);
+  });
+});

@@ -1,6 +1,7 @@
 // The scripted model's scenario: its file format, loading it, and which reply it gives to a request.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { FOLLOWUP_HEADER } from './prompts';
 
 const count = (what: string) =>
   z
@@ -29,6 +30,30 @@ export const ScenarioStep = z.union(
 );
 export type ScenarioStep = z.infer<typeof ScenarioStep>;
 
+/**
+ * A scripted follow-up: when a resumed thread's latest user message (a person's follow-up) matches
+ * `match` (a regular expression), the entry answers with these steps instead.
+ */
+export const ScenarioFollowup = z
+  .object({
+    match: z.string().refine(
+      (m) => {
+        try {
+          new RegExp(m);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: 'expected a valid regular expression' },
+    ),
+    delay_ms: count('a delay in milliseconds').max(600_000, { error: 'delay_ms: at most 600000' }).optional(),
+    usage: ScenarioUsage.optional(),
+    steps: z.array(ScenarioStep).min(1, { error: 'a follow-up needs at least one step' }),
+  })
+  .strict();
+export type ScenarioFollowup = z.infer<typeof ScenarioFollowup>;
+
 export const ScenarioEntry = z
   .object({
     role: z.string().regex(/^\S+$/, { error: 'expected a role name without spaces, e.g. "REPRO_BUILDER"' }),
@@ -37,6 +62,7 @@ export const ScenarioEntry = z
     usage: ScenarioUsage.optional(),
     hang: z.boolean({ error: 'expected true or false' }).optional(),
     steps: z.array(ScenarioStep).optional(),
+    followups: z.array(ScenarioFollowup).optional(),
   })
   .strict()
   .refine((e) => e.hang === true || (e.steps?.length ?? 0) > 0, {
@@ -155,10 +181,33 @@ export function identifyAgent(input: unknown): AgentIdentity {
   return id;
 }
 
-/** The step index of a request: the number of tool outputs already in the conversation. */
-export function stepIndex(input: unknown): number {
+/** The step index of a request: the number of tool outputs in the conversation (after index `from`). */
+export function stepIndex(input: unknown, from = 0): number {
   if (!Array.isArray(input)) return 0;
-  return input.filter((i) => i && typeof i === 'object' && (i as { type?: unknown }).type === 'function_call_output').length;
+  return input.slice(from).filter((i) => i && typeof i === 'object' && (i as { type?: unknown }).type === 'function_call_output')
+    .length;
+}
+
+/**
+ * A person's follow-up in a request: the latest user message, when it holds FOLLOWUP_HEADER (the
+ * text after it), or when an earlier user message holds the agent's prompt (a resumed thread).
+ * Null for a first turn.
+ */
+export function latestFollowup(input: unknown): { text: string; index: number } | null {
+  if (!Array.isArray(input)) return null;
+  let prompt = -1;
+  let last = -1;
+  input.forEach((item, i) => {
+    if (!isUserMessage(item)) return;
+    if (prompt < 0 && ROLE_LINE.test(textOf(item.content))) prompt = i;
+    last = i;
+  });
+  if (last < 0) return null;
+  const text = textOf((input[last] as { content?: unknown }).content);
+  const at = text.indexOf(FOLLOWUP_HEADER);
+  if (at >= 0) return { text: text.slice(at + FOLLOWUP_HEADER.length), index: last };
+  if (prompt < 0 || last <= prompt) return null;
+  return { text, index: last };
 }
 
 export type Reply =
@@ -184,10 +233,11 @@ export function planReply(scenario: Scenario, body: unknown): ReplyPlan {
   }
   const input = (body as { input?: unknown }).input;
   const { role, worker } = identifyAgent(input);
-  const step = stepIndex(input);
+  const followup = latestFollowup(input);
+  const step = stepIndex(input, followup ? followup.index : 0);
   const base = { role, worker, step };
-  const entry = scenario.agents.find((e) => e.role === role && e.worker === worker);
-  if (!entry) {
+  const found = scenario.agents.find((e) => e.role === role && e.worker === worker);
+  if (!found) {
     const hint = role && worker ? '' : ' (the prompt needs "ROLE: <role>" and "WORKER: <id>" lines)';
     return {
       ...base,
@@ -197,6 +247,21 @@ export function planReply(scenario: Scenario, body: unknown): ReplyPlan {
         message: `scripted model: no scenario entry for role=${role ?? '?'} worker=${worker ?? '?'}${hint}`,
       },
     };
+  }
+  let entry: { delay_ms?: number; hang?: boolean; usage?: ScenarioUsage; steps?: ScenarioStep[] } = found;
+  if (followup) {
+    const f = found.followups?.find((x) => new RegExp(x.match).test(followup.text));
+    if (!f) {
+      return {
+        ...base,
+        reply: {
+          kind: 'error',
+          status: 400,
+          message: `scripted model: role=${role} worker=${worker} got a follow-up no entry of "followups" matches: ${JSON.stringify(followup.text.slice(0, 200))}`,
+        },
+      };
+    }
+    entry = { ...f, usage: f.usage ?? found.usage };
   }
   const delayMs = entry.delay_ms ?? 0;
   if (entry.hang) return { ...base, reply: { kind: 'hang', delayMs } };

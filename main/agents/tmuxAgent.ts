@@ -1,7 +1,7 @@
 // Runs one agent invocation in its own tmux session (workers): launch script, exit-code file, collection of the result.
 import { execFile } from 'node:child_process';
 import { watch, type FSWatcher } from 'node:fs';
-import { chmod, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { Config } from '../config/config';
 import type { RunPaths } from '../runs/runStore';
@@ -41,6 +41,12 @@ export interface TmuxAgentHandle {
   stderrPath: string;
   /** The launch script's pid, which leads the process group of everything the agent runs. */
   pidFile: string;
+  /** A person's follow-up, written here, becomes the next turn (see renderLaunchScript). */
+  followupFile: string;
+  /** codex's pid during a turn (to interrupt it). */
+  codexPidFile: string;
+  /** Turn N's exit code is in `<prefix>N.exit`. */
+  turnExitPrefix: string;
   /** When the session was started (ms since the epoch). */
   startedAt: number;
 }
@@ -51,6 +57,9 @@ export async function startTmuxAgent(inv: AgentInvocation, o: TmuxAgentOptions):
   await prepareInvocationFiles(files, inv.prompt);
   await rm(files.exitCodePath, { force: true }); // a stale one would end the wait at once
   await rm(files.pidPath, { force: true });
+  await rm(files.followupPath, { force: true }); // a stale follow-up would start a turn at once
+  await rm(files.codexPidPath, { force: true });
+  await rm(`${files.followupPath}.fresh`, { force: true });
   const codex = invocationCommand(inv, files, o);
   const script = renderLaunchScript({
     codex,
@@ -63,6 +72,7 @@ export async function startTmuxAgent(inv: AgentInvocation, o: TmuxAgentOptions):
     worktree: inv.worktree,
     renderCommand: o.renderCommand,
     invocation: inv.invocation,
+    followup: { file: files.followupPath, codexPidFile: files.codexPidPath, turnExitPrefix: files.turnExitPrefix },
   });
   await writeFile(files.scriptPath, script);
   await chmod(files.scriptPath, 0o755);
@@ -82,8 +92,45 @@ function handleFor(invocation: string, sessionName: string, f: InvocationFiles, 
     promptPath: f.promptPath,
     stderrPath: f.stderrPath,
     pidFile: f.pidPath,
+    followupFile: f.followupPath,
+    codexPidFile: f.codexPidPath,
+    turnExitPrefix: f.turnExitPrefix,
     startedAt,
   };
+}
+
+/** Where turn `turn`'s exit code is recorded (turn 1 is the first, follow-ups count from 2). */
+export function turnExitFile(handle: Pick<TmuxAgentHandle, 'turnExitPrefix'>, turn: number): string {
+  return `${handle.turnExitPrefix}${turn}.exit`;
+}
+
+/**
+ * Hands a follow-up to the launch script (an atomic write of its follow-up file); with `interrupt`,
+ * the running codex turn is ended by SIGINT (only a codex of this agent's own process group is
+ * signalled). The script then records that turn's exit and resumes the thread — or, with `fresh`,
+ * starts a new one with the prompt and the follow-up (for a first turn interrupted before it did
+ * anything: codex may not have saved its prompt yet, and a resumed thread would lack it).
+ */
+export async function deliverFollowUp(
+  handle: TmuxAgentHandle,
+  text: string,
+  o: { interrupt: boolean; fresh?: boolean },
+): Promise<void> {
+  // A fresh turn: the thread is not resumed but started again, with the prompt and the follow-up.
+  if (o.fresh) await writeFile(`${handle.followupFile}.fresh`, '');
+  const tmp = `${handle.followupFile}.tmp.${process.pid}`;
+  await writeFile(tmp, text.endsWith('\n') ? text : `${text}\n`);
+  await rename(tmp, handle.followupFile);
+  if (!o.interrupt) return;
+  const leader = await readPid(handle.pidFile);
+  const codex = await readPid(handle.codexPidFile);
+  if (leader === null || codex === null) return;
+  if (!(await liveGroupMembers(leader)).includes(codex)) return;
+  try {
+    process.kill(codex, 'SIGINT');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
 }
 
 /** The exit code recorded in `path`; undefined while the file does not exist. */
@@ -208,6 +255,9 @@ export async function collectTmuxAgent(handle: TmuxAgentHandle, o: CollectOption
     scriptPath: handle.scriptPath,
     exitCodePath: handle.exitCodeFile,
     pidPath: handle.pidFile,
+    followupPath: handle.followupFile,
+    codexPidPath: handle.codexPidFile,
+    turnExitPrefix: handle.turnExitPrefix,
   };
   return collectAgentResult({
     invocation: handle.invocation,
