@@ -208,13 +208,19 @@ export const SendRequest = z
       .max(MAX_SEND_CHARS, `text: ${MAX_SEND_CHARS} characters at most`)
       .refine(
         (s) => !/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/.test(s),
-        'text: control characters are not allowed (tab is, C1 controls U+0080-U+009F are not); Enter is sent after the text',
+        'text: control characters are not allowed (tab is, C1 controls U+0080-U+009F are not)',
       ),
   })
   .strict();
 export type SendRequest = z.infer<typeof SendRequest>;
 
-export const SendResponse = z.object({ run_id: z.string(), worker: z.string(), sent: z.literal(true) });
+/** `delivered`: the worker's agent takes the text as a follow-up turn, or the manager as a command (an addition). */
+export const SendResponse = z.object({
+  run_id: z.string(),
+  worker: z.string(),
+  sent: z.literal(true),
+  delivered: z.enum(['followup', 'command']),
+});
 export type SendResponse = z.infer<typeof SendResponse>;
 
 // ---------- GET /api/runs/<id>/artifacts/<name> ----------

@@ -6,6 +6,7 @@ import { isRunWorktree, Worktrees } from '../git/worktrees';
 import { join } from 'node:path';
 import { endProcessesIn, isSameProcess } from '../process/groups';
 import { ProcessTracker } from '../process/tracker';
+import { askManager, ControlTimeout, type ControlResponse } from '../runs/controlChannel';
 import { liveManager } from '../runs/runLock';
 import { readJson, type RunStore, RunStoreError, writeJsonAtomic } from '../runs/runStore';
 import { isRunSession, sessionName, type Tmux } from '../tmux/tmux';
@@ -15,7 +16,7 @@ import { renderFinalReport } from './report';
 export class RunControlError extends Error {
   constructor(
     message: string,
-    readonly kind: 'not-found' | 'no-session' | 'bad-worker',
+    readonly kind: 'not-found' | 'no-session' | 'bad-worker' | 'refused' | 'bad-request' | 'no-answer',
   ) {
     super(message);
     this.name = 'RunControlError';
@@ -55,20 +56,36 @@ export async function workerSession(store: RunStore, runId: string, worker: stri
   return sessionName(runId, worker);
 }
 
-export async function sendToWorker(store: RunStore, tmux: Tmux, runId: string, worker: string, text: string): Promise<void> {
-  const name = await workerSession(store, runId, worker);
-  const ended = () =>
-    new RunControlError(
-      `session ${name} is not running (the ${worker === 'manager' ? 'manager' : 'worker'} has ended)`,
+/**
+ * Sends a line to a run: to a worker, it is a follow-up its agent answers as a new turn (the running
+ * turn is interrupted, or the ended worker resumed, while its phase runs); to the manager, one of its
+ * commands (skip, extend <seconds>, status). The run's manager decides and answers (through the run's
+ * control folder): nothing is typed into a pane, and nothing is said delivered that was not.
+ */
+export async function sendToWorker(
+  store: RunStore,
+  runId: string,
+  worker: string,
+  text: string,
+): Promise<{ delivered: 'followup' | 'command'; message: string }> {
+  const paths = await requireRun(store, runId);
+  if (worker !== 'manager') await workerSession(store, runId, worker); // an unknown worker is named as such
+  if (!liveManager(paths.dir)) {
+    throw new RunControlError(
+      `run ${runId} is not running: its manager has ended${existsSync(paths.runDone) ? ' (the run is over)' : ''}, so nothing can be delivered`,
       'no-session',
     );
-  if (!(await tmux.hasSession(name))) throw ended();
+  }
+  let res: ControlResponse;
   try {
-    await tmux.sendText(name, text);
+    res = await askManager(paths.dir, { worker, text });
   } catch (err) {
-    if (!(await tmux.hasSession(name))) throw ended(); // it ended in between
+    if (err instanceof ControlTimeout) throw new RunControlError(`run ${runId}: ${err.message}`, 'no-answer');
     throw err;
   }
+  if (res.ok) return { delivered: res.delivered, message: res.message };
+  const kind = res.status === 400 ? 'bad-request' : res.status === 404 ? 'bad-worker' : 'refused';
+  throw new RunControlError(res.error, kind);
 }
 
 /**

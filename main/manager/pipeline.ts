@@ -10,6 +10,7 @@ import { endProcessesIn } from '../process/groups';
 import { runPreflight } from '../preflight/preflight';
 import { resolveSandbox } from '../process/sandbox';
 import { ProcessTracker } from '../process/tracker';
+import { serveControl } from '../runs/controlChannel';
 import { RunLock } from '../runs/runLock';
 import { type RunPaths, RunStore, writeJsonAtomic } from '../runs/runStore';
 import { isRunSession, sessionName, Tmux } from '../tmux/tmux';
@@ -40,6 +41,7 @@ import {
   schemaFiles,
 } from './runContext';
 import { triageHypotheses, triageWorkers } from './triage/triagePhase';
+import { Steering } from './steering';
 import { SessionsLog } from './workers/sessionsLog';
 import type { WorkerOutcome } from './workers/workerPhase';
 import { WorktreePool } from './worktreePool';
@@ -124,6 +126,7 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
   const lock = await RunLock.acquire(paths.dir, runId);
   if (!existsSync(requestPath(paths))) await writeJsonAtomic(requestPath(paths), { ...request, run_id: runId });
   const out = progressWriter(o.out);
+  const emit = makeEmitter(paths, out);
   const sessions = new SessionsLog(paths.sessions, {
     runId,
     socket: config.tmux.socket,
@@ -141,13 +144,16 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     pool: new WorktreePool(runId, config.manager.repo_path, config.manager.worktree_root),
     renderCommand: [...(o.selfCommand ?? selfCommand()), 'render-events'],
     schemaFile: schemaFiles(paths),
-    emit: makeEmitter(paths, out),
+    emit,
     out,
     diagnostics: [...new Set(config.meta.warnings)].map((w) => `config: ${w}`),
     ledger: new TokenLedger(),
     timer: new PhaseTimer(),
     signal: o.signal ?? new AbortController().signal,
+    steering: new Steering((worker, text, delivered) => emit('followup', { worker, text, delivered }), out),
   };
+  // Follow-ups and commands from `mminions send` and the API reach the manager through the run's control folder.
+  const stopServingControl = serveControl(paths.dir, (req) => early.steering.handle(req));
   const tracker = new ProcessTracker(join(paths.metaDir, 'processes'));
   await sessions.flush();
   const meta: RunMeta = {
@@ -185,6 +191,7 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     const { decision, summary } = await concludeRun(early, core, outcome);
     return { runId, paths, decision, summary };
   } finally {
+    stopServingControl();
     await lock.release();
   }
 

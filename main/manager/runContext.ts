@@ -10,6 +10,7 @@ import { appendEvent } from '../runs/events';
 import type { RunPaths } from '../runs/runStore';
 import type { Tmux } from '../tmux/tmux';
 import type { PhaseTimer, TokenLedger } from './metrics';
+import type { Steering } from './steering';
 import type { SessionsLog } from './workers/sessionsLog';
 import type { WorktreePool } from './worktreePool';
 
@@ -47,6 +48,8 @@ export interface RunContext {
   ledger: TokenLedger;
   timer: PhaseTimer;
   signal: AbortSignal;
+  /** Follow-ups to workers and the manager's commands (see steering.ts). */
+  steering: Steering;
 }
 
 /** The parts of a RunContext that exist before the repository is known. */
@@ -88,12 +91,13 @@ export function schemaFiles(paths: RunPaths): (role: AgentRole) => Promise<strin
  * a stop of the run honoured before and after it.
  */
 export async function phase<T>(
-  ctx: Pick<RunContext, 'emit' | 'timer' | 'signal'>,
+  ctx: Pick<RunContext, 'emit' | 'timer' | 'signal'> & { steering?: Steering },
   name: string,
   fn: () => Promise<T>,
 ): Promise<T> {
   if (ctx.signal.aborted) throw new StopRequested();
   ctx.timer.start(name);
+  if (ctx.steering) ctx.steering.current = name;
   await ctx.emit('phase_started', { phase: name }, `== ${name}`);
   let result: T;
   try {

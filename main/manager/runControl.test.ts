@@ -47,12 +47,15 @@ async function waitForRunning(h: RunHarness, runId: string, workers: string[]) {
 }
 
 describe('mminions run --detach, status, send, stop', () => {
-  it('run --detach prints the run; status has the Python prototype fields; send types into a live worker; the run completes', {
+  it('run --detach prints the run; status has the Python prototype fields; send reaches a live worker’s agent as a follow-up; the run completes', {
     timeout: 120_000,
   }, async () => {
     const scenario = await statsminiScenario();
     // Slow repro answers keep the worker sessions alive while the test looks at them.
-    getAgent(scenario, 'REPRO_BUILDER', 'w1').delay_ms = 8_000; // alive well past the send, also on a busy machine
+    const w1entry = getAgent(scenario, 'REPRO_BUILDER', 'w1');
+    w1entry.delay_ms = 8_000; // alive well past the send, also on a busy machine
+    // Its answer to the follow-up: the same candidate.
+    w1entry.followups = [{ match: 'still there', steps: [w1entry.steps!.at(-1)!] }];
     getAgent(scenario, 'REPRO_BUILDER', 'w2').delay_ms = 3_000;
     const h = await harness({ scenario });
     const runId = 'run-detached';
@@ -86,14 +89,15 @@ describe('mminions run --detach, status, send, stop', () => {
     });
     expect(typeof w1.pane_tail).toBe('string');
 
-    // send: the text reaches the worker's pane.
+    // send: the text reaches the worker's agent as a follow-up turn; the pane shows it.
     const text = 'mminions-test: are you still there?';
     const sent = await control(h, started.configFile, ['send', '--run-id', runId, '--worker', 'w1', '--text', text]);
     expect(sent.code, sent.stderr).toBe(0);
-    expect(JSON.parse(sent.stdout)).toEqual({ run_id: runId, worker: 'w1', sent: true });
+    expect(JSON.parse(sent.stdout)).toEqual({ run_id: runId, worker: 'w1', sent: true, delivered: 'followup' });
     await waitFor(
-      'the sent text in the pane',
-      async () => (await h.tmux.capturePane(`codorch-${runId}-w1`, 200).catch(() => '')).includes(text),
+      'the follow-up in the pane',
+      async () =>
+        (await h.tmux.capturePane(`codorch-${runId}-w1`, 200).catch(() => '')).includes('[mminions] follow-up (turn 2)'),
       10_000,
     );
     const unknown = await control(h, started.configFile, ['send', '--run-id', runId, '--worker', 'w9', '--text', 'x']);
@@ -103,9 +107,12 @@ describe('mminions run --detach, status, send, stop', () => {
     // The run finishes on its own: run_done.json, decision ok, and the status says so.
     await waitFor('run_done.json', () => existsSync(paths.runDone), 100_000, 250);
     const a = await h.readRun(runId);
-    expect(a.decision.status).toBe('ok');
+    expect(
+      a.decision.status,
+      `${a.decision.rationale} ${JSON.stringify(a.sessions.workers.map((w) => [w.worker_id, w.status, w.detail]))}`,
+    ).toBe('ok');
     expect(a.runDone).toMatchObject({ run_id: runId, status: 'ok', decision_path: paths.decision });
-    // The send did not disturb the worker.
+    // The follow-up was answered: w1's candidate still stands.
     expect(a.sessions.workers.map((w) => `${w.worker_id}:${w.status}`)).toEqual([
       'w1:finished',
       'w2:finished',

@@ -8,6 +8,9 @@ import { selfCommand } from '../cli/self';
 import { buildConfig } from '../config/config';
 import { launchManager, makeRunRequest } from '../manager/launcher';
 import { issueSpec, worker } from '../../e2e/support/runFixtures';
+import { serveControl } from '../runs/controlChannel';
+import { RunLock } from '../runs/runLock';
+import { Steering } from '../manager/steering';
 import { SessionsLog } from '../manager/workers/sessionsLog';
 import { writeJsonAtomic } from '../runs/runStore';
 import { sessionName } from '../tmux/tmux';
@@ -225,27 +228,65 @@ describe('starting and stopping runs through the API', () => {
     expect((await t.api('/api/runs/run-20990101000000/stop', { method: 'POST' })).status).toBe(404);
   });
 
-  it('sends a line of text into a live session', async () => {
+  it("sends to the run's manager: a command it answers; refuses what it cannot deliver", async () => {
     const { runId, paths } = await t.store.create('run-20260601000001');
-    await new SessionsLog(paths.sessions, {
+    const log = new SessionsLog(paths.sessions, {
       runId,
       socket: t.tmux.socket,
       managerSession: sessionName(runId, 'manager'),
       issueUrl: null,
-      pid: null,
-    }).flush();
-    await t.tmux.newSession({ name: sessionName(runId, 'manager'), cwd: t.dir, command: 'cat' });
-    const r = await t.api(`/api/runs/${runId}/send`, {
-      method: 'POST',
-      body: JSON.stringify({ worker: 'manager', text: 'status please\twith tab' }),
+      pid: process.pid,
     });
-    expect(r.status).toBe(200);
-    expect(r.json()).toEqual({ run_id: runId, worker: 'manager', sent: true });
-    await waitFor(
-      async () =>
-        (await t.tmux.capturePane(sessionName(runId, 'manager'), 20)).split('\n').filter((l) => l.includes('status please'))
-          .length >= 2,
-      'the echoed line',
+    await log.upsertWorker({
+      worker_id: 'w1',
+      role: 'REPRO_BUILDER',
+      phase: 'repro',
+      status: 'finished',
+      session_name: sessionName(runId, 'w1'),
+      worktree_path: '',
+      output_path: '',
+      script_path: '',
+      invocation: 'repro-w1',
+      attempts: 1,
+      started_at: null,
+      finished_at: null,
+      exit_code: 0,
+      detail: null,
+    });
+    // This process plays the run's manager: it holds the run's lock and serves its control folder.
+    const lock = await RunLock.acquire(paths.dir, runId);
+    const printed: string[] = [];
+    const steering = new Steering(
+      async () => undefined,
+      (l) => printed.push(l),
     );
+    steering.current = 'validation';
+    const stopServing = serveControl(paths.dir, (req) => steering.handle(req));
+    try {
+      const send = (worker: string, text: string) =>
+        t.api(`/api/runs/${runId}/send`, { method: 'POST', body: JSON.stringify({ worker, text }) });
+      const st = await send('manager', 'status');
+      expect(st.status).toBe(200);
+      expect(st.json()).toEqual({ run_id: runId, worker: 'manager', sent: true, delivered: 'command' });
+      expect(printed).toEqual(['[status] phase: validation (no workers running)']);
+      const bad = await send('manager', 'reboot');
+      expect(bad.status).toBe(400);
+      expect(bad.json().error).toMatch(/unknown manager command "reboot": use "skip", "extend <seconds>", "status"/);
+      const skip = await send('manager', 'skip');
+      expect(skip.status).toBe(409);
+      expect(skip.json().error).toMatch(/no worker phase is running now \(the run is in validation\)/);
+      const w1 = await send('w1', 'try again');
+      expect(w1.status).toBe(409);
+      expect(w1.json().error).toMatch(/w1 is not a worker of the running phase/);
+    } finally {
+      stopServing();
+      await lock.release();
+    }
+    const gone = await t.api(`/api/runs/${runId}/send`, {
+      method: 'POST',
+      body: JSON.stringify({ worker: 'manager', text: 'status' }),
+    });
+    expect(gone.status).toBe(409);
+    expect(gone.json().error).toMatch(/is not running: its manager has ended/);
   });
 });

@@ -59,7 +59,12 @@ const ROUTES: Route<RequestContext>[] = [
 /** Errors from the domain modules, as HTTP errors. */
 export function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  if (err instanceof RunControlError) return new HttpError(err.kind === 'no-session' ? 409 : 404, err.message);
+  if (err instanceof RunControlError) {
+    const status = { 'no-session': 409, refused: 409, 'bad-request': 400, 'no-answer': 503, 'not-found': 404, 'bad-worker': 404 }[
+      err.kind
+    ];
+    return new HttpError(status, err.message);
+  }
   if (err instanceof RunStoreError) {
     // A damaged artifact is a fact about the run, not a server failure: 422 says what is wrong with it.
     const status = { 'bad-id': 400, 'not-found': 404, exists: 409, 'invalid-artifact': 422 }[err.kind];

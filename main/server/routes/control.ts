@@ -1,4 +1,4 @@
-// POST /api/runs/<id>/stop and /send: stop a run, type a line into a worker's or the manager's session.
+// POST /api/runs/<id>/stop and /send: stop a run; a follow-up to a worker's agent, or a command to the manager.
 import { SendRequest, type SendResponse, type StopResponse } from '../../../common/api';
 import { sendToWorker, stopRun } from '../../manager/control';
 import { readBody, readJsonBody } from '../body';
@@ -23,8 +23,8 @@ export const controlRoutes: Route<RequestContext>[] = [
     handler: async ({ req, res, services }, { params }) => {
       const body = parseInput(SendRequest, await readJsonBody(req), 'body');
       const { runId } = await existingRun(services, params.run);
-      await sendToWorker(services.store, services.tmux, runId, body.worker, body.text);
-      const out: SendResponse = { run_id: runId, worker: body.worker, sent: true };
+      const { delivered } = await sendToWorker(services.store, runId, body.worker, body.text);
+      const out: SendResponse = { run_id: runId, worker: body.worker, sent: true, delivered };
       sendJson(res, 200, out);
     },
   },
