@@ -68,6 +68,14 @@ describe('full runs', () => {
       .getByRole('region', { name: 'Terminal w2' })
       .getByText(/^attached/)
       .waitFor();
+    // The follow-up box reaches w1's agent: its running turn is interrupted and the thread resumed
+    // with the text (the scenario scripts its answer); the pane shows the new turn, the card lists it.
+    const box = page.getByRole('textbox', { name: 'Follow-up to w1' });
+    await box.fill('Keep only the call that fails, please.');
+    await box.press('Enter');
+    await w1.getByText("Sent to w1's agent as a follow-up.").waitFor({ timeout: 30_000 });
+    await expect.poll(() => terminalText(page, 'w1'), { timeout: 30_000 }).toContain('[mminions] follow-up (turn 2)');
+    await page.getByRole('list', { name: 'Follow-ups to w1' }).getByText('Keep only the call that fails').waitFor();
     await screenshot(page, 'full-run-workers');
 
     // While triage still runs, the Repro tab already shows the chosen candidate and its reduction.

@@ -1,4 +1,4 @@
-// Types one line of text into a worker's session (POST /send), with the server's limits checked first.
+// Sends a worker's agent a follow-up, or the manager a command (POST /send), with the server's limits checked first.
 import { useState, type FormEvent } from 'react';
 import { MAX_SEND_CHARS, SendRequest } from '../../../common/api';
 import { describeError } from '../api/client';
@@ -16,7 +16,8 @@ export function SendBox({
   disabled,
 }: {
   worker: string;
-  onSend(text: string): Promise<void>;
+  /** Resolves with what the run did with it, in a few words. */
+  onSend(text: string): Promise<string | undefined>;
   disabled?: boolean;
 }) {
   const [text, setText] = useState('');
@@ -32,8 +33,8 @@ export function SendBox({
     if (problem) return;
     setBusy(true);
     try {
-      await onSend(text);
-      setSent(`Sent to ${worker}.`);
+      const said = await onSend(text);
+      setSent(said ?? `Sent to ${worker}.`);
       setText('');
     } catch (err) {
       setError(describeError(err));
@@ -45,8 +46,8 @@ export function SendBox({
     <form className="send-box" onSubmit={submit} noValidate>
       <input
         type="text"
-        aria-label={`Send to ${worker}`}
-        placeholder={`Send a line to ${worker}…`}
+        aria-label={worker === 'manager' ? 'Command to the manager' : `Follow-up to ${worker}`}
+        placeholder={worker === 'manager' ? 'skip, extend 120 or status…' : `Ask ${worker} a follow-up…`}
         value={text}
         maxLength={MAX_SEND_CHARS + 1}
         onChange={(e) => setText(e.target.value)}

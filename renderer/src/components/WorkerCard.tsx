@@ -1,4 +1,4 @@
-// One worker at a glance: role, status, elapsed time, tokens, attempts; opens its terminal; sends it a line.
+// One worker at a glance: role, status, elapsed time, tokens, attempts, its follow-ups; opens its terminal; asks it a follow-up (the manager: its commands).
 import type { WorkerStatusView } from '../api/types';
 import { elapsedSeconds, formatDuration, formatTokens } from '../model/format';
 import type { TokenRow } from '../model/tokens';
@@ -22,7 +22,9 @@ export interface WorkerCardProps {
   now: number;
   terminalOpen: boolean;
   onToggleTerminal(): void;
-  onSend(text: string): Promise<void>;
+  onSend(text: string): Promise<string | undefined>;
+  /** Follow-ups sent to it (or commands, to the manager), oldest first. */
+  followups?: Array<{ ts: string; text: string }>;
 }
 
 export function WorkerCard(p: WorkerCardProps) {
@@ -73,6 +75,34 @@ export function WorkerCard(p: WorkerCardProps) {
           {p.terminalOpen ? 'Hide terminal' : 'Show terminal'}
         </button>
       </div>
+      {p.followups?.length ? (
+        <div className="followups">
+          <h4>{p.id === 'manager' ? 'Commands' : 'Follow-ups'}</h4>
+          <ol aria-label={`${p.id === 'manager' ? 'Commands to' : 'Follow-ups to'} ${p.id}`}>
+            {p.followups.map((f) => (
+              <li key={f.ts}>
+                <time className="muted small" dateTime={f.ts}>
+                  {f.ts.slice(11, 19)}
+                </time>{' '}
+                {f.text}
+              </li>
+            ))}
+          </ol>
+        </div>
+      ) : null}
+      {p.id === 'manager' && p.status === 'running' ? (
+        <div className="card-actions" role="group" aria-label="Manager commands">
+          <button type="button" className="btn btn-small" onClick={() => void p.onSend('skip')}>
+            Skip phase
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => void p.onSend('extend 120')}>
+            +2 min
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => void p.onSend('status')}>
+            Status
+          </button>
+        </div>
+      ) : null}
       <SendBox worker={p.id} onSend={p.onSend} disabled={!p.sessionExists} />
     </article>
   );

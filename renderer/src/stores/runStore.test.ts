@@ -3,7 +3,10 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DONE_RUN, LIVE_RUN, writeDoneRun, writeLiveRun, type LiveRun } from '../../../e2e/support/runFixtures';
 import { SessionsFile } from '../../../common/artifacts';
+import { Steering } from '../../../main/manager/steering';
+import { serveControl } from '../../../main/runs/controlChannel';
 import { appendEvent } from '../../../main/runs/events';
+import { RunLock } from '../../../main/runs/runLock';
 import { readJson, writeJsonAtomic } from '../../../main/runs/runStore';
 import { startTestServer, waitFor, type TestServer } from '../../../testkit/testServer';
 import { ApiClient } from '../api/client';
@@ -95,13 +98,28 @@ describe('run store', () => {
     store.getState().close();
   });
 
-  it('sends a line into a worker session and reports refusals', async () => {
+  it("sends to the run's manager and reports refusals", async () => {
     const store = createRunStore({ client });
     store.getState().open(LIVE_RUN);
-    await store.getState().send('w1', 'echo SENT-BY-STORE');
-    await waitFor(async () => (await t.tmux.capturePane(live.w1Session, 20)).includes('SENT-BY-STORE\n'), 'the echo in the pane');
-    await expect(store.getState().send('w2', 'hello')).rejects.toMatchObject({ status: 409 });
-    await expect(store.getState().send('w1', 'bad\u0007bell')).rejects.toMatchObject({ kind: 'bad-input' });
+    // Without its manager, the run takes nothing.
+    await expect(store.getState().send('w1', 'try again')).rejects.toMatchObject({ status: 409 });
+    // This process plays the manager: it holds the run's lock and serves its control folder.
+    const lock = await RunLock.acquire(live.paths.dir, LIVE_RUN);
+    const steering = new Steering(
+      async () => undefined,
+      () => undefined,
+    );
+    steering.current = 'repro';
+    const stop = serveControl(live.paths.dir, (req) => steering.handle(req));
+    try {
+      await expect(store.getState().send('manager', 'status')).resolves.toBe('Done: status.');
+      await expect(store.getState().send('w2', 'hello')).rejects.toMatchObject({ status: 409 });
+      await expect(store.getState().send('manager', 'jump')).rejects.toMatchObject({ status: 400 });
+      await expect(store.getState().send('w1', 'bad\u0007bell')).rejects.toMatchObject({ kind: 'bad-input' });
+    } finally {
+      stop();
+      await lock.release();
+    }
     store.getState().close();
   });
 

@@ -25,7 +25,8 @@ export interface RunViewState {
   refreshStatus(): Promise<void>;
   refreshArtifacts(names: readonly ArtifactName[]): Promise<void>;
   stop(): Promise<void>;
-  send(worker: string, text: string): Promise<void>;
+  /** A follow-up to a worker's agent, or a command to the manager; resolves with what the run did, in words. */
+  send(worker: string, text: string): Promise<string>;
 }
 
 export interface RunDeps {
@@ -160,7 +161,10 @@ export function createRunStore(deps: RunDeps): RunStore {
       async send(worker, text) {
         const { runId } = get();
         if (!runId) throw new Error('no run is open');
-        await deps.client.send(runId, worker, text);
+        const res = await deps.client.send(runId, worker, text);
+        return res.delivered === 'command'
+          ? `Done: ${text.trim().split(/\s+/)[0]}.`
+          : `Sent to ${worker}'s agent as a follow-up.`;
       },
     };
   });

@@ -20,6 +20,13 @@ export function WorkersTab({ runId, visible }: { runId: string; visible: boolean
   const theme = useEffectiveTheme();
   const now = useNow(visible && status?.run_state === 'running');
   const send = (worker: string) => (text: string) => run.getState().send(worker, text);
+  const events = useRun((s) => s.events);
+  const followups = useMemo(() => {
+    const by = new Map<string, Array<{ ts: string; text: string }>>();
+    for (const e of events)
+      if (e.type === 'followup') by.set(e.worker, [...(by.get(e.worker) ?? []), { ts: e.ts, text: e.text }]);
+    return by;
+  }, [events]);
 
   // A live session's terminal opens by itself and then stays until the person closes it, so its
   // last output remains readable after the session ends.
@@ -62,6 +69,7 @@ export function WorkersTab({ runId, visible }: { runId: string; visible: boolean
           terminalOpen={isOpen('manager', status.manager.session_exists)}
           onToggleTerminal={() => toggle('manager', status.manager.session_exists)}
           onSend={send('manager')}
+          followups={followups.get('manager')}
         />
         {status.workers.map((w) => (
           <WorkerCard
@@ -76,6 +84,7 @@ export function WorkersTab({ runId, visible }: { runId: string; visible: boolean
             terminalOpen={isOpen(w.worker_id, w.session_exists)}
             onToggleTerminal={() => toggle(w.worker_id, w.session_exists)}
             onSend={send(w.worker_id)}
+            followups={followups.get(w.worker_id)}
           />
         ))}
       </div>
