@@ -115,7 +115,8 @@ export async function stopRun(
   // What the manager started outside tmux and may have left behind (it was killed): end it, by its
   // records, and whatever still works in one of the run's worktrees.
   await ProcessTracker.endAll(join(paths.metaDir, 'processes'));
-  if (meta) endProcessesIn(meta.worktree_root, (name) => isRunWorktree(name, runId));
+  // (Not the tmux server, which other runs share: its command line can name one of this run's worktrees.)
+  if (meta) endProcessesIn(meta.worktree_root, (name) => isRunWorktree(name, runId), [await tmux.serverPid().catch(() => null)]);
   const live = await tmux.listSessions();
   await tmux.killSessions([...live].filter((s) => isRunSession(s, runId)));
   if (meta) {

@@ -95,7 +95,9 @@ async function cleanUp(ctx: EarlyRunContext): Promise<void> {
   const mine = [...live].filter((s) => isRunSession(s, ctx.runId) && s !== sessionName(ctx.runId, 'manager'));
   await ctx.tmux.killSessions(mine).catch(() => undefined);
   // Nothing that works in one of the run's worktrees outlives it.
-  endProcessesIn(ctx.config.manager.worktree_root, (name) => isRunWorktree(name, ctx.runId));
+  // (Not the tmux server, which other runs share: its command line can name one of this run's worktrees.)
+  const server = await ctx.tmux.serverPid().catch(() => null);
+  endProcessesIn(ctx.config.manager.worktree_root, (name) => isRunWorktree(name, ctx.runId), [server]);
   await ctx.pool.drain();
   for (const w of ctx.sessions.snapshot.workers) {
     if (w.status === 'running' || w.status === 'pending') {

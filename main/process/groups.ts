@@ -112,9 +112,15 @@ export async function endRecordedGroup(leader: ProcessIdentity, graceMs = 2_000)
  * Ends (SIGKILL) every process of this machine that works in one of these folders: its current
  * directory or its command line is inside one. What a run started is found this way even when it
  * left every group and record behind (a sandbox whose manager died while it started).
- * `belongs(folder)` decides which `mminions-…` worktree folders are the run's. Returns how many it ended.
+ * `belongs(folder)` decides which `mminions-…` worktree folders are the run's. `spare` lists pids
+ * never to end: the tmux server above all, whose command line is the one of the client that started
+ * it (`tmux new-session -c <a worktree> …` when a worker's session was the first). Returns how many it ended.
  */
-export function endProcessesIn(worktreeRoot: string, belongs: (folderName: string) => boolean): number {
+export function endProcessesIn(
+  worktreeRoot: string,
+  belongs: (folderName: string) => boolean,
+  spare: readonly (number | null)[] = [],
+): number {
   const root = worktreeRoot.replace(/\/+$/, '');
   const inRun = (text: string) => {
     for (const m of text.matchAll(/mminions-[A-Za-z0-9_.-]+/g)) {
@@ -132,7 +138,7 @@ export function endProcessesIn(worktreeRoot: string, belongs: (folderName: strin
   }
   for (const p of pids) {
     const pid = Number(p);
-    if (pid === process.pid) continue;
+    if (pid === process.pid || spare.includes(pid)) continue;
     let cwd = '';
     let cmd = '';
     try {

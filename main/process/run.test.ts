@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alive } from '../../testkit/processes';
+import { privateTmux } from '../../testkit/tmux';
 import { isRunWorktree } from '../git/worktrees';
 import { endProcessesIn, endRecordedGroup, identityOf, isSameProcess, processStartTime } from './groups';
 import { runProcess } from './run';
@@ -158,6 +160,26 @@ describe('processes working in a run’s worktrees', () => {
       expect(alive(b.pid!)).toBe(true);
     } finally {
       for (const p of [a, b, c]) p.kill('SIGKILL');
+    }
+  });
+  it('spare the tmux server, whose command line names the worktree of the session that started it', async () => {
+    const root = join(dir, 'worktrees-tmux');
+    const mine = join(root, 'mminions-run-b-w1');
+    await mkdir(mine, { recursive: true });
+    const tmux = privateTmux('mmt-spare');
+    try {
+      // The first session starts the server: its argv (and so its /proc cmdline) has `-c <mine>`.
+      await tmux.newSession({ name: 'codorch-run-b-w1', cwd: mine, command: 'sleep 300' });
+      await tmux.newSession({ name: 'other', cwd: dir, command: 'sleep 300' });
+      const server = await tmux.serverPid();
+      expect(server).toBeGreaterThan(0);
+      expect(readFileSync(`/proc/${server}/cmdline`, 'utf8')).toContain(mine);
+      // The pane's sleep works in the worktree: it is ended; the server and the other session stay.
+      expect(endProcessesIn(root, (name) => isRunWorktree(name, 'run-b'), [server])).toBe(1);
+      expect(alive(server!)).toBe(true);
+      expect(await tmux.hasSession('other')).toBe(true);
+    } finally {
+      await tmux.killServer();
     }
   });
 });

@@ -253,6 +253,13 @@ export class Tmux {
     return join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, this.socket);
   }
 
+  /** The server's pid, or null when no server answers (none runs). */
+  async serverPid(): Promise<number | null> {
+    const res = await this.run(['display-message', '-p', '#{pid}'], { reject: false });
+    const pid = Number(String(res.stdout).trim());
+    return res.exitCode === 0 && Number.isInteger(pid) && pid > 0 ? pid : null;
+  }
+
   /** Ends the server and, for a named socket, removes its file (tmux leaves it behind). */
   async killServer(): Promise<void> {
     await this.run(['kill-server'], { reject: false });
