@@ -128,6 +128,18 @@ class WorkerSupervisor implements SteerableWorker {
     };
   }
 
+  /**
+   * Whether the worker's session is still there. A failing tmux call is not taken for "gone" (a busy
+   * server, another run ending its own sessions on it), and "gone" is confirmed twice more within a second.
+   */
+  private async sessionAlive(): Promise<boolean> {
+    for (let check = 0; check < 3; check++) {
+      if (check > 0) await new Promise((r) => setTimeout(r, 400));
+      if (await this.ctx.tmux.hasSession(this.session).catch(() => true)) return true;
+    }
+    return false;
+  }
+
   describe(): string {
     const s = this.ctx.sessions.worker(this.workerId);
     return `${this.workerId} (${this.spec.role.toLowerCase()}): ${s?.status ?? 'pending'}${this.turn > 1 ? `, turn ${this.turn}` : ''}`;
@@ -159,8 +171,12 @@ class WorkerSupervisor implements SteerableWorker {
     );
   }
 
-  private end(status: WorkerOutcome['status'], result: AgentResult | null, detail: string | null): WorkerOutcome {
+  /** The turn the last outcome answered (a follow-up after it means another turn to wait for). */
+  private endedTurn = 0;
+
+  private end(status: WorkerOutcome['status'], result: AgentResult | null, detail: string | null, turn?: number): WorkerOutcome {
     this.outcome = { spec: this.spec, status, result, detail };
+    this.endedTurn = turn ?? this.turn;
     return this.outcome;
   }
 
@@ -216,7 +232,29 @@ class WorkerSupervisor implements SteerableWorker {
       return this.end('failed', null, (err as Error).message);
     }
     await this.setStatus('running', { invocation: this.handle.invocation });
-    return this.supervise(worktree, null);
+    return this.settle(worktree, null);
+  }
+
+  /**
+   * Supervises turns until one ends with no follow-up after it. A follow-up can come while a turn's
+   * end is being recorded (the supervisor still counts as running then): it is its next turn.
+   * The last check and `running = false` happen together, with no await between them.
+   */
+  private async settle(worktree: Worktree, previous: WorkerOutcome | null): Promise<WorkerOutcome> {
+    this.running = true;
+    try {
+      for (;;) {
+        const o = await this.supervise(worktree, previous);
+        if (this.turn <= this.endedTurn || (o.status !== 'finished' && o.status !== 'failed')) {
+          this.running = false;
+          return o;
+        }
+        if (o.status === 'finished') previous = o;
+      }
+    } catch (err) {
+      this.running = false;
+      throw err;
+    }
   }
 
   /**
@@ -250,15 +288,30 @@ class WorkerSupervisor implements SteerableWorker {
       this.wake.abort();
       return;
     }
+    // Running again from here on, and the phase waits for it (both set before any await, so the
+    // phase cannot close in between and a second follow-up takes the path above).
     this.turn += 1;
     this.lastAction = Date.now();
-    await deliverFollowUp(h, message, { interrupt: false });
-    await this.setStatus('running', { detail: `follow-up (turn ${this.turn})`, exit_code: null });
     this.running = true;
     const previous = last?.status === 'finished' ? last : null;
-    this.pending = this.supervise(this.worktree!, previous).finally(() => {
-      this.pending = null;
+    const delivered = deliverFollowUp(h, message, { interrupt: false }).catch((err: unknown) => {
+      // Not delivered: the worker stays as it was, and the sender hears why.
+      this.turn -= 1;
+      this.running = false;
+      throw err;
     });
+    this.pending = delivered
+      .then(
+        async () => {
+          await this.setStatus('running', { detail: `follow-up (turn ${this.turn})`, exit_code: null });
+          return this.settle(this.worktree!, previous);
+        },
+        () => last!,
+      )
+      .finally(() => {
+        this.pending = null;
+      });
+    await delivered;
   }
 
   /**
@@ -269,124 +322,116 @@ class WorkerSupervisor implements SteerableWorker {
   private async supervise(worktree: Worktree, previous: WorkerOutcome | null): Promise<WorkerOutcome> {
     const { ctx, spec } = this;
     const { config } = ctx;
-    this.running = true;
-    try {
-      const stallMs = config.manager.stall_sec * 1000;
-      const pollMs = Math.max(200, Math.min(config.manager.poll_interval_sec * 1000, stallMs / 2));
-      let stallStage = 0;
-      this.lastAction = Date.now();
-      // A follow-up turn that ends without a new answer leaves the previous one standing.
-      const keepPrevious = async (why: string): Promise<WorkerOutcome | null> => {
-        if (!previous) return null;
-        const detail = `${why}; its previous answer stands`;
-        await this.setStatus('finished', { detail });
-        return this.end('finished', previous.result, detail);
-      };
-      for (;;) {
-        const handle = this.handle!;
-        if (ctx.signal.aborted) {
-          await stopTmuxAgent(handle, ctx.tmux);
-          await this.setStatus('stopped', { detail: 'run stopped' });
-          return this.end('stopped', null, 'run stopped');
-        }
-        if (this.control.skipped.aborted) {
-          await savePane(ctx, this.session, handle.invocation);
-          await stopTmuxAgent(handle, ctx.tmux);
-          const kept = await keepPrevious('the phase was skipped during its follow-up');
-          if (kept) return kept;
-          const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
-          await this.setStatus('stopped', { detail: 'the phase was skipped by request' });
-          return this.end('stopped', result, 'the phase was skipped by request');
-        }
-        const remaining = this.control.deadline - Date.now();
-        if (remaining <= 0) {
-          await savePane(ctx, this.session, handle.invocation);
-          await stopTmuxAgent(handle, ctx.tmux);
-          const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
-          const kept = await keepPrevious('its follow-up did not finish within the phase timeout');
-          if (kept) return kept;
-          const detail = `no answer within the phase timeout (${config.manager.timeout_sec} s${this.control.extendedSec ? `, extended by ${this.control.extendedSec} s` : ''})`;
-          await this.setStatus('timeout', { detail });
-          return this.end('timeout', result, detail);
-        }
-        const turn = this.turn;
-        this.wake = new AbortController();
-        const wait = AbortSignal.any([ctx.signal, this.control.skipped, this.wake.signal]);
-        const code = await waitForExitFile(turnExitFile(handle, turn), { signal: wait, timeoutMs: Math.min(remaining, pollMs) });
-        if (code !== null && turn === this.turn) {
-          const result = await collectTmuxAgent(handle);
-          await savePane(ctx, this.session, handle.invocation);
-          if (result.status === 'finished' && result.rawOutput.trim()) {
-            await this.setStatus('finished', { exit_code: code, detail: turn > 1 ? `answered follow-up (turn ${turn})` : null });
-            return this.end('finished', result, null);
-          }
-          const detail =
-            code === 0
-              ? 'codex ended without a final message'
-              : `codex exited with ${code}${result.diagnostics[0] ? `: ${result.diagnostics[0]}` : ''}`;
-          const kept = await keepPrevious(`its follow-up turn failed (${detail})`);
-          if (kept) return kept;
-          await this.setStatus('failed', { exit_code: code, detail: detail.slice(0, 500) });
-          return this.end('failed', result, detail);
-        }
-        if (code !== null) continue; // an earlier turn's end (interrupted by a follow-up): wait for the new one
-        // A session that is gone without an exit code (its tmux server was killed, or someone ended it)
-        // will never answer: fail now rather than wait for the phase timeout.
-        if (
-          !(await ctx.tmux.hasSession(this.session).catch(() => false)) &&
-          (await readExitFile(turnExitFile(handle, this.turn))) === undefined
-        ) {
-          const detail = 'its tmux session ended without an exit code (was the tmux server killed?)';
-          await stopTmuxAgent(handle, ctx.tmux).catch(() => undefined);
-          const result = await collectTmuxAgent(handle).catch(() => null);
-          await this.setStatus('failed', { detail });
-          return this.end('failed', result, detail);
-        }
-        // Stall supervision: no new agent events for stall_sec → nudge, then restart once, then fail.
-        const last = await lastActivity(handle);
-        if (Date.now() - Math.max(last, this.lastAction) < stallMs) continue;
-        const stage = STALL_STAGES[stallStage] ?? 'fail';
-        stallStage++;
-        this.lastAction = Date.now();
-        const idle = Math.round((Date.now() - last) / 1000);
-        if (stage === 'nudge') {
-          await ctx.emit(
-            'worker_stalled',
-            { worker: this.workerId, action: 'nudge', idle_sec: idle },
-            `[${spec.phase}] ${this.workerId} stalled ${idle}s: nudging`,
-          );
-          // codex exec reads no input; the note is for whoever watches the pane, and the nudge buys one more stall period.
-          await ctx.tmux
-            .sendText(this.session, `# mminions: no agent events for ${idle}s — still working?`)
-            .catch(() => undefined);
-        } else if (stage === 'restart') {
-          await ctx.emit(
-            'worker_stalled',
-            { worker: this.workerId, action: 'restart', idle_sec: idle },
-            `[${spec.phase}] ${this.workerId} still stalled: restarting`,
-          );
-          await savePane(ctx, this.session, handle.invocation);
-          await stopTmuxAgent(handle, ctx.tmux);
-          try {
-            this.handle = await this.launch(2, worktree);
-          } catch (err) {
-            await this.setStatus('failed', { detail: `restart failed: ${(err as Error).message}` });
-            return this.end('failed', null, (err as Error).message);
-          }
-          await this.setStatus('running', { invocation: this.handle.invocation, detail: 'restarted after a stall' });
-        } else {
-          await savePane(ctx, this.session, handle.invocation);
-          await stopTmuxAgent(handle, ctx.tmux);
-          const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
-          const kept = await keepPrevious(`its follow-up stalled (${idle}s without events)`);
-          if (kept) return kept;
-          const detail = `stalled: no agent events for ${idle}s after a nudge and a restart`;
-          await this.setStatus('failed', { detail });
-          return this.end('failed', result, detail);
-        }
+    const stallMs = config.manager.stall_sec * 1000;
+    const pollMs = Math.max(200, Math.min(config.manager.poll_interval_sec * 1000, stallMs / 2));
+    let stallStage = 0;
+    this.lastAction = Date.now();
+    // A follow-up turn that ends without a new answer leaves the previous one standing.
+    const keepPrevious = async (why: string): Promise<WorkerOutcome | null> => {
+      if (!previous) return null;
+      const detail = `${why}; its previous answer stands`;
+      await this.setStatus('finished', { detail });
+      return this.end('finished', previous.result, detail);
+    };
+    for (;;) {
+      const handle = this.handle!;
+      if (ctx.signal.aborted) {
+        await stopTmuxAgent(handle, ctx.tmux);
+        await this.setStatus('stopped', { detail: 'run stopped' });
+        return this.end('stopped', null, 'run stopped');
       }
-    } finally {
-      this.running = false;
+      if (this.control.skipped.aborted) {
+        await savePane(ctx, this.session, handle.invocation);
+        await stopTmuxAgent(handle, ctx.tmux);
+        const kept = await keepPrevious('the phase was skipped during its follow-up');
+        if (kept) return kept;
+        const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
+        await this.setStatus('stopped', { detail: 'the phase was skipped by request' });
+        return this.end('stopped', result, 'the phase was skipped by request');
+      }
+      const remaining = this.control.deadline - Date.now();
+      if (remaining <= 0) {
+        await savePane(ctx, this.session, handle.invocation);
+        await stopTmuxAgent(handle, ctx.tmux);
+        const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
+        const kept = await keepPrevious('its follow-up did not finish within the phase timeout');
+        if (kept) return kept;
+        const detail = `no answer within the phase timeout (${config.manager.timeout_sec} s${this.control.extendedSec ? `, extended by ${this.control.extendedSec} s` : ''})`;
+        await this.setStatus('timeout', { detail });
+        return this.end('timeout', result, detail);
+      }
+      const turn = this.turn;
+      this.wake = new AbortController();
+      const wait = AbortSignal.any([ctx.signal, this.control.skipped, this.wake.signal]);
+      const code = await waitForExitFile(turnExitFile(handle, turn), { signal: wait, timeoutMs: Math.min(remaining, pollMs) });
+      if (code !== null && turn === this.turn) {
+        const result = await collectTmuxAgent(handle);
+        await savePane(ctx, this.session, handle.invocation);
+        // A follow-up that came while this turn's end was being read: wait for its turn instead.
+        if (turn !== this.turn) continue;
+        if (result.status === 'finished' && result.rawOutput.trim()) {
+          await this.setStatus('finished', { exit_code: code, detail: turn > 1 ? `answered follow-up (turn ${turn})` : null });
+          return this.end('finished', result, null, turn);
+        }
+        const detail =
+          code === 0
+            ? 'codex ended without a final message'
+            : `codex exited with ${code}${result.diagnostics[0] ? `: ${result.diagnostics[0]}` : ''}`;
+        const kept = await keepPrevious(`its follow-up turn failed (${detail})`);
+        if (kept) return kept;
+        await this.setStatus('failed', { exit_code: code, detail: detail.slice(0, 500) });
+        return this.end('failed', result, detail, turn);
+      }
+      if (code !== null) continue; // an earlier turn's end (interrupted by a follow-up): wait for the new one
+      // A session that is gone without an exit code (its tmux server was killed, or someone ended it)
+      // will never answer: fail now rather than wait for the phase timeout.
+      if (!(await this.sessionAlive()) && (await readExitFile(turnExitFile(handle, this.turn))) === undefined) {
+        const detail = 'its tmux session ended without an exit code (was the tmux server killed?)';
+        await stopTmuxAgent(handle, ctx.tmux).catch(() => undefined);
+        const result = await collectTmuxAgent(handle).catch(() => null);
+        await this.setStatus('failed', { detail });
+        return this.end('failed', result, detail);
+      }
+      // Stall supervision: no new agent events for stall_sec → nudge, then restart once, then fail.
+      const last = await lastActivity(handle);
+      if (Date.now() - Math.max(last, this.lastAction) < stallMs) continue;
+      const stage = STALL_STAGES[stallStage] ?? 'fail';
+      stallStage++;
+      this.lastAction = Date.now();
+      const idle = Math.round((Date.now() - last) / 1000);
+      if (stage === 'nudge') {
+        await ctx.emit(
+          'worker_stalled',
+          { worker: this.workerId, action: 'nudge', idle_sec: idle },
+          `[${spec.phase}] ${this.workerId} stalled ${idle}s: nudging`,
+        );
+        // codex exec reads no input; the note is for whoever watches the pane, and the nudge buys one more stall period.
+        await ctx.tmux.sendText(this.session, `# mminions: no agent events for ${idle}s — still working?`).catch(() => undefined);
+      } else if (stage === 'restart') {
+        await ctx.emit(
+          'worker_stalled',
+          { worker: this.workerId, action: 'restart', idle_sec: idle },
+          `[${spec.phase}] ${this.workerId} still stalled: restarting`,
+        );
+        await savePane(ctx, this.session, handle.invocation);
+        await stopTmuxAgent(handle, ctx.tmux);
+        try {
+          this.handle = await this.launch(2, worktree);
+        } catch (err) {
+          await this.setStatus('failed', { detail: `restart failed: ${(err as Error).message}` });
+          return this.end('failed', null, (err as Error).message);
+        }
+        await this.setStatus('running', { invocation: this.handle.invocation, detail: 'restarted after a stall' });
+      } else {
+        await savePane(ctx, this.session, handle.invocation);
+        await stopTmuxAgent(handle, ctx.tmux);
+        const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
+        const kept = await keepPrevious(`its follow-up stalled (${idle}s without events)`);
+        if (kept) return kept;
+        const detail = `stalled: no agent events for ${idle}s after a nudge and a restart`;
+        await this.setStatus('failed', { detail });
+        return this.end('failed', result, detail);
+      }
     }
   }
 }
