@@ -280,7 +280,7 @@ export async function createRunHarness(o: RunHarnessOptions): Promise<RunHarness
       const byAgent: Record<string, Usage> = {};
       let total = { ...ZERO_USAGE };
       for (const e of model.log) {
-        if (e.status !== 200 || (e.reply !== 'exec' && e.reply !== 'message')) continue;
+        if (e.status !== 200 || e.abandoned || (e.reply !== 'exec' && e.reply !== 'message')) continue;
         const entry = scenario.agents.find((a) => a.role === e.role && a.worker === e.worker);
         const u = entry?.usage ?? scenario.usage ?? DEFAULT_USAGE;
         const add = (a: Usage): Usage => ({

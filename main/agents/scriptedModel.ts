@@ -27,6 +27,8 @@ export interface LogEntry {
   reply: 'exec' | 'message' | 'hang' | 'error';
   /** The error message of a 4xx answer. */
   error?: string;
+  /** The client went away during the reply's delay: nothing was sent (an interrupted turn), so no usage either. */
+  abandoned?: true;
 }
 
 export interface ScriptedModelOptions {
@@ -187,7 +189,8 @@ export async function startScriptedModel(opts: ScriptedModelOptions): Promise<Sc
     const { reply } = plan;
     if (reply.kind === 'error') return fail(reply.status, reply.message, who);
 
-    record({ time, path, ...who, status: 200, reply: reply.kind });
+    const entry: LogEntry = { time, path, ...who, status: 200, reply: reply.kind };
+    record(entry);
     const gone = new AbortController();
     const onGone = () => gone.abort();
     closing.signal.addEventListener('abort', onGone, { once: true });
@@ -196,7 +199,10 @@ export async function startScriptedModel(opts: ScriptedModelOptions): Promise<Sc
       closing.signal.removeEventListener('abort', onGone);
     });
     await sleep(reply.delayMs, gone.signal);
-    if (gone.signal.aborted) return;
+    if (gone.signal.aborted) {
+      entry.abandoned = true;
+      return;
+    }
 
     const model = typeof (body as { model?: unknown }).model === 'string' ? (body as { model: string }).model : 'scripted';
     const id = newId('resp');

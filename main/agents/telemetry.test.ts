@@ -34,12 +34,36 @@ test('summarizeTelemetry sums turns, counts commands, collects errors', () => {
   expect(s).toEqual({
     usage: { input_tokens: 150, cached_input_tokens: 10, output_tokens: 25, turns: 2 },
     thread_id: 'th-1',
+    thread_totals: { 'th-1': { input_tokens: 50, cached_input_tokens: 0, output_tokens: 5, turns: 1 } },
     commands_run: 2,
     last_event_at: 1234,
     errors: ['Reconnecting... 1/5', 'stream disconnected'],
     events: 10,
   });
   expect(summarizeTelemetry('', 99)).toMatchObject({ events: 0, last_event_at: null, usage: ZERO_USAGE });
+});
+
+test("a resumed thread's turns count what its running total grew by; a new thread counts in full", () => {
+  // As codex 0.169 writes it: `exec resume` starts the same thread again and reports its total.
+  const jsonl = [
+    ev({ type: 'thread.started', thread_id: 'th-1' }),
+    turnCompleted(3000, 600, 800),
+    ev({ type: 'thread.started', thread_id: 'th-1' }),
+    turnCompleted(4500, 900, 1200),
+    // A turn interrupted before it ended reports nothing; the next one's total holds it too.
+    ev({ type: 'thread.started', thread_id: 'th-1' }),
+    ev({ type: 'thread.started', thread_id: 'th-1' }),
+    turnCompleted(7000, 900, 1500),
+    // A thread started over (a restart): its own total, in full.
+    ev({ type: 'thread.started', thread_id: 'th-2' }),
+    turnCompleted(1000, 0, 100),
+  ].join('');
+  expect(summarizeTelemetry(jsonl).usage).toEqual({
+    input_tokens: 8000,
+    cached_input_tokens: 900,
+    output_tokens: 1600,
+    turns: 4,
+  });
 });
 
 test('errors are capped', () => {

@@ -16,9 +16,15 @@ export function addUsage(a: Usage, b: Usage): Usage {
 }
 
 export interface TelemetrySummary {
-  /** Summed over `turn.completed` events; `turns` counts them. */
+  /**
+   * Every turn's tokens; `turns` counts `turn.completed` events. Codex reports a thread's running
+   * total at each turn (a resumed thread, a follow-up, reports its earlier turns again), so a
+   * turn counts what its thread's total grew by.
+   */
   usage: Usage;
   thread_id: string | null;
+  /** The last total each thread reported (to count a resumed thread's turns once). */
+  thread_totals: Record<string, Usage>;
   /** Completed `command_execution` items. */
   commands_run: number;
   /** ms epoch when the last event line was seen (the file's mtime when read from a file). */
@@ -33,7 +39,15 @@ export const MAX_ERRORS = 20;
 const MAX_ERROR_CHARS = 500;
 
 export function emptySummary(): TelemetrySummary {
-  return { usage: { ...ZERO_USAGE }, thread_id: null, commands_run: 0, last_event_at: null, errors: [], events: 0 };
+  return {
+    usage: { ...ZERO_USAGE },
+    thread_id: null,
+    thread_totals: {},
+    commands_run: 0,
+    last_event_at: null,
+    errors: [],
+    events: 0,
+  };
 }
 
 const tokens = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : 0);
@@ -42,6 +56,26 @@ function addError(s: TelemetrySummary, message: unknown): void {
   if (typeof message !== 'string' || !message) return;
   const m = clip(message, MAX_ERROR_CHARS);
   if (s.errors.length < MAX_ERRORS && !s.errors.includes(m)) s.errors.push(m);
+}
+
+/**
+ * What one turn adds: its thread's total minus the total the thread reported before. A total that
+ * did not grow in every field is not a running total (another codex, a thread started over): all of it.
+ */
+function turnDelta(before: Usage | undefined, total: Usage): Usage {
+  if (
+    !before ||
+    total.input_tokens < before.input_tokens ||
+    total.cached_input_tokens < before.cached_input_tokens ||
+    total.output_tokens < before.output_tokens
+  )
+    return total;
+  return {
+    input_tokens: total.input_tokens - before.input_tokens,
+    cached_input_tokens: total.cached_input_tokens - before.cached_input_tokens,
+    output_tokens: total.output_tokens - before.output_tokens,
+    turns: 1,
+  };
 }
 
 /** Folds one JSONL line into the summary (mutates it); non-events are ignored. Returns whether it was an event. */
@@ -63,12 +97,14 @@ export function applyEventLine(s: TelemetrySummary, line: string): boolean {
       break;
     case 'turn.completed': {
       const u = (ev.usage ?? {}) as Record<string, unknown>;
-      s.usage = addUsage(s.usage, {
+      const total: Usage = {
         input_tokens: tokens(u.input_tokens),
         cached_input_tokens: tokens(u.cached_input_tokens),
         output_tokens: tokens(u.output_tokens),
         turns: 1,
-      });
+      };
+      s.usage = addUsage(s.usage, turnDelta(s.thread_id ? s.thread_totals[s.thread_id] : undefined, total));
+      if (s.thread_id) s.thread_totals[s.thread_id] = total;
       break;
     }
     case 'turn.failed':
@@ -158,6 +194,6 @@ export class TelemetryReader {
 
   private snapshot(): TelemetrySummary {
     const s = this.summary;
-    return { ...s, usage: { ...s.usage }, errors: [...s.errors] };
+    return { ...s, usage: { ...s.usage }, thread_totals: { ...s.thread_totals }, errors: [...s.errors] };
   }
 }

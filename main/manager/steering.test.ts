@@ -115,6 +115,14 @@ describe('follow-ups to workers', () => {
     expect(statuses(a, 'w1')).toEqual(['running', 'finished', 'running', 'finished']);
     expect(a.events.filter((e) => e.type === 'followup').map((e) => e.text)).toEqual([expect.stringContaining('plain call')]);
     expect(existsSync(join(a.paths.scriptsDir, 'repro-w1.turn3.exit'))).toBe(false);
+    // Both turns' tokens count: the first answer's (two responses) and the follow-up's.
+    const byAgent = h.servedUsage().byAgent['REPRO_BUILDER/w1']!;
+    expect(byAgent.turns).toBe(3);
+    expect(a.decision.metrics.tokens.by_source['repro-w1']).toMatchObject({
+      input_tokens: byAgent.input_tokens,
+      output_tokens: byAgent.output_tokens,
+      turns: 2,
+    });
     // A finished run takes nothing.
     const over = await sendToWorker(h.store, runId, 'w1', 'hello?').catch((e: unknown) => e);
     expect((over as RunControlError).kind).toBe('no-session');
