@@ -1,5 +1,5 @@
 // The agent interface: one invocation of a CLI coding agent in, one result out, and the files it leaves in the run.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AgentRole } from '../../common/agentAnswers';
 import type { Usage } from '../../common/artifacts';
@@ -54,6 +54,8 @@ export interface InvocationFiles {
   followupPath: string;
   codexPidPath: string;
   turnExitPrefix: string;
+  /** The agent's TMPDIR: a workspace-write agent's commands may write here and in its worktree, not in /tmp. */
+  tmpDir: string;
 }
 
 const INVOCATION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -76,6 +78,7 @@ export function invocationFiles(paths: RunPaths, invocation: string): Invocation
     followupPath: join(paths.scriptsDir, `${invocation}.followup`),
     codexPidPath: join(paths.scriptsDir, `${invocation}.codex.pid`),
     turnExitPrefix: join(paths.scriptsDir, `${invocation}.turn`),
+    tmpDir: join(paths.scratchDir, invocation),
   };
 }
 
@@ -83,6 +86,7 @@ export function invocationFiles(paths: RunPaths, invocation: string): Invocation
 export async function prepareInvocationFiles(files: InvocationFiles, prompt: string): Promise<void> {
   await writeFile(files.promptPath, prompt);
   await writeFile(files.outputPath, '');
+  await mkdir(files.tmpDir, { recursive: true });
 }
 
 async function readOr(path: string, fallback: string): Promise<string> {
@@ -107,7 +111,7 @@ export function tailLines(text: string, maxLines = 20, maxChars = 2_000): string
  */
 export async function collectAgentResult(o: {
   invocation: string;
-  files: InvocationFiles;
+  files: Pick<InvocationFiles, 'outputPath' | 'telemetryPath' | 'stderrPath'>;
   status: AgentStatus;
   exitCode: number | null;
   durationMs: number;
@@ -149,5 +153,6 @@ export function invocationCommand(
     outputFile: files.outputPath,
     schemaFile: o.schemaFile,
     sandbox: inv.sandbox,
+    tmpDir: files.tmpDir,
   });
 }

@@ -70,4 +70,33 @@ describe('buildCodexArgs', () => {
     expect(c.args).not.toContain('--json');
     expect(c.args.slice(c.args.indexOf('-s'), c.args.indexOf('-s') + 2)).toEqual(['-s', 'workspace-write']);
   });
+
+  it('a workspace-write agent may write its worktree and its own TMPDIR, not /tmp; the person’s [codex.config] still wins', () => {
+    const config = buildConfig(
+      { codex: { command: '/opt/codex', config: { sandbox_workspace_write: { network_access: false } } } },
+      ctx,
+    );
+    const c = buildCodexArgs({
+      config,
+      model: 'm',
+      worktree: '/tmp/mminions-run-1-w5',
+      outputFile: '/o',
+      sandbox: 'workspace-write',
+      tmpDir: '/runs/run-1/tmp/fix-w5',
+    });
+    const settings = c.args.filter((_, i) => c.args[i - 1] === '-c');
+    expect(settings).toEqual([
+      'approval_policy="never"',
+      'sandbox_workspace_write.exclude_slash_tmp=true',
+      'sandbox_workspace_write.exclude_tmpdir_env_var=true',
+      'sandbox_workspace_write.writable_roots=[ "/runs/run-1/tmp/fix-w5" ]',
+      'sandbox_workspace_write.network_access=false',
+    ]);
+    expect(c.env).toEqual({ TMPDIR: '/runs/run-1/tmp/fix-w5' });
+    expect(c.resumeArgs).toEqual([...c.args.slice(0, 1), ...c.args.slice(2), 'resume']);
+    // A read-only agent writes nothing anyway: no extra settings, no TMPDIR.
+    const ro = buildCodexArgs({ config, model: 'm', worktree: '/wt', outputFile: '/o', sandbox: 'read-only', tmpDir: '/t' });
+    expect(ro.args.join(' ')).not.toContain('exclude_slash_tmp');
+    expect(ro.env).toEqual({});
+  });
 });

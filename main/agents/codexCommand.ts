@@ -1,5 +1,5 @@
 // The `codex exec` command line of one agent invocation (config in, argv + env out).
-import { codexConfigArgs, type Config, type SandboxMode } from '../config/config';
+import { codexConfigArgs, tomlValue, type Config, type SandboxMode } from '../config/config';
 import { nativeCodex } from './codexBinary';
 
 export interface CodexCommand {
@@ -26,6 +26,13 @@ export interface CodexArgsOptions {
   sandbox?: SandboxMode;
   /** `--json`: JSONL events on stdout (default true). */
   json?: boolean;
+  /**
+   * The agent's own temporary folder. With `workspace-write`, codex's sandbox lets commands write
+   * their worktree and (by default) all of /tmp — other workers' and other runs' worktrees, the
+   * verification worktrees, anyone's temporary files. So /tmp and $TMPDIR are taken out of its
+   * writable roots, and this folder is put in as TMPDIR and a writable root instead.
+   */
+  tmpDir?: string;
 }
 
 /**
@@ -40,9 +47,24 @@ export function buildCodexArgs(o: CodexArgsOptions): CodexCommand {
   if (o.schemaFile) flags.push('--output-schema', o.schemaFile);
   flags.push('--skip-git-repo-check', '-s', o.sandbox ?? o.config.codex.sandbox, '-m', o.model, '-C', o.worktree);
   flags.push('-c', 'approval_policy="never"');
+  const sandbox = o.sandbox ?? o.config.codex.sandbox;
+  const env: Record<string, string> = {};
+  if (sandbox === 'workspace-write') {
+    flags.push(
+      '-c',
+      'sandbox_workspace_write.exclude_slash_tmp=true',
+      '-c',
+      'sandbox_workspace_write.exclude_tmpdir_env_var=true',
+    );
+    if (o.tmpDir) {
+      flags.push('-c', `sandbox_workspace_write.writable_roots=${tomlValue([o.tmpDir])}`);
+      env.TMPDIR = o.tmpDir;
+    }
+  }
+  // The person's own [codex.config] comes last: what it sets wins.
   for (const kv of codexConfigArgs(o.config.codex.config)) flags.push('-c', kv);
   const native = nativeCodex(o.config.codex.command);
-  const env: Record<string, string> = { ...native?.env };
+  Object.assign(env, native?.env);
   if (o.config.codex.home) env.CODEX_HOME = o.config.codex.home;
   return {
     command: native?.path ?? o.config.codex.command,

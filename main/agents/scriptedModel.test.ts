@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { killGroup, makeCodexHome, runCodex, type CodexHome } from '../../testkit/codexHome';
+import { CODEX_BIN, killGroup, makeCodexHome, runCodex, type CodexHome } from '../../testkit/codexHome';
+import { buildConfig } from '../config/config';
+import { buildCodexArgs } from './codexCommand';
 import { alive } from '../../testkit/processes';
 import { startTestModel, withScriptedModel, type TestModel } from '../../testkit/scriptedModel';
 import { renderEvent } from './renderEvents';
@@ -324,6 +326,60 @@ describe('real codex against the scripted model', () => {
       expect(m.log.map((e) => e.reply)).toEqual(['hang']);
       expect(existsSync(join(cwd, 'out.txt')) ? await readFile(join(cwd, 'out.txt'), 'utf8') : '').toBe('');
     });
+  });
+
+  test('(e) a workspace-write agent (a fixer) writes its worktree and its own TMPDIR, but neither /tmp nor another worktree there', {
+    timeout: 90_000,
+  }, async () => {
+    const other = await mkdtemp(join(tmpdir(), 'mm-codex-other-worktree-'));
+    const scratch = await mkdtemp(join(tmpdir(), 'mm-codex-agent-tmp-'));
+    const stray = join(tmpdir(), `mm-codex-stray-${process.pid}-${Date.now()}.txt`);
+    const attempt = [
+      'echo mine > in-worktree.txt',
+      `echo tampered > ${other}/planted.py`,
+      `echo tampered > ${stray}`,
+      'echo "$TMPDIR" > tmpdir.txt',
+      'python3 -c "import tempfile; print(tempfile.mkstemp()[1])" >> tmpdir.txt',
+      'echo done',
+    ].join('; ');
+    const scenario: ScenarioInput = {
+      agents: [{ role: 'FIXER', worker: 'w5', steps: [{ exec: attempt }, { message: 'tried' }] }],
+    };
+    try {
+      await withScriptedModel(scenario, async (m) => {
+        const c = buildCodexArgs({
+          config: buildConfig({ codex: { command: CODEX_BIN } }, { file: null, env: {}, cwd, overrides: {} }),
+          model: 'scripted',
+          worktree: cwd,
+          outputFile: join(cwd, 'out.txt'),
+          sandbox: 'workspace-write',
+          tmpDir: scratch,
+        });
+        const run = await runCodex({
+          args: [...c.args, ...m.codexArgs],
+          stdin: 'ROLE: FIXER\nWORKER: w5\nFix the bug.\n',
+          cwd,
+          env: { ...home.env, ...c.env },
+          timeoutMs: 60_000,
+        });
+        expect(run.exitCode, run.stderr).toBe(0);
+        // The command really ran (in codex's own bubblewrap sandbox), and its writes outside were refused.
+        const t = summarizeTelemetry(run.stdout);
+        expect(t.commands_run).toBe(1);
+        expect(run.stdout).toMatch(/planted\.py: Read-only file system/);
+        expect(await readFile(join(cwd, 'in-worktree.txt'), 'utf8')).toBe('mine\n');
+        expect(existsSync(join(other, 'planted.py'))).toBe(false);
+        expect(existsSync(stray)).toBe(false);
+        // Temporary files go to the agent's own folder.
+        const [tmpEnv, made] = (await readFile(join(cwd, 'tmpdir.txt'), 'utf8')).trim().split('\n');
+        expect(tmpEnv).toBe(scratch);
+        expect(made?.startsWith(`${scratch}/`)).toBe(true);
+      });
+    } finally {
+      await rm(stray, { force: true });
+      await rm(other, { recursive: true, force: true });
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 
   test('(d) an unknown worker gets a 400, which codex does not retry', async () => {

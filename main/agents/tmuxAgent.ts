@@ -247,21 +247,9 @@ export async function collectTmuxAgent(handle: TmuxAgentHandle, o: CollectOption
       `no exit code in ${handle.exitCodeFile}: the launch script did not finish (was session ${handle.sessionName} killed?)`,
     );
   }
-  const files: InvocationFiles = {
-    promptPath: handle.promptPath,
-    outputPath: handle.outputPath,
-    telemetryPath: handle.telemetryPath,
-    stderrPath: handle.stderrPath,
-    scriptPath: handle.scriptPath,
-    exitCodePath: handle.exitCodeFile,
-    pidPath: handle.pidFile,
-    followupPath: handle.followupFile,
-    codexPidPath: handle.codexPidFile,
-    turnExitPrefix: handle.turnExitPrefix,
-  };
   return collectAgentResult({
     invocation: handle.invocation,
-    files,
+    files: { outputPath: handle.outputPath, telemetryPath: handle.telemetryPath, stderrPath: handle.stderrPath },
     status,
     exitCode,
     durationMs: Math.max(0, Math.round(ended - handle.startedAt)),

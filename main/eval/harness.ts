@@ -420,10 +420,12 @@ class EvalRun {
         }
       }
     }
-    try {
-      await rm(this.envRoot, { recursive: true, force: true });
-    } catch (err) {
-      errors.push(`could not remove ${this.envRoot}: ${(err as Error).message}`);
+    for (const dir of [this.envRoot, this.paths.agent.scratchDir]) {
+      try {
+        await rm(dir, { recursive: true, force: true });
+      } catch (err) {
+        errors.push(`could not remove ${dir}: ${(err as Error).message}`);
+      }
     }
     let left: string[] = this.created.map((w) => w.path).filter((p) => existsSync(p));
     if (wts && this.created.length) {

@@ -41,6 +41,10 @@ describe('Worktrees', () => {
     const head = await wts.create('r1-w1');
     const old = await wts.create('r1-w2', first);
     expect(head.commit).toBe(second);
+    // Each one's admin folder is found from the repository's side (not by asking git inside the
+    // worktree, whose .git file a writer of the worktree root could have replaced).
+    expect(head.gitDir).toBe(join(repo, '.git', 'worktrees', 'mminions-r1-w1'));
+    expect(old.gitDir).toBe(join(repo, '.git', 'worktrees', 'mminions-r1-w2'));
     expect(await readFile(join(head.path, 'a.txt'), 'utf8')).toBe('two\n');
     expect(await readFile(join(old.path, 'a.txt'), 'utf8')).toBe('one\n');
     expect((await wts.list()).map((w) => w.path).sort()).toEqual([head.path, old.path].sort());

@@ -1,5 +1,5 @@
 // Git worktrees: one detached checkout per worker or validation, never the user's own checkout.
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { runGit } from './git';
 
@@ -140,9 +140,7 @@ export class Worktrees {
     for (let attempt = 1; ; attempt++) {
       try {
         await git(this.repo, ['worktree', 'add', '--detach', '--force', path, sha], 120_000);
-        // Its admin folder, read now, before anything untrusted could rewrite the worktree's `.git` file.
-        const gitDir = resolve(path, (await git(path, ['rev-parse', '--git-dir'])).trim());
-        return { path, commit: sha, repo: this.repo, gitDir };
+        return { path, commit: sha, repo: this.repo, gitDir: await this.adminDirOf(path) };
       } catch (err) {
         if (
           attempt >= 3 ||
@@ -154,6 +152,22 @@ export class Worktrees {
         await new Promise((r) => setTimeout(r, 100 * attempt));
       }
     }
+  }
+
+  /**
+   * The worktree's admin folder, found from the repository's side (`<common dir>/worktrees/*` whose
+   * `gitdir` names this worktree), never by asking git inside the worktree: its `.git` file is in a
+   * folder others may write (the worktree root), and a planted one would point git at a folder
+   * whose config runs filters outside every sandbox.
+   */
+  private async adminDirOf(path: string): Promise<string> {
+    const admin = join(await gitCommonDir(this.repo), 'worktrees');
+    const want = new Set([resolve(path, '.git'), join(await realpath(path).catch(() => path), '.git')]);
+    for (const name of await readdir(admin).catch(() => [] as string[])) {
+      const named = (await readFile(join(admin, name, 'gitdir'), 'utf8').catch(() => '')).trim();
+      if (named && want.has(resolve(named))) return join(admin, name);
+    }
+    throw new GitError(`git made no admin folder for the worktree ${path} (in ${admin})`, 'git-failed');
   }
 
   /**

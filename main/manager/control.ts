@@ -1,5 +1,6 @@
 // Controlling a run from outside its manager: stop it, type into a worker, find its sessions.
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { StopResponse } from '../../common/api';
 import { IssueSpec, RunDone, SessionsFile } from '../../common/artifacts';
 import { isRunWorktree, Worktrees } from '../git/worktrees';
@@ -128,6 +129,7 @@ export async function stopRun(
       // The repository may be gone; nothing left to clean there.
     }
   }
+  await rm(paths.scratchDir, { recursive: true, force: true }).catch(() => undefined);
   if (!existsSync(paths.runDone)) {
     // The manager is gone without a record (it crashed, was killed, or never got the signal):
     // record what it would have — its workers stopped, the decision, final.md — from what is on disk.

@@ -1,6 +1,6 @@
 // The manager: preflight → issue → repro (workers) → validation → minimize → triage (workers) → fix (workers, verified) → decision.
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Decision } from '../../common/artifacts';
 import type { RunRequest } from '../../common/runRequest';
@@ -99,6 +99,8 @@ async function cleanUp(ctx: EarlyRunContext): Promise<void> {
   const server = await ctx.tmux.serverPid().catch(() => null);
   endProcessesIn(ctx.config.manager.worktree_root, (name) => isRunWorktree(name, ctx.runId), [server]);
   await ctx.pool.drain();
+  // The agents' temporary folders (their TMPDIRs) go with them.
+  await rm(ctx.paths.scratchDir, { recursive: true, force: true }).catch(() => undefined);
   for (const w of ctx.sessions.snapshot.workers) {
     if (w.status === 'running' || w.status === 'pending') {
       await ctx.sessions.updateWorker(w.worker_id, { status: 'stopped', finished_at: new Date().toISOString() });

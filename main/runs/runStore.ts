@@ -62,6 +62,8 @@ export interface RunPaths {
   agentsDir: string;
   telemetryDir: string;
   metaDir: string;
+  /** tmp/<invocation>: an agent's TMPDIR (a workspace-write agent writes there and in its worktree only); removed when the run ends. */
+  scratchDir: string;
 }
 
 export function runPaths(dir: string): RunPaths {
@@ -87,6 +89,7 @@ export function runPaths(dir: string): RunPaths {
     agentsDir: join(dir, 'agents'),
     telemetryDir: join(dir, 'telemetry'),
     metaDir: join(dir, 'meta'),
+    scratchDir: join(dir, 'tmp'),
   };
 }
 

@@ -184,6 +184,12 @@ describe('the fix phase', () => {
       ['w5', 'fix', 'finished'],
       ['w6', 'fix', 'finished'],
     ]);
+    // Each fixer's codex wrote its worktree and its own TMPDIR, never /tmp (see scriptedModel.test.ts (e));
+    // those folders go with the run.
+    const script = await readFile(join(a.paths.scriptsDir, 'fix-w5.sh'), 'utf8');
+    expect(script).toContain('sandbox_workspace_write.exclude_slash_tmp=true');
+    expect(script).toContain(`export TMPDIR=${join(a.paths.scratchDir, 'fix-w5')}`);
+    expect(existsSync(a.paths.scratchDir)).toBe(false);
     await h.assertClean();
   });
 
