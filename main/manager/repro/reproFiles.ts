@@ -1,7 +1,7 @@
 // Where a repro script is written in its worktree, so that it imports the code under test the way the issue does.
-import { existsSync } from 'node:fs';
-import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { constants, existsSync } from 'node:fs';
+import { lstat, mkdir, open, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** Extensions run by Node.js (or a TypeScript runner): their repro sits at the worktree's root. */
 const NODE_EXTENSIONS = new Set(['js', 'mjs', 'cjs', 'ts', 'mts', 'cts', 'jsx', 'tsx']);
@@ -34,9 +34,44 @@ export function reproFilePath(worktree: string, candidateId: string, ext: string
     : join(worktree, '.mminions', `repro_${id}${suffix}.${e}`);
 }
 
-export async function writeReproFile(path: string, script: string): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
-  await writeFile(path, script);
+/**
+ * Makes `dir` (inside `root`) a real folder, each folder on the way too. What a sandboxed command left
+ * in the worktree is never followed: a link (or a file) where a folder should be is removed, never
+ * written through — a link to the person's home would otherwise let a repro's setup choose what the
+ * manager, unsandboxed, writes there.
+ */
+export async function ensureDirInside(root: string, dir: string): Promise<void> {
+  const rel = relative(root, dir);
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`refusing to create ${dir}: it is not inside ${root}`);
+  let at = root;
+  for (const part of rel ? rel.split(sep) : []) {
+    at = join(at, part);
+    const st = await lstat(at).catch(() => null);
+    if (st?.isDirectory()) continue;
+    if (st) await rm(at, { recursive: true, force: true });
+    await mkdir(at).catch(async (err: NodeJS.ErrnoException) => {
+      // Another probe made it in the meantime: fine, if it is a real folder.
+      if (err.code !== 'EEXIST' || !(await lstat(at)).isDirectory()) throw err;
+    });
+  }
+}
+
+/**
+ * Writes a repro (or a check, or a probe) into its worktree: the folders on the way are real ones
+ * (see ensureDirInside), and whatever sits at the path — a file, a folder, a link a sandboxed command
+ * planted — is removed first; the file is then created new, never through a link (O_EXCL, O_NOFOLLOW).
+ */
+export async function writeReproFile(worktree: string, path: string, script: string): Promise<void> {
+  const rel = relative(worktree, path);
+  if (!rel || rel.startsWith('..') || isAbsolute(rel)) throw new Error(`refusing to write ${path}: it is not inside ${worktree}`);
+  await ensureDirInside(worktree, dirname(path));
+  await rm(path, { recursive: true, force: true });
+  const fh = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+  try {
+    await fh.writeFile(script);
+  } finally {
+    await fh.close();
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -64,8 +99,11 @@ export async function linkPackage(worktree: string, userRepo?: string): Promise<
   const modules = join(worktree, 'node_modules');
   const theirs = userRepo ? join(userRepo, 'node_modules') : null;
   const shared = theirs && existsSync(theirs) ? theirs : null;
-  if (shared && !(await exists(modules))) {
-    await mkdir(modules, { recursive: true });
+  // A real node_modules folder (a setup's `npm ci`) is kept; a link or file a command left there is not followed.
+  const before = await lstat(modules).catch(() => null);
+  const fresh = !before?.isDirectory();
+  if (shared && fresh) {
+    await ensureDirInside(worktree, modules);
     for (const entry of await readdir(shared)) {
       if (entry === name || entry === '.package-lock.json') continue;
       await symlink(join(shared, entry), join(modules, entry)).catch(() => undefined);
@@ -74,7 +112,7 @@ export async function linkPackage(worktree: string, userRepo?: string): Promise<
   if (name) {
     const self = join(modules, name);
     if (!(await exists(self))) {
-      await mkdir(join(self, '..'), { recursive: true });
+      await ensureDirInside(worktree, dirname(self));
       await symlink(relative(join(self, '..'), worktree) || '.', self).catch(() => undefined);
     }
   }

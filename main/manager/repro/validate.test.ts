@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -209,5 +209,36 @@ describe('JavaScript repros import the package under test as the issue does', ()
     expect(write.runs[0]?.output_tail).toMatch(/EROFS|read-only/i);
     expect(await readFile(join(node.path, 'node_modules', 'fmt-lite', 'index.js'), 'utf8')).toContain('module.exports');
     await execa('git', ['-C', node.path, 'worktree', 'remove', '--force', wt], { timeout: 20_000 });
+  });
+});
+
+describe('what a sandboxed command leaves in the worktree is never written through', () => {
+  it('a link planted by one candidate’s oracle where the next repro goes: the manager replaces the link, the file it points to stays', async () => {
+    // Outside the sandbox's reach: the sandbox sees neither this folder nor the person's files.
+    const victim = join(dir, 'outside', 'victim.txt');
+    await mkdir(join(dir, 'outside'), { recursive: true });
+    await writeFile(victim, 'precious\n');
+    const planted = join(worktree, '.mminions', 'repro_next.py');
+    const first = await validateCandidate(
+      options({
+        runs: 1,
+        minMatches: 1,
+        answer: answer({
+          candidate_id: 'planter',
+          // The repro still reproduces; its oracle also plants links for the next writes (the repro of
+          // the next candidate, and a folder the manager creates) — in a worktree several repros share.
+          oracle_command: `ln -sf ${victim} .mminions/repro_next.py; mkdir -p sub; ln -sfn ${join(dir, 'outside')} .mminions/node; {python} {repro_file}`,
+        }),
+      }),
+    );
+    expect(first.passed, JSON.stringify(first.runs)).toBe(true);
+    expect((await lstat(planted)).isSymbolicLink()).toBe(true);
+    const next = await validateCandidate(options({ runs: 1, minMatches: 1, answer: answer({ candidate_id: 'next' }) }));
+    expect(next.passed, JSON.stringify(next.runs)).toBe(true);
+    expect(await readFile(victim, 'utf8')).toBe('precious\n');
+    expect((await lstat(planted)).isFile()).toBe(true);
+    expect(await readFile(planted, 'utf8')).toContain('statsmini.convolve');
+    await rm(join(worktree, '.mminions'), { recursive: true, force: true });
+    await rm(join(worktree, 'sub'), { recursive: true, force: true });
   });
 });

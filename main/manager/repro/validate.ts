@@ -195,7 +195,7 @@ export async function validateCandidate(opts: ValidateOptions): Promise<Validati
   }
   const repoRoot = opts.repoRoot ?? worktree;
   const reproPath = reproFilePath(worktree, answer.candidate_id, answer.file_extension);
-  await writeReproFile(reproPath, answer.script);
+  await writeReproFile(worktree, reproPath, answer.script);
   const values = { reproFile: reproPath, python: opts.python };
   const env = oracleEnv(worktree, opts.python);
   const shared = isNodeExtension(answer.file_extension) ? await linkPackage(worktree, opts.userRepo) : null;
@@ -323,7 +323,7 @@ export function makeReproducesCheck(opts: ReproducesCheckOptions): (script: stri
   return async (script: string) => {
     const hash = createHash('sha256').update(script).digest('hex').slice(0, 12);
     const reproFile = reproFilePath(worktree, opts.answer.candidate_id, opts.answer.file_extension, `_${hash}_${++probes}`);
-    await writeReproFile(reproFile, script);
+    await writeReproFile(worktree, reproFile, script);
     const readable = (await shared) ? [(await shared) as string] : [];
     try {
       const r = await runUntrusted(fillPlaceholders(opts.answer.oracle_command, { reproFile, python: opts.python }), {
