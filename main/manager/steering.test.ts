@@ -2,6 +2,7 @@
 // ended one) through the run's control folder, and the manager takes skip / extend / status. Real codex
 // against the scripted model (which scripts the follow-ups), real tmux, real validation.
 import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -149,6 +150,19 @@ describe('follow-ups to workers', () => {
     expect((ctl as RunControlError).kind).toBe('bad-request');
     await sendToWorker(h.store, runId, 'w1', 'take your time');
     await until(h, runId, 'w1', 'running');
+    // A follow-up the launch script has not taken yet (it is in codex's 30 s turn): a second one
+    // would replace it, so it is refused until the first has started.
+    const pending = join(h.store.paths(runId).scriptsDir, 'repro-w1.followup');
+    await waitFor(
+      'the script took the first follow-up',
+      () => existsSync(`${pending}.turn2.txt`) && !existsSync(pending),
+      30_000,
+    );
+    await writeFile(pending, 'waiting\n');
+    const second = await sendToWorker(h.store, runId, 'w1', 'and another thing').catch((e: unknown) => e);
+    expect((second as RunControlError).kind).toBe('refused');
+    expect((second as Error).message).toMatch(/previous follow-up has not started yet/);
+    await rm(pending);
     run.stop.abort();
     const a = await run.done;
     expect(a.decision.status).toBe('stopped');

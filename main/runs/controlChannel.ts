@@ -36,9 +36,17 @@ export class ControlTimeout extends Error {
 }
 
 /**
+ * How long a sender waits for the manager's answer by default: longer than anything the manager
+ * does before it answers (a follow-up waits up to 10 s for a starting agent's thread), so a 503
+ * means the manager is not serving, never "delivered after all".
+ */
+export const ASK_TIMEOUT_MS = 20_000;
+
+/**
  * Asks the run's manager and waits for its answer (at most `timeoutMs`). The request is removed
  * when no answer comes, so a manager that comes back later does not act on a stale one.
  */
+
 export async function askManager(
   runDir: string,
   req: Omit<ControlRequest, 'id'>,
@@ -50,7 +58,7 @@ export async function askManager(
   const reqPath = join(dir, `${id}.req.json`);
   const resPath = join(dir, `${id}.res.json`);
   await writeAtomic(reqPath, { id, ...req });
-  const end = Date.now() + (o.timeoutMs ?? 10_000);
+  const end = Date.now() + (o.timeoutMs ?? ASK_TIMEOUT_MS);
   try {
     while (Date.now() < end) {
       const text = await readFile(resPath, 'utf8').catch(() => null);
@@ -63,7 +71,7 @@ export async function askManager(
   } finally {
     await rm(reqPath, { force: true });
   }
-  throw new ControlTimeout(`the run's manager did not answer within ${Math.round((o.timeoutMs ?? 10_000) / 1000)} s`);
+  throw new ControlTimeout(`the run's manager did not answer within ${Math.round((o.timeoutMs ?? ASK_TIMEOUT_MS) / 1000)} s`);
 }
 
 /**

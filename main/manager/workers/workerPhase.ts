@@ -1,4 +1,5 @@
 // A phase of workers: each in its own worktree and tmux session, supervised until finished, failed or timed out; a person's follow-up is a new turn.
+import { existsSync } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import type { AgentRole } from '../../../common/agentAnswers';
 import type { WorkerRecord, WorkerStatus } from '../../../common/artifacts';
@@ -266,6 +267,10 @@ class WorkerSupervisor implements SteerableWorker {
     if (!h) throw new SteeringError(`${this.workerId} has not started yet`, 409);
     if (this.control.skipped.aborted) throw new SteeringError(`the ${this.phase} phase is being skipped`, 409);
     if (Date.now() >= this.control.deadline) throw new SteeringError(`the ${this.phase} phase has reached its timeout`, 409);
+    // One follow-up at a time: the script takes each from the same file, so a second one sent
+    // before the first has started would replace it.
+    if (existsSync(h.followupFile))
+      throw new SteeringError(`${this.workerId}'s previous follow-up has not started yet: send again in a moment`, 409);
     const last = this.outcome;
     if (!this.running && last && last.status !== 'finished' && last.status !== 'failed') {
       throw new SteeringError(
