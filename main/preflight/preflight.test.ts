@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConfig, type Config } from '../config/config';
-import { formatPreflight, preflightFailureReason, runPreflight, type PreflightResult } from './preflight';
+import { codexConfinementNote, formatPreflight, preflightFailureReason, runPreflight, type PreflightResult } from './preflight';
 
 const CODEX = resolve(__dirname, '../../node_modules/.bin/codex');
 
@@ -65,6 +65,24 @@ describe('runPreflight', () => {
     expect(byName(r, 'repo_path')).toMatchObject({ ok: false, details: expect.stringMatching(why) });
     expect(byName(r, 'git_worktree')).toMatchObject({ ok: false, details: expect.stringMatching(/skipped/) });
     expect(byName(r, 'codex').ok).toBe(true);
+  });
+
+  it('warns when the configuration loosens how the agents’ codex is confined', async () => {
+    const r = await runPreflight({
+      config: config({
+        command: CODEX,
+        config: { model_provider: 'scripted', sandbox_workspace_write: { exclude_slash_tmp: false } },
+      }),
+      repoPath: repo,
+    });
+    expect(r.ok).toBe(true);
+    expect(byName(r, 'sandbox')).toMatchObject({
+      ok: true,
+      warning: true,
+      details: expect.stringMatching(/sandbox_workspace_write\.exclude_slash_tmp, which replaces mminions' own setting/),
+    });
+    expect(codexConfinementNote(config({ sandbox: 'danger-full-access' }))).toMatch(/unconfined/);
+    expect(codexConfinementNote(config({ config: { model_provider: 'scripted' } }))).toBeNull();
   });
 
   it('fails git_worktree for a directory that is not a git repository', async () => {

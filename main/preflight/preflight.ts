@@ -159,12 +159,27 @@ export async function runPreflight(opts: PreflightOptions): Promise<PreflightRes
 }
 
 /**
+ * What in the configuration loosens how the agents' own codex sandbox is confined (see
+ * buildCodexArgs): a person may choose it, and preflight says so. Null when nothing does. Pure.
+ */
+export function codexConfinementNote(config: Config): string | null {
+  if (config.codex.sandbox === 'danger-full-access')
+    return 'codex.sandbox = "danger-full-access": the workers\' codex runs its commands unconfined';
+  const sww = (config.codex.config as Record<string, unknown>).sandbox_workspace_write;
+  const keys = sww && typeof sww === 'object' ? Object.keys(sww) : [];
+  if (keys.length === 0) return null;
+  return `[codex.config] sets sandbox_workspace_write.${keys.join(', sandbox_workspace_write.')}, which replaces mminions' own setting for fixers (their worktree and their own TMPDIR writable, not /tmp, no network)`;
+}
+
+/**
  * Whether the commands agents propose can run contained. Without bubblewrap, mode `auto` passes with
  * a warning (they will run unsandboxed, and the run says so); mode `bwrap` fails.
  */
 async function sandboxCheck(config: Config, env: NodeJS.ProcessEnv): Promise<PreflightCheck> {
   try {
     const sb = await resolveSandbox(config.sandbox, { env });
+    const loosened = codexConfinementNote(config);
+    if (loosened) return { ...check('sandbox', true, `${sb.summary}; ${loosened}`), warning: true };
     return { ...check('sandbox', true, sb.summary), ...(sb.kind === 'none' ? { warning: true } : {}) };
   } catch (err) {
     if (err instanceof SandboxError) return check('sandbox', false, err.message);
