@@ -17,5 +17,8 @@ describe('text for people', () => {
     expect(stripControls('bell\u0007 bs\u0008 cr\r del\u007f ok\tz\n')).toBe('bell bs cr del ok\tz\n');
     expect(stripControls('\u001bPq#0;2;0;0;0\u001b\\done')).toBe('done');
     expect(stripControls('plain ünïcödé — ✓')).toBe('plain ünïcödé — ✓');
+    // Bidirectional overrides and isolates that would show code or a path other than it is.
+    expect(stripControls('core.py:12 \u202e})"evil"(tixe\u202c and \u2066x\u2069')).toBe('core.py:12 })"evil"(tixe and x');
+    expect(stripControls('שלום עולם')).toBe('שלום עולם');
   });
 });

@@ -16,8 +16,12 @@ export function oneLine(text: string, max: number): string {
  */
 const ESCAPE_SEQUENCE =
   /\u001b(?:\[[0-?]*[ -/]*[@-~]?|\][^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|[PX^_][^\u001b\u009c]*(?:\u001b\\|\u009c)?|[\s\S])?/g;
-/** C0 controls but tab and newline, DEL, and the C1 controls U+0080–U+009F (a C1 CSI/OSC acts like ESC [ / ESC ]). */
-const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+/**
+ * C0 controls but tab and newline, DEL, the C1 controls U+0080–U+009F (a C1 CSI/OSC acts like
+ * ESC [ / ESC ]), and the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069), which can make text read differently from what it is ("Trojan Source").
+ */
+const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Text from an agent (or from anyone who wrote an issue) made safe to print on a terminal or write for
