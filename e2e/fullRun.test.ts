@@ -28,7 +28,7 @@ const runIdOf = (page: Page) => /#\/runs\/([^/]+)\//.exec(page.url())?.[1] ?? nu
 
 async function startFromForm(page: Page): Promise<string> {
   await page.goto(s.server.pageUrl);
-  await page.getByRole('heading', { name: 'Bug reproduction and triage' }).waitFor();
+  await page.getByRole('heading', { name: 'Bug reproduction, triage and fixing' }).waitFor();
   await page.keyboard.press('n');
   await page.getByRole('textbox', { name: 'Issue URL' }).fill(ISSUE_URL);
   await page.getByRole('textbox', { name: 'Repository path' }).fill(s.repo);

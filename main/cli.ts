@@ -7,11 +7,14 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
-  manager: { summary: 'run one bug repro + triage run in the foreground', load: () => import('./cli/manager') },
+  manager: { summary: 'run one repro + triage + fix run in the foreground', load: () => import('./cli/manager') },
   run: { summary: 'start the manager inside a tmux session (optionally --detach)', load: () => import('./cli/run') },
   status: { summary: 'show a run: manager, workers, decision', load: () => import('./cli/status') },
   attach: { summary: "attach your terminal to a worker's or the manager's tmux session", load: () => import('./cli/attach') },
-  send: { summary: 'type a line of text into a worker session', load: () => import('./cli/send') },
+  send: {
+    summary: "ask a worker's agent a follow-up, or tell the manager to skip, extend or show status",
+    load: () => import('./cli/send'),
+  },
   stop: { summary: 'stop a run: end its sessions, remove its worktrees, record stopped', load: () => import('./cli/stop') },
   server: { summary: 'serve the local API and the dashboard', load: () => import('./cli/server') },
   demo: { summary: 'run the bundled example end to end with a scripted model (no network)', load: () => import('./cli/demo') },

@@ -73,6 +73,8 @@ if (!desktop) {
     "Electron's binary could not be downloaded on this machine, so the dashboard will open in your browser instead of a desktop window. Everything else works the same.",
   );
 }
-say('ready. `npx mminions --help` lists the commands; `npm test` runs the tests.');
+say(
+  `ready. ${noStart ? '`npm start` opens the app (`npm run start:browser`: the dashboard in your browser); ' : ''}\`npm run demo\` tries a whole run without an account; \`npx mminions --help\` lists the commands; \`npm test\` runs the tests (about 10 minutes).`,
+);
 if (noStart) process.exit(0);
 process.exit(run(process.execPath, [join(root, 'scripts', 'start.mjs'), '--no-build']) ? 0 : 1);

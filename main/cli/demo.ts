@@ -104,6 +104,10 @@ export async function run(argv: string[]): Promise<number> {
       signal: controller.signal,
     });
     console.log(`\nThe report a person reads: ${result.paths.finalReport}`);
+    if (result.decision.fix?.status === 'verified')
+      console.log(
+        `(The verified patch is for the demo's own copy of examples/statsmini${values.keep ? ` in ${repo}` : ', removed now (--keep keeps it)'}; on a real issue, that git apply line applies the fix to your checkout.)`,
+      );
     console.log(
       `Open the dashboard on these runs: ${commandHint(['server', '--runs-root', config.manager.runs_root, ...(config.tmux.socket ? ['--tmux-socket', config.tmux.socket] : [])])}`,
     );

@@ -482,7 +482,23 @@ describe('runManager end to end', () => {
     expect(a.decision.status).toBe('needs-human');
     expect(a.decision.preflight.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['codex']);
     expect(a.decision.rationale).toContain(`Preflight failed: codex (${JSON.stringify(missing)} not found`);
+    // What to do about it is printed under the failed check.
+    expect(a.lines).toContainEqual(expect.stringMatching(/^ +fix: install the Codex CLI/));
     expectNoWorkers(h, a);
+    await h.assertClean();
+  });
+
+  it('a failed preflight and a malformed issue URL are both said at once', { timeout: 60_000 }, async () => {
+    const h = await harness({ scenario: await statsminiScenario() });
+    const config = h.makeConfig({}, { command: join(h.root, 'no-such-dir', 'codex') });
+    const lines: string[] = [];
+    const res = await runManager({
+      request: h.request({ config, issue: { url: 'https://github.com/foo/bar/pull/abc' } }),
+      out: (l) => lines.push(l),
+    });
+    expect(res.decision.status).toBe('needs-human');
+    expect(res.decision.rationale).toMatch(/^Preflight failed: codex \(.*\. Also, the issue cannot be read: .*pull request URL/);
+    expect(lines).toContainEqual(expect.stringMatching(/^ {2}also, the issue cannot be read: .*pull request URL/));
     await h.assertClean();
   });
 

@@ -7,7 +7,7 @@ import type { RunRequest } from '../../common/runRequest';
 import { selfCommand } from '../cli/self';
 import { gitCommonDir, isRunWorktree } from '../git/worktrees';
 import { endProcessesIn } from '../process/groups';
-import { runPreflight } from '../preflight/preflight';
+import { preflightHint, runPreflight } from '../preflight/preflight';
 import { resolveSandbox } from '../process/sandbox';
 import { ProcessTracker } from '../process/tracker';
 import { serveControl } from '../runs/controlChannel';
@@ -208,7 +208,10 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     early.pool.prepare(Array.from({ length: n }, (_, i) => ({ kind: 'worker' as const, worker: `w${i + 1}` })));
     outcome.preflight = await phase(early, 'preflight', async () => {
       const res = await runPreflight({ config, repoPath: config.manager.repo_path });
-      for (const c of res.checks) out(`  ${c.ok ? (c.warning ? 'warn' : 'ok  ') : 'FAIL'} ${c.name}: ${c.details}`);
+      for (const c of res.checks) {
+        out(`  ${c.ok ? (c.warning ? 'warn' : 'ok  ') : 'FAIL'} ${c.name}: ${c.details}`);
+        if (!c.ok) out(`       fix: ${preflightHint(c)}`);
+      }
       return res;
     });
     const repo = () =>
@@ -219,17 +222,23 @@ export async function runManager(o: ManagerRunOptions): Promise<ManagerRunResult
     if (!outcome.preflight.ok) {
       // If the issue was read meanwhile (or is about to be), keep it so the run says what it was
       // about; a slow fetch is not waited for.
+      // An issue that cannot be read (a malformed URL fails at once) is said too: both get fixed in one go.
       let t: NodeJS.Timeout | undefined;
+      let unreadable: string | null = null;
       const spec = await Promise.race([
-        reading.read.catch(() => null),
+        reading.read.catch((err: unknown) => {
+          unreadable = (err as Error).message;
+          return null;
+        }),
         new Promise<null>((r) => (t = setTimeout(() => r(null), 1_000))),
       ]);
       clearTimeout(t);
       if (spec) outcome.issue = await recordIssue(early, spec, await repo(), reading.notes);
+      if (unreadable) out(`  also, the issue cannot be read: ${unreadable}`);
       const failed = outcome.preflight.checks.filter((c) => !c.ok);
       return {
         status: 'needs-human',
-        rationale: `Preflight failed: ${failed.map((c) => `${c.name} (${c.details})`).join('; ')}.`,
+        rationale: `Preflight failed: ${failed.map((c) => `${c.name} (${c.details})`).join('; ')}.${unreadable ? ` Also, the issue cannot be read: ${unreadable}` : ''}`,
       };
     }
 

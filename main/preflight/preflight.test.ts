@@ -85,6 +85,19 @@ describe('runPreflight', () => {
     expect(codexConfinementNote(config({ config: { model_provider: 'scripted' } }))).toBeNull();
   });
 
+  it("warns when the repository is mminions' own checkout (the default repo_path '.' run from its folder)", async () => {
+    const r = await runPreflight({
+      config: config({ command: CODEX, config: { model_provider: 'scripted' } }),
+      repoPath: resolve(__dirname, '../..'),
+    });
+    expect(byName(r, 'git_worktree')).toMatchObject({
+      ok: true,
+      warning: true,
+      details: expect.stringMatching(/mminions' own checkout/),
+    });
+    expect(byName(r, 'git_worktree').warning).toBe(true);
+  });
+
   it('fails git_worktree for a directory that is not a git repository', async () => {
     const plain = join(tmp, 'plain');
     await mkdir(plain, { recursive: true });
@@ -109,6 +122,6 @@ describe('runPreflight', () => {
     expect(byName(r, 'codex').ok).toBe(true);
     expect(byName(r, 'codex_auth')).toMatchObject({ ok: false, details: expect.stringMatching(/exited 1: Not logged in/) });
     expect(byName(r, 'codex_auth').details).toContain(`CODEX_HOME=${codexHome}`);
-    expect(formatPreflight(r)).toMatch(/fix: run `codex login`/);
+    expect(formatPreflight(r)).toMatch(/fix: run `npx codex login`/);
   });
 });

@@ -1,6 +1,7 @@
 // Preflight: the checks a run needs before it starts (codex, tmux, git, the repository, codex login, the sandbox).
+import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { PreflightCheck } from '../../common/artifacts';
 import type { Config } from '../config/config';
 import { nativeCodex } from '../agents/codexBinary';
@@ -101,7 +102,22 @@ async function worktreeCheck(repoPath: string, gitEnv: NodeJS.ProcessEnv, timeou
       false,
       `${repoPath} is a git work tree (${top}) but has no commits yet; worktrees need a commit`,
     );
+  // The default repo_path is "." — run from the mminions folder without --repo-path, that is mminions itself.
+  if (top && isMminionsCheckout(top))
+    return {
+      ...check('git_worktree', true, `work tree ${top}, HEAD ${commit}: this is mminions' own checkout (pass --repo-path?)`),
+      warning: true,
+    };
   return check('git_worktree', true, `work tree ${top}, HEAD ${commit}`);
+}
+
+/** Whether `dir` is a checkout of mminions itself (its package.json names it). */
+function isMminionsCheckout(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown }).name === 'mminions';
+  } catch {
+    return false;
+  }
 }
 
 /** A non-OpenAI model provider (e.g. a local or scripted server) needs no codex login. */
@@ -207,7 +223,7 @@ export function preflightHint(c: PreflightCheck): string {
         ? 'install bubblewrap (apt install bubblewrap), or set [sandbox] mode = "auto" or "off" in mminions.toml'
         : 'make bubblewrap work (see above), or set [sandbox] mode = "auto" or "off" in mminions.toml';
     case 'codex_auth':
-      return 'run `codex login` (with the same CODEX_HOME), or set codex.config.model_provider to a provider that needs no login';
+      return 'run `npx codex login` in the mminions folder (`codex login` where the Codex CLI is installed globally; with the same CODEX_HOME), or set codex.config.model_provider to a provider that needs no login';
     default:
       return 'see the details above';
   }

@@ -5,10 +5,11 @@ export function HomeView() {
   const count = useRuns((s) => s.items.length);
   return (
     <section className="view home" aria-labelledby="home-title">
-      <h1 id="home-title">Bug reproduction and triage</h1>
+      <h1 id="home-title">Bug reproduction, triage and fixing</h1>
       <p className="lead">
         Paste an issue. A manager launches Codex workers in their own tmux sessions and worktrees, runs their reproducers to check
-        them, minimizes the best one and ranks root-cause hypotheses with <code>file:line</code> evidence.
+        them, minimizes the best one, ranks root-cause hypotheses with <code>file:line</code> evidence, and proves fixes by
+        running them.
       </p>
       <p>
         <a className="btn btn-primary" href="#/new">
@@ -19,7 +20,11 @@ export function HomeView() {
         </span>
       </p>
       <p className="muted">
-        {count ? `Pick one of the ${count} run${count === 1 ? '' : 's'} on the left to watch it.` : 'No runs yet.'}
+        {count === 0
+          ? 'No runs yet.'
+          : count === 1
+            ? 'Pick the run on the left to watch it.'
+            : `Pick one of the ${count} runs on the left to watch it.`}
       </p>
     </section>
   );
