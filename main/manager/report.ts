@@ -30,10 +30,36 @@ const fence = (text: string, lang = '') => {
   return `${f}${lang}\n${text.replace(/\n$/, '')}\n${f}`;
 };
 
-function inlineCode(text: string): string {
-  const ticks = text.includes('`') ? '``' : '`';
-  return `${ticks}${ticks.length > 1 ? ' ' : ''}${text}${ticks.length > 1 ? ' ' : ''}${ticks}`;
+/** Text as inline code: on one line, in a run of backticks longer than any inside it. */
+export function inlineCode(text: string): string {
+  const one = text.replace(/\s*\n\s*/g, ' ');
+  const longest = Math.max(0, ...[...one.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  const pad = longest > 0 || one.startsWith(' ') || one.endsWith(' ') ? ' ' : '';
+  return `${ticks}${pad}${one}${pad}${ticks}`;
 }
+
+/**
+ * Untrusted text (the issue's, an agent's) as plain markdown text: every character markdown acts on
+ * is escaped, and what would start a heading, a list, a quote, a setext underline or a code block
+ * at the start of a line is too. Without it a hypothesis could write its own "## Fix" section, a
+ * "Status: ok" or a link, and look like the manager's verdict in final.md and the dashboard.
+ */
+export function mdText(text: string): string {
+  return text
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/^\s+/, '')
+        .replace(/[\\`*_[\]<>#|!~&]/g, '\\$&')
+        .replace(/^([-+=])/, '\\$1')
+        .replace(/^(\d+)([.)])/, '$1\\$2'),
+    )
+    .join('\n');
+}
+
+/** Untrusted text on one line (mdText with newlines folded). */
+const mdLine = (text: string) => mdText(text.replace(/\s*\n\s*/g, ' '));
 
 function usageLine(u: Usage): string {
   return `${u.input_tokens} input (${u.cached_input_tokens} cached), ${u.output_tokens} output, ${u.turns} turns`;
@@ -43,20 +69,23 @@ function hypothesisMd(h: RankedHypothesis, i: number): string {
   const parts = Object.entries(h.score_parts)
     .map(([k, v]) => `${k} ${v.toFixed(2)}`)
     .join(', ');
-  const ev = h.evidence.map((e) => `- \`${e.file}:${e.line}\`: ${inlineCode(clip(e.snippet.trim().split('\n')[0]!, 200))}`);
+  const ev = h.evidence.map(
+    (e) => `- ${inlineCode(`${e.file}:${e.line}`)}: ${inlineCode(clip(e.snippet.trim().split('\n')[0]!, 200))}`,
+  );
   return [
-    `### ${i + 1}. ${clip(h.mechanism.split('\n')[0]!, 160)}`,
+    `### ${i + 1}. ${mdLine(clip(h.mechanism.split('\n')[0]!, 160))}`,
     '',
     ...(h.confirmed_by_fix ? [`**Confirmed by fix ${h.confirmed_by_fix}** (verified by execution).`, ''] : []),
-    `Worker ${h.worker_id} (${h.hypothesis_id}); score ${h.score.toFixed(3)} (${parts}); confidence ${h.confidence}; agreeing workers: ${h.agreeing_workers.length ? h.agreeing_workers.join(', ') : 'none'}.`,
+    `Worker ${h.worker_id} (${mdLine(h.hypothesis_id)}); score ${h.score.toFixed(3)} (${parts}); confidence ${h.confidence}; agreeing workers: ${h.agreeing_workers.length ? h.agreeing_workers.join(', ') : 'none'}.`,
     '',
-    h.mechanism,
+    // The agent's prose as it wrote it, in a fence: readable, and nothing in it acts as markdown.
+    fence(h.mechanism, 'text'),
     '',
     '**Evidence**',
     '',
     ...ev,
     ...(h.disconfirming_checks.length
-      ? ['', '**Disconfirming checks**', '', ...h.disconfirming_checks.map((c) => `- ${c}`)]
+      ? ['', '**Disconfirming checks**', '', ...h.disconfirming_checks.map((c) => `- ${mdLine(c)}`)]
       : []),
   ].join('\n');
 }
@@ -69,27 +98,27 @@ export function renderFinalReport(r: ReportInput): string {
     '',
     `**Status: ${d.status}**`,
     '',
-    d.rationale,
+    mdText(d.rationale),
     '',
     '## Issue',
     '',
-    r.issue ? `${r.issue.title}${r.issue.issue_url ? ` — ${r.issue.issue_url}` : ''}` : '(issue not read)',
+    r.issue ? `${mdLine(r.issue.title)}${r.issue.issue_url ? ` — ${mdLine(r.issue.issue_url)}` : ''}` : '(issue not read)',
     '',
   ];
   if (r.issue?.expected_failure_signals.length) {
-    lines.push(`Expected failure signals: ${r.issue.expected_failure_signals.map((s) => `\`${s}\``).join(', ')}`, '');
+    lines.push(`Expected failure signals: ${r.issue.expected_failure_signals.map((s) => inlineCode(s)).join(', ')}`, '');
   }
   lines.push('## Reproduction', '');
   if (d.repro?.path && r.minimalScript !== null) {
     const v = d.repro.validation;
     lines.push(
-      `Selected candidate: \`${d.selected_repro_candidate_id}\`. Minimal repro: \`${d.repro.path}\``,
+      `Selected candidate: ${inlineCode(d.selected_repro_candidate_id ?? '(none)')}. Minimal repro: ${inlineCode(d.repro.path)}`,
       '',
       fence(r.minimalScript, lang === 'py' ? 'python' : lang),
       '',
-      `Oracle: \`${d.repro.oracle_command}\``,
+      `Oracle: ${d.repro.oracle_command ? inlineCode(d.repro.oracle_command) : '(none)'}`,
       '',
-      `Failure: \`${d.repro.claimed_failure_signature}\`${v ? ` — matched ${v.matches} of ${v.total_runs} runs` : ''}.`,
+      `Failure: ${d.repro.claimed_failure_signature ? inlineCode(d.repro.claimed_failure_signature) : '(none)'}${v ? ` — matched ${v.matches} of ${v.total_runs} runs` : ''}.`,
       '',
     );
     const red = d.metrics.reduction;
@@ -107,7 +136,7 @@ export function renderFinalReport(r: ReportInput): string {
     for (const c of r.candidates) {
       const verdict = c.eligible ? 'eligible' : `rejected: ${c.rejection_reason ?? 'not validated'}`;
       lines.push(
-        `| ${c.worker_id} | ${c.candidate_id.replace(/\|/g, '\\|')} | ${c.validation.matches}/${c.validation.total_runs} | ${c.score.toFixed(3)} | ${verdict.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`,
+        `| ${c.worker_id} | ${mdLine(c.candidate_id)} | ${c.validation.matches}/${c.validation.total_runs} | ${c.score.toFixed(3)} | ${mdLine(verdict)} |`,
       );
     }
     lines.push('');
@@ -119,7 +148,7 @@ export function renderFinalReport(r: ReportInput): string {
     lines.push(
       'Dropped (no valid evidence):',
       '',
-      ...r.hypotheses.dropped.map((x) => `- ${x.worker_id}/${x.hypothesis_id}: ${x.reason}`),
+      ...r.hypotheses.dropped.map((x) => `- ${x.worker_id}/${mdLine(x.hypothesis_id)}: ${mdLine(x.reason)}`),
       '',
     );
   }
@@ -127,7 +156,7 @@ export function renderFinalReport(r: ReportInput): string {
   lines.push(
     '## Next fix targets',
     '',
-    ...(d.next_fix_targets.length ? d.next_fix_targets.map((t) => `- ${t}`) : ['None identified.']),
+    ...(d.next_fix_targets.length ? d.next_fix_targets.map((t) => `- ${mdLine(t)}`) : ['None identified.']),
     '',
   );
   const t = d.metrics.tokens;
@@ -143,8 +172,8 @@ export function renderFinalReport(r: ReportInput): string {
     `- Models: workers ${d.metrics.model_routing.worker_model}, manager ${d.metrics.model_routing.manager_model}`,
     '',
   );
-  if (d.diagnostics.length) lines.push('## Diagnostics', '', ...d.diagnostics.map((x) => `- ${x}`), '');
-  lines.push(`Artifacts: \`${r.runDir}\``, '');
+  if (d.diagnostics.length) lines.push('## Diagnostics', '', ...d.diagnostics.map((x) => `- ${mdLine(x)}`), '');
+  lines.push(`Artifacts: ${inlineCode(r.runDir)}`, '');
   return stripControls(lines.join('\n'));
 }
 
@@ -157,20 +186,20 @@ export function fixInWords(f: FixRecord): string {
   });
   if (f.tests) {
     rows.push(
-      `tests (\`${f.tests.command}\`): before — ${f.tests.before.outcome}; with the patch — ${f.tests.after.outcome}${f.tests.new_failures.length ? `; new failures: ${f.tests.new_failures.join(', ')}` : ''}`,
+      `tests (${inlineCode(f.tests.command)}): before — ${f.tests.before.outcome}; with the patch — ${f.tests.after.outcome}${f.tests.new_failures.length ? `; new failures: ${f.tests.new_failures.map((x) => inlineCode(x)).join(', ')}` : ''}`,
     );
   }
-  const head = `**${f.fix_id}** (${f.worker_id}, hypothesis ${f.hypothesis_worker}/${f.hypothesis_id}, +${f.patch_lines.added} -${f.patch_lines.removed}): **${f.verdict}** — ${f.reason}`;
+  const head = `**${mdLine(f.fix_id)}** (${f.worker_id}, hypothesis ${f.hypothesis_worker}/${mdLine(f.hypothesis_id)}, +${f.patch_lines.added} -${f.patch_lines.removed}): **${f.verdict}** — ${mdLine(f.reason)}`;
   return [head, ...rows.map((x) => `  - ${x}`)].join('\n');
 }
 
 function fixSection(d: Decision, fix: FixSummaryFile | null, bestPatch: string | null): string[] {
   if (!d.fix) return [];
   const lines = ['## Fix', ''];
-  if (d.fix.status === 'off') return [...lines, `Fix phase skipped: ${d.fix.note ?? 'off'}.`, ''];
+  if (d.fix.status === 'off') return [...lines, `Fix phase skipped: ${mdLine(d.fix.note ?? 'off')}.`, ''];
   if (d.fix.status === 'verified' && d.fix.best_patch_path) {
     lines.push(
-      `Best verified fix: \`${d.fix.best_fix_id}\` — fail-to-pass proven: ${d.fix.repro_fail_to_pass ? 'yes' : 'no'}. Apply it with \`git apply ${d.fix.best_patch_path}\` in your checkout.`,
+      `Best verified fix: ${inlineCode(d.fix.best_fix_id ?? '(none)')} — fail-to-pass proven: ${d.fix.repro_fail_to_pass ? 'yes' : 'no'}. Apply it with ${inlineCode(`git apply ${d.fix.best_patch_path}`)} in your checkout.`,
       '',
     );
     if (bestPatch) lines.push(fence(bestPatch, 'diff'), '');
