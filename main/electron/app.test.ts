@@ -109,10 +109,16 @@ describe('desktop app', () => {
     win.minimized = true;
     n.emit('click');
     expect(win.focused && !win.minimized).toBe(true);
+    // Markup in an issue title is shown, not read (libnotify would take <a href> and <b>).
+    await invoke(IPC_CHANNELS.notify, fromWindow(win), 'Done: <b>x</b>', '<a href="https://evil.example">fix</a> & more');
+    expect(fake.Notification.shown[1]!.options).toMatchObject({
+      title: 'Done: ‹b›x‹/b›',
+      body: '‹a href="https://evil.example"›fix‹/a› ＆ more',
+    });
     await expect(invoke(IPC_CHANNELS.notify, fromWindow(win), { title: 'x' }, 'y')).rejects.toThrow(/strings/);
     fake.Notification.supported = false;
     await invoke(IPC_CHANNELS.notify, fromWindow(win), 't', 'b');
-    expect(fake.Notification.shown).toHaveLength(1);
+    expect(fake.Notification.shown).toHaveLength(2);
   });
 
   it('keeps the window on the server, sending GitHub links to the system browser', async () => {

@@ -5,9 +5,19 @@ import { clip as clipText } from '../../common/text';
 export const MAX_TITLE = 120;
 export const MAX_BODY = 400;
 
+/**
+ * Notification text: no control characters, and no markup — on Linux the body goes to libnotify,
+ * which reads `<b>`, `<a href>` and `&…;` (an issue title is anyone's text): `<`, `>` and `&` become
+ * look-alikes that show the same on every platform.
+ */
 export function clip(s: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
+  const clean = s
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ' ')
+    .replace(/</g, '‹')
+    .replace(/>/g, '›')
+    .replace(/&/g, '＆')
+    .trim();
   return clipText(clean, max);
 }
 

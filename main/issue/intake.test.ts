@@ -113,6 +113,15 @@ describe('intakeIssue', () => {
     expect((err as IssueError).kind).toBe('not-found');
   });
 
+  it("drops an issue file's html_url that is not a GitHub issue URL (it would be shown as a link)", async () => {
+    for (const bad of ['https://evil.example/phish', 'javascript:alert(1)', 'https://github.com/a/b/pull/3x']) {
+      const p = join(dir, 'bad-link.json');
+      await writeFile(p, JSON.stringify({ title: 'x', body: 'AssertionError', html_url: bad }));
+      const spec = await intakeIssue({ issue: { file: p }, config });
+      expect(spec).toMatchObject({ source: 'file', issue_url: null, repo: null, number: null });
+    }
+  });
+
   it('reads an issue file, keeping where a saved GitHub issue came from', async () => {
     const p = join(dir, 'issue.json');
     await writeFile(p, JSON.stringify({ title: 'x', body: 'AssertionError', html_url: 'https://github.com/a/b/issues/3' }));

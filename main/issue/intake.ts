@@ -87,16 +87,19 @@ export async function intakeIssue(opts: IntakeOptions): Promise<IssueSpec> {
   }
   if (file) {
     const raw = await readIssueFile(file);
-    return normalizeIssue(raw, 'file', raw.html_url, refFromHtmlUrl(raw.html_url));
+    // Its link only when it is an issue URL of GitHub (or the configured Enterprise host): the
+    // dashboard shows it as a link, and the file may come from anyone.
+    const ref = refFromHtmlUrl(raw.html_url, allowedHostsForApi(opts.config.github.api_url));
+    return normalizeIssue({ ...raw, html_url: ref?.url ?? null }, 'file', ref?.url ?? null, ref);
   }
   return normalizeIssue(issueFromText(text ?? ''), 'text', null, null);
 }
 
 /** A saved GitHub issue JSON still knows where it came from. */
-function refFromHtmlUrl(url: string | null): IssueRef | null {
+function refFromHtmlUrl(url: string | null, allowedHosts: string[]): IssueRef | null {
   if (!url) return null;
   try {
-    return parseIssueUrl(url);
+    return parseIssueUrl(url, { allowedHosts });
   } catch {
     return null;
   }

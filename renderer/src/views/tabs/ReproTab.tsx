@@ -1,6 +1,7 @@
 // Repro: every candidate with its validation (k of n), score and verdict; the minimal repro with its oracle; minimization numbers.
 import { useMemo } from 'react';
 import type { CandidateFile } from '../../api/types';
+import { stripControls } from '../../../../common/text';
 import { CopyButton } from '../../components/CopyButton';
 import { lineCount } from '../../model/format';
 import { deriveReduction } from '../../model/reduction';
@@ -102,7 +103,8 @@ export function ReproTab() {
   const chosenId = selected?.candidate_id ?? decision?.selected_repro_candidate_id ?? null;
   const reduction = useMemo(() => deriveReduction(decision, events, selected), [decision, events, selected]);
   const oracle = decision?.repro?.oracle_command ?? selected?.oracle_command ?? null;
-  const oracleForFile = oracle && minimal ? oracle.split('{repro_file}').join(minimal.path) : oracle;
+  // What goes to the clipboard for a terminal: an agent's command without escape sequences or control characters.
+  const oracleForFile = stripControls(oracle && minimal ? oracle.split('{repro_file}').join(minimal.path) : (oracle ?? ''));
   const sorted = useMemo(
     () =>
       [...(candidates ?? [])].sort(
