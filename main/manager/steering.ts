@@ -27,6 +27,8 @@ export interface PhaseControl {
   extendedSec: number;
   /** Set by `skip`: its running workers are stopped and the phase goes on with the answers it has. */
   readonly skipped: AbortSignal;
+  /** Set when the phase has decided to close (it waits for no more turns): a follow-up is refused. */
+  closed: boolean;
   skip(): void;
   /** One line per worker: its id, status and turn. */
   describe(): string[];
@@ -45,7 +47,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 
 export function makePhaseControl(name: string, deadline: number, describe: () => string[]): PhaseControl {
   const ac = new AbortController();
-  return { name, deadline, extendedSec: 0, skipped: ac.signal, skip: () => ac.abort(), describe };
+  return { name, deadline, extendedSec: 0, skipped: ac.signal, skip: () => ac.abort(), describe, closed: false };
 }
 
 /**

@@ -44,6 +44,7 @@ describe('Tmux', () => {
   it('lists nothing when its server is not running', async () => {
     expect((await tmux.listSessions()).size).toBe(0);
     expect(await tmux.hasSession('nope')).toBe(false);
+    expect(await tmux.sessionState('nope')).toBe('absent'); // no server: tmux says so
     expect(await tmux.snapshot(['nope'], 10)).toEqual({ sessions: new Set(), panes: new Map() });
     expect((await tmux.listSessions()).size).toBe(0); // and it started no server
   });
@@ -56,6 +57,8 @@ describe('Tmux', () => {
       env: { MM_V: 'forty two' },
     });
     expect(await tmux.hasSession('s-one')).toBe(true);
+    expect(await tmux.sessionState('s-one')).toBe('present');
+    expect(await tmux.sessionState('s-on')).toBe('absent'); // exact names only
     expect(await tmux.listSessions()).toEqual(new Set(['s-one']));
     await waitFor(async () => (await tmux.capturePane('s-one', 20)).includes('v=forty two'));
     expect(await tmux.capturePane('s-one', 20)).toContain(`dir=${dir}`);

@@ -140,8 +140,23 @@ export class Tmux {
   }
 
   async hasSession(name: string): Promise<boolean> {
+    return (await this.sessionState(name)) === 'present';
+  }
+
+  /**
+   * Whether a session exists, with "don't know" told apart: `absent` only when tmux says so (no such
+   * session, no server); a call that timed out or failed otherwise is `unknown`.
+   */
+  async sessionState(name: string): Promise<'present' | 'absent' | 'unknown'> {
     const res = await this.run(['has-session', '-t', `=${name}`], { reject: false });
-    return res.exitCode === 0;
+    if (res.exitCode === 0) return 'present';
+    if (res.timedOut) return 'unknown';
+    const err = String(res.stderr ?? '');
+    return /can't find session|no server running|error connecting to .*\((No such file or directory|Connection refused)\)/i.test(
+      err,
+    )
+      ? 'absent'
+      : 'unknown';
   }
 
   /** Every session on this server in one call (empty when no server runs). */

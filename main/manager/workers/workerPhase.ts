@@ -76,8 +76,10 @@ export async function runWorkerPhase(ctx: PhaseContext, specs: WorkerSpec[], tim
       if (pending.length === 0) break;
       await Promise.all(pending);
     }
+    control.closed = true;
     return sups.map((s) => s.outcome!);
   } finally {
+    control.closed = true;
     ctx.steering.endPhase(control);
   }
 }
@@ -130,13 +132,13 @@ class WorkerSupervisor implements SteerableWorker {
   }
 
   /**
-   * Whether the worker's session is still there. A failing tmux call is not taken for "gone" (a busy
-   * server, another run ending its own sessions on it), and "gone" is confirmed twice more within a second.
+   * Whether the worker's session is still there. Only tmux saying so counts as "gone" (a call that
+   * timed out or failed otherwise — a busy server — does not), confirmed twice more within a second.
    */
   private async sessionAlive(): Promise<boolean> {
     for (let check = 0; check < 3; check++) {
       if (check > 0) await new Promise((r) => setTimeout(r, 400));
-      if (await this.ctx.tmux.hasSession(this.session).catch(() => true)) return true;
+      if ((await this.ctx.tmux.sessionState(this.session).catch(() => 'unknown')) !== 'absent') return true;
     }
     return false;
   }
@@ -232,6 +234,8 @@ class WorkerSupervisor implements SteerableWorker {
       await this.setStatus('failed', { detail: `could not start: ${(err as Error).message}` });
       return this.end('failed', null, (err as Error).message);
     }
+    // Running from the moment it has a session (a follow-up now interrupts this first turn).
+    this.running = true;
     await this.setStatus('running', { invocation: this.handle.invocation });
     return this.settle(worktree, null);
   }
@@ -251,6 +255,8 @@ class WorkerSupervisor implements SteerableWorker {
           return o;
         }
         if (o.status === 'finished') previous = o;
+        // Its end was recorded a moment ago; the follow-up's turn runs now.
+        await this.setStatus('running', { detail: `follow-up (turn ${this.turn})`, exit_code: null });
       }
     } catch (err) {
       this.running = false;
@@ -265,12 +271,17 @@ class WorkerSupervisor implements SteerableWorker {
   async followUp(text: string): Promise<void> {
     const h = this.handle;
     if (!h) throw new SteeringError(`${this.workerId} has not started yet`, 409);
-    if (this.control.skipped.aborted) throw new SteeringError(`the ${this.phase} phase is being skipped`, 409);
-    if (Date.now() >= this.control.deadline) throw new SteeringError(`the ${this.phase} phase has reached its timeout`, 409);
-    // One follow-up at a time: the script takes each from the same file, so a second one sent
-    // before the first has started would replace it.
-    if (existsSync(h.followupFile))
-      throw new SteeringError(`${this.workerId}'s previous follow-up has not started yet: send again in a moment`, 409);
+    this.refuseIfClosed(h);
+    // Everything that waits comes first; the state is read again after it (below).
+    if (!(await this.ctx.tmux.hasSession(this.session).catch(() => false)))
+      throw new SteeringError(`${this.workerId}'s session has ended`, 409);
+    // The thread must exist to be resumed: a codex still starting gets a moment to start it.
+    if (this.running && !(await threadStarted(h, 10_000)))
+      throw new SteeringError(`${this.workerId}'s agent is still starting (no thread yet): send again in a moment`, 409);
+    const progressed = await madeProgress(h);
+    const message = followUpMessage(text);
+    // From here to the new turn, no await: the phase cannot close, nor the turn end, in between.
+    this.refuseIfClosed(h);
     const last = this.outcome;
     if (!this.running && last && last.status !== 'finished' && last.status !== 'failed') {
       throw new SteeringError(
@@ -278,25 +289,21 @@ class WorkerSupervisor implements SteerableWorker {
         409,
       );
     }
-    if (!(await this.ctx.tmux.hasSession(this.session).catch(() => false)))
-      throw new SteeringError(`${this.workerId}'s session has ended`, 409);
-    const message = followUpMessage(text);
+    this.turn += 1;
+    this.lastAction = Date.now();
     if (this.running) {
-      // The thread must exist to be resumed: a codex still starting gets a moment to start it.
-      if (!(await threadStarted(h, 10_000)))
-        throw new SteeringError(`${this.workerId}'s agent is still starting (no thread yet): send again in a moment`, 409);
-      this.turn += 1;
-      this.lastAction = Date.now();
       // A first turn that has done nothing yet starts again with the follow-up (see deliverFollowUp).
-      const fresh = this.turn === 2 && !(await madeProgress(h));
-      await deliverFollowUp(h, message, { interrupt: true, fresh });
+      const fresh = this.turn === 2 && !progressed;
+      try {
+        await deliverFollowUp(h, message, { interrupt: true, fresh });
+      } catch (err) {
+        this.turn -= 1;
+        throw err;
+      }
       this.wake.abort();
       return;
     }
-    // Running again from here on, and the phase waits for it (both set before any await, so the
-    // phase cannot close in between and a second follow-up takes the path above).
-    this.turn += 1;
-    this.lastAction = Date.now();
+    // Running again, and the phase waits for it (pending is set before any await).
     this.running = true;
     const previous = last?.status === 'finished' ? last : null;
     const delivered = deliverFollowUp(h, message, { interrupt: false }).catch((err: unknown) => {
@@ -319,6 +326,18 @@ class WorkerSupervisor implements SteerableWorker {
     await delivered;
   }
 
+  /** Refuses a follow-up the phase can no longer take (synchronous: used right before the new turn). */
+  private refuseIfClosed(h: TmuxAgentHandle): void {
+    if (this.control.closed)
+      throw new SteeringError(`the ${this.phase} phase is over: ${this.workerId} takes no more follow-ups`, 409);
+    if (this.control.skipped.aborted) throw new SteeringError(`the ${this.phase} phase is being skipped`, 409);
+    if (Date.now() >= this.control.deadline) throw new SteeringError(`the ${this.phase} phase has reached its timeout`, 409);
+    // One follow-up at a time: the script takes each from the same file, so a second one sent before
+    // the first has started would replace it (the manager answers requests one at a time).
+    if (existsSync(h.followupFile))
+      throw new SteeringError(`${this.workerId}'s previous follow-up has not started yet: send again in a moment`, 409);
+  }
+
   /**
    * Waits for the current turn to end, with the stall supervision (nudge, restart, fail), the
    * phase's deadline and skip, and the run's stop. `previous` is the answer a follow-up turn would
@@ -332,40 +351,41 @@ class WorkerSupervisor implements SteerableWorker {
     let stallStage = 0;
     this.lastAction = Date.now();
     // A follow-up turn that ends without a new answer leaves the previous one standing.
-    const keepPrevious = async (why: string): Promise<WorkerOutcome | null> => {
+    const keepPrevious = async (why: string, turn: number): Promise<WorkerOutcome | null> => {
       if (!previous) return null;
       const detail = `${why}; its previous answer stands`;
       await this.setStatus('finished', { detail });
-      return this.end('finished', previous.result, detail);
+      return this.end('finished', previous.result, detail, turn);
     };
     for (;;) {
       const handle = this.handle!;
+      // The turn this pass waits for: every outcome below answers it (a follow-up during the awaits is another turn).
+      const turn = this.turn;
       if (ctx.signal.aborted) {
         await stopTmuxAgent(handle, ctx.tmux);
         await this.setStatus('stopped', { detail: 'run stopped' });
-        return this.end('stopped', null, 'run stopped');
+        return this.end('stopped', null, 'run stopped', turn);
       }
       if (this.control.skipped.aborted) {
         await savePane(ctx, this.session, handle.invocation);
         await stopTmuxAgent(handle, ctx.tmux);
-        const kept = await keepPrevious('the phase was skipped during its follow-up');
+        const kept = await keepPrevious('the phase was skipped during its follow-up', turn);
         if (kept) return kept;
         const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
         await this.setStatus('stopped', { detail: 'the phase was skipped by request' });
-        return this.end('stopped', result, 'the phase was skipped by request');
+        return this.end('stopped', result, 'the phase was skipped by request', turn);
       }
       const remaining = this.control.deadline - Date.now();
       if (remaining <= 0) {
         await savePane(ctx, this.session, handle.invocation);
         await stopTmuxAgent(handle, ctx.tmux);
         const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
-        const kept = await keepPrevious('its follow-up did not finish within the phase timeout');
+        const kept = await keepPrevious('its follow-up did not finish within the phase timeout', turn);
         if (kept) return kept;
         const detail = `no answer within the phase timeout (${config.manager.timeout_sec} s${this.control.extendedSec ? `, extended by ${this.control.extendedSec} s` : ''})`;
         await this.setStatus('timeout', { detail });
-        return this.end('timeout', result, detail);
+        return this.end('timeout', result, detail, turn);
       }
-      const turn = this.turn;
       this.wake = new AbortController();
       const wait = AbortSignal.any([ctx.signal, this.control.skipped, this.wake.signal]);
       const code = await waitForExitFile(turnExitFile(handle, turn), { signal: wait, timeoutMs: Math.min(remaining, pollMs) });
@@ -382,7 +402,7 @@ class WorkerSupervisor implements SteerableWorker {
           code === 0
             ? 'codex ended without a final message'
             : `codex exited with ${code}${result.diagnostics[0] ? `: ${result.diagnostics[0]}` : ''}`;
-        const kept = await keepPrevious(`its follow-up turn failed (${detail})`);
+        const kept = await keepPrevious(`its follow-up turn failed (${detail})`, turn);
         if (kept) return kept;
         await this.setStatus('failed', { exit_code: code, detail: detail.slice(0, 500) });
         return this.end('failed', result, detail, turn);
@@ -395,7 +415,7 @@ class WorkerSupervisor implements SteerableWorker {
         await stopTmuxAgent(handle, ctx.tmux).catch(() => undefined);
         const result = await collectTmuxAgent(handle).catch(() => null);
         await this.setStatus('failed', { detail });
-        return this.end('failed', result, detail);
+        return this.end('failed', result, detail, turn);
       }
       // Stall supervision: no new agent events for stall_sec → nudge, then restart once, then fail.
       const last = await lastActivity(handle);
@@ -424,18 +444,18 @@ class WorkerSupervisor implements SteerableWorker {
           this.handle = await this.launch(2, worktree);
         } catch (err) {
           await this.setStatus('failed', { detail: `restart failed: ${(err as Error).message}` });
-          return this.end('failed', null, (err as Error).message);
+          return this.end('failed', null, (err as Error).message, turn);
         }
         await this.setStatus('running', { invocation: this.handle.invocation, detail: 'restarted after a stall' });
       } else {
         await savePane(ctx, this.session, handle.invocation);
         await stopTmuxAgent(handle, ctx.tmux);
         const result = await collectTmuxAgent(handle, { timedOut: true }).catch(() => null);
-        const kept = await keepPrevious(`its follow-up stalled (${idle}s without events)`);
+        const kept = await keepPrevious(`its follow-up stalled (${idle}s without events)`, turn);
         if (kept) return kept;
         const detail = `stalled: no agent events for ${idle}s after a nudge and a restart`;
         await this.setStatus('failed', { detail });
-        return this.end('failed', result, detail);
+        return this.end('failed', result, detail, turn);
       }
     }
   }
