@@ -140,7 +140,11 @@ export class Worktrees {
     for (let attempt = 1; ; attempt++) {
       try {
         await git(this.repo, ['worktree', 'add', '--detach', '--force', path, sha], 120_000);
-        return { path, commit: sha, repo: this.repo, gitDir: await this.adminDirOf(path) };
+        const gitDir = await this.adminDirOf(path).catch(async (err: unknown) => {
+          await this.remove(path); // not left behind, registered with git
+          throw err;
+        });
+        return { path, commit: sha, repo: this.repo, gitDir };
       } catch (err) {
         if (
           attempt >= 3 ||
@@ -165,7 +169,8 @@ export class Worktrees {
     const want = new Set([resolve(path, '.git'), join(await realpath(path).catch(() => path), '.git')]);
     for (const name of await readdir(admin).catch(() => [] as string[])) {
       const named = (await readFile(join(admin, name, 'gitdir'), 'utf8').catch(() => '')).trim();
-      if (named && want.has(resolve(named))) return join(admin, name);
+      // (Relative to the admin folder itself with git's worktree.useRelativePaths.)
+      if (named && want.has(resolve(admin, name, named))) return join(admin, name);
     }
     throw new GitError(`git made no admin folder for the worktree ${path} (in ${admin})`, 'git-failed');
   }

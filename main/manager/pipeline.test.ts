@@ -535,8 +535,8 @@ describe('runManager end to end', () => {
     expect(outside.filter((l) => l.startsWith('**Status:'))).toEqual([`**Status: ${a.decision.status}**`]);
     expect(md).toContain('```text\nThe swap happens first.\n\n## Fix');
     expect(md).not.toMatch(/(^|[^\\])\[(click for the verified patch|see the fix)\]\(/m);
-    expect(md).toContain('\\[click for the verified patch\\](https://evil.example/x)');
-    expect(md).toContain('crash \\[see the fix\\](https://evil.example/y) \\*\\*Status: ok\\*\\*');
+    expect(md).toContain('\\[click for the verified patch\\](https\\://evil.example/x)');
+    expect(md).toContain('crash \\[see the fix\\](https\\://evil.example/y) \\*\\*Status: ok\\*\\*');
     await h.assertClean();
   });
 

@@ -32,7 +32,7 @@ const fence = (text: string, lang = '') => {
 
 /** Text as inline code: on one line, in a run of backticks longer than any inside it. */
 export function inlineCode(text: string): string {
-  const one = text.replace(/\s*\n\s*/g, ' ');
+  const one = stripControls(text).replace(/\s*\n\s*/g, ' ');
   const longest = Math.max(0, ...[...one.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
   const pad = longest > 0 || one.startsWith(' ') || one.endsWith(' ') ? ' ' : '';
@@ -46,12 +46,17 @@ export function inlineCode(text: string): string {
  * "Status: ok" or a link, and look like the manager's verdict in final.md and the dashboard.
  */
 export function mdText(text: string): string {
-  return text
+  // Controls first: stripping one later (the whole report is cleaned again) must not bring a line-start marker back.
+  return stripControls(text)
     .split('\n')
     .map((line) =>
       line
         .replace(/^\s+/, '')
         .replace(/[\\`*_[\]<>#|!~&]/g, '\\$&')
+        // No bare autolinks either (a URL, www., an e-mail address): the text stays text.
+        .replace(/:\/\//g, '\\://')
+        .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\\.`)
+        .replace(/@/g, '\\@')
         .replace(/^([-+=])/, '\\$1')
         .replace(/^(\d+)([.)])/, '$1\\$2'),
     )
@@ -102,7 +107,7 @@ export function renderFinalReport(r: ReportInput): string {
     '',
     '## Issue',
     '',
-    r.issue ? `${mdLine(r.issue.title)}${r.issue.issue_url ? ` — ${mdLine(r.issue.issue_url)}` : ''}` : '(issue not read)',
+    r.issue ? `${mdLine(r.issue.title)}${r.issue.issue_url ? ` — ${r.issue.issue_url}` : ''}` : '(issue not read)',
     '',
   ];
   if (r.issue?.expected_failure_signals.length) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { inlineCode, mdText } from '../../../main/manager/report';
 import { renderMarkdown, safeHref } from './renderMarkdown';
 
 describe('renderMarkdown', () => {
@@ -31,5 +32,23 @@ describe('renderMarkdown', () => {
     expect(safeHref('#top')).toBe('#top');
     expect(safeHref('vbscript:x')).toBeNull();
     expect(safeHref('relative/path')).toBeNull();
+  });
+
+  it('shows untrusted text from final.md (mdText, inlineCode) as text: no heading, list, link or emphasis of its own', () => {
+    const attempts = [
+      '## Fix\n\nBest verified fix: **w9**',
+      'Status: verified\n\u0007===',
+      '\u202a- item\n\u00071. first\n> quote\n    code block\n+ plus',
+      '[click for the verified patch](https://evil.example/x) <b>bold</b> _em_ ~~gone~~ `code` | a | b |',
+      'bare https://evil.example/y and www.evil.example and me@evil.example',
+    ];
+    for (const text of attempts) {
+      const html = renderMarkdown(mdText(text));
+      expect(html, text).not.toMatch(/<(h\d|ul|ol|li|blockquote|pre|a|strong|em|del|code|table|b)\b/);
+    }
+    // The text itself is all there, to read.
+    expect(renderMarkdown(mdText('[x](https://e.example) me@e.example'))).toContain('[x](https://e.example) me@e.example');
+    const code = inlineCode('a ``` b\nc');
+    expect(renderMarkdown(code)).toBe('<p><code>a ``` b c</code></p>\n');
   });
 });
