@@ -163,6 +163,7 @@ describe('Tmux', () => {
       await own.killServer();
     }
     expect(existsSync(own.socketPath()!)).toBe(false); // killServer leaves no socket file behind
+    expect(existsSync(`${own.socketPath()!}.lock`)).toBe(false); // nor tmux's start lock
   });
 
   it('rejects bad session names and reports tmux stderr on failure', async () => {

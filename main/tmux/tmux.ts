@@ -275,11 +275,11 @@ export class Tmux {
     return res.exitCode === 0 && Number.isInteger(pid) && pid > 0 ? pid : null;
   }
 
-  /** Ends the server and, for a named socket, removes its file (tmux leaves it behind). */
+  /** Ends the server and, for a named socket, removes its file and its start lock (tmux can leave both behind). */
   async killServer(): Promise<void> {
     await this.run(['kill-server'], { reject: false });
     const path = this.socketPath();
-    if (path) await rm(path, { force: true }).catch(() => undefined);
+    if (path) await Promise.all([path, `${path}.lock`].map((p) => rm(p, { force: true }).catch(() => undefined)));
   }
 }
 
